@@ -1,0 +1,95 @@
+package io.xaccess.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/**
+ * One real kube-apiserver + etcd per test JVM, started by kube-api-test from the binaries in {@code
+ * ~/.kubeapitest} (built from source by {@code tools/k8s-binaries/build.sh} when offline).
+ */
+public final class LocalKubeApiServer {
+
+  private static LocalKubeApiServer shared;
+
+  private final KubeAPIServer server;
+  private final String kubeConfigYaml;
+  private final Path kubeConfigFile;
+
+  private LocalKubeApiServer(KubeAPIServer server) {
+    this.server = server;
+    this.kubeConfigYaml = server.getKubeConfigYaml();
+    try {
+      this.kubeConfigFile = Files.createTempFile("xaccess-kubeconfig", ".yaml");
+      Files.writeString(kubeConfigFile, kubeConfigYaml);
+      kubeConfigFile.toFile().deleteOnExit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The API server of this JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized LocalKubeApiServer shared() {
+    if (shared == null) {
+      // The version is pinned in pom.xml (KUBE_API_TEST_API_SERVER_VERSION); offline mode is left
+      // to kube-api-test's own switch so the same tests download the binaries where they can.
+      KubeAPIServer server =
+          new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().build());
+      server.start();
+      shared = new LocalKubeApiServer(server);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+    }
+    return shared;
+  }
+
+  /** A new client with cluster-admin rights on this API server; the caller closes it. */
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+  }
+
+  /**
+   * The kubectl that kube-api-test keeps beside the kube-apiserver it runs: the newest version
+   * folder matching the pinned {@code KUBE_API_TEST_API_SERVER_VERSION}.
+   */
+  public Path kubectl() {
+    String configured = setting("KUBE_API_TEST_DIR");
+    Path k8s =
+        Path.of(configured != null ? configured : System.getProperty("user.home") + "/.kubeapitest")
+            .resolve("k8s");
+    String version = setting("KUBE_API_TEST_API_SERVER_VERSION");
+    String prefix = version == null ? "" : version.replace("*", "");
+    try (var folders = Files.list(k8s)) {
+      return folders
+          .filter(p -> p.getFileName().toString().startsWith(prefix))
+          .max(
+              Comparator.comparing(
+                  p -> Runtime.Version.parse(p.getFileName().toString().split("-")[0])))
+          .map(p -> p.resolve("kubectl"))
+          .filter(Files::isExecutable)
+          .orElseThrow(() -> new IllegalStateException("no kubectl " + version + " under " + k8s));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String setting(String name) {
+    String value = System.getProperty(name);
+    return value != null ? value : System.getenv(name);
+  }
+
+  public String kubeConfigYaml() {
+    return kubeConfigYaml;
+  }
+
+  /** A kubeconfig file for processes started by tests (kubectl, the operator). */
+  public Path kubeConfigFile() {
+    return kubeConfigFile;
+  }
+}
