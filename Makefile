@@ -8,7 +8,7 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test tools venv k8s-binaries fmt clean python-lock
+.PHONY: help test tools venv k8s-binaries fmt crds clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ k8s-binaries: ## kube-apiserver, etcd and kubectl for kube-api-test (see K8S_BIN
 	        else echo "k8s-binaries: no Go on PATH, kube-api-test will download the binaries"; fi ;; \
 	  *) echo "K8S_BINARIES must be auto, build or download" >&2; exit 2 ;; \
 	esac
+
+crds: ## Regenerate crds/ from the Java API types (review and commit the diff)
+	$(MVNW) test -Dtest=CrdGenerationTest -Dxaccess.crd.update=true -Dsurefire.failIfNoSpecifiedTests=false
 
 fmt: ## Format the Java sources (the build fails on unformatted code)
 	$(MVNW) spotless:apply

@@ -7,12 +7,9 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.testing.KubeApiServerExtension;
+import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,8 +53,7 @@ class KubeApiServerSmokeIT {
   }
 
   @Test
-  void kubectlSeesTheSameServer(KubernetesClient client, LocalKubeApiServer server)
-      throws Exception {
+  void kubectlSeesTheSameServer(KubernetesClient client, LocalKubeApiServer server) {
     client
         .namespaces()
         .resource(
@@ -68,23 +64,9 @@ class KubeApiServerSmokeIT {
                 .build())
         .serverSideApply();
 
-    Path kubectl = server.kubectl();
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    kubectl.toString(),
-                    "--kubeconfig",
-                    server.kubeConfigFile().toString(),
-                    "get",
-                    "namespace",
-                    "smoke-kubectl",
-                    "-o",
-                    "jsonpath={.status.phase}"))
-            .redirectErrorStream(true)
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(output).isZero();
+    String output =
+        new Kubectl(server)
+            .succeed("get", "namespace", "smoke-kubectl", "-o", "jsonpath={.status.phase}");
     assertThat(output).isEqualTo("Active");
   }
 }

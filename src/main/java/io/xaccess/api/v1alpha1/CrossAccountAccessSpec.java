@@ -1,0 +1,170 @@
+package io.xaccess.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** What access to grant: the two accounts, the bucket, the role and the trust conditions. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.production.accountId != self.development.accountId",
+    message = "development.accountId must differ from production.accountId",
+    fieldPath = ".development.accountId",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.sessionDuration) || duration(self.sessionDuration) <= duration(has(self.role)"
+            + " && has(self.role.maxSessionDuration) ? self.role.maxSessionDuration : '1h')",
+    message =
+        "sessionDuration must not exceed role.maxSessionDuration (default 1h): raise"
+            + " role.maxSessionDuration or shorten sessionDuration",
+    fieldPath = ".sessionDuration",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "(has(self.role) && has(self.role.name) ? self.role.name : 'DevToProdS3Publisher') =="
+            + " (has(oldSelf.role) && has(oldSelf.role.name) ? oldSelf.role.name :"
+            + " 'DevToProdS3Publisher')",
+    message = "role.name is immutable: create a new CrossAccountAccess for another role",
+    fieldPath = ".role.name",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.bucket.encryption) || !self.bucket.encryption.startsWith('arn:') ||"
+            + " self.bucket.encryption.split(':')[4] == self.production.accountId",
+    message = "bucket.encryption: the KMS key must belong to the production account",
+    fieldPath = ".bucket.encryption",
+    reason = "FieldValueInvalid")
+public class CrossAccountAccessSpec {
+
+  @Required
+  @JsonPropertyDescription(
+      "The production (resource) account: it holds the bucket, its KMS key and the role that the"
+          + " development account assumes.")
+  private ProductionAccount production;
+
+  @Required
+  @JsonPropertyDescription(
+      "The development account: its principals get permission to assume the production role.")
+  private DevelopmentAccount development;
+
+  @Required
+  @JsonPropertyDescription("The production S3 bucket the development account gets access to.")
+  private BucketSpec bucket;
+
+  @JsonPropertyDescription(
+      "The cross-account role in the production account. Defaults: name DevToProdS3Publisher,"
+          + " actions s3:PutObject, s3:GetObject, s3:ListBucket, maxSessionDuration 1h.")
+  private RoleSpec role;
+
+  @Default("1h")
+  @Size(max = 16)
+  @ValidationRule(
+      value =
+          "self.matches('^([0-9]+h)?([0-9]+m)?([0-9]+s)?$') && self != '' &&"
+              + " duration(self) >= duration('15m') && duration(self) <= duration('12h')",
+      message = "must be a duration between 15m and 12h, such as 30m, 1h or 1h30m",
+      reason = "FieldValueInvalid")
+  @JsonPropertyDescription(
+      "How long a session of the assumed role lasts, 15m to 12h (for example 30m, 1h, 1h30m);"
+          + " must not exceed role.maxSessionDuration. Default 1h.")
+  private String sessionDuration;
+
+  @JsonPropertyDescription(
+      "Conditions a development principal must meet to assume the role. Omitted: any principal"
+          + " allowed by development.principals, from any region, without MFA.")
+  private TrustSpec trust;
+
+  @JsonPropertyDescription(
+      "The proof of access: an object written, read back, listed and removed through the assumed"
+          + " role. Default: enabled, repeated every hour.")
+  private VerificationSpec verification;
+
+  @Default("Delete")
+  @JsonPropertyDescription(
+      "What deleting this resource does in AWS. Delete (default): remove both stacks,"
+          + " development first (the bucket and its key follow bucket.deletionPolicy). Orphan:"
+          + " leave everything in AWS as it is.")
+  private DeletionPolicy deletionPolicy;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Stop changing AWS for this grant: no stack updates and no verification until set back to"
+          + " false. Status is still reported.")
+  private Boolean suspend;
+
+  public ProductionAccount getProduction() {
+    return production;
+  }
+
+  public void setProduction(ProductionAccount production) {
+    this.production = production;
+  }
+
+  public DevelopmentAccount getDevelopment() {
+    return development;
+  }
+
+  public void setDevelopment(DevelopmentAccount development) {
+    this.development = development;
+  }
+
+  public BucketSpec getBucket() {
+    return bucket;
+  }
+
+  public void setBucket(BucketSpec bucket) {
+    this.bucket = bucket;
+  }
+
+  public RoleSpec getRole() {
+    return role;
+  }
+
+  public void setRole(RoleSpec role) {
+    this.role = role;
+  }
+
+  public String getSessionDuration() {
+    return sessionDuration;
+  }
+
+  public void setSessionDuration(String sessionDuration) {
+    this.sessionDuration = sessionDuration;
+  }
+
+  public TrustSpec getTrust() {
+    return trust;
+  }
+
+  public void setTrust(TrustSpec trust) {
+    this.trust = trust;
+  }
+
+  public VerificationSpec getVerification() {
+    return verification;
+  }
+
+  public void setVerification(VerificationSpec verification) {
+    this.verification = verification;
+  }
+
+  public DeletionPolicy getDeletionPolicy() {
+    return deletionPolicy;
+  }
+
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+    this.deletionPolicy = deletionPolicy;
+  }
+
+  public Boolean getSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(Boolean suspend) {
+    this.suspend = suspend;
+  }
+}

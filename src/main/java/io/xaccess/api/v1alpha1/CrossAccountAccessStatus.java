@@ -1,0 +1,85 @@
+package io.xaccess.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the operator observed, in the kstatus shape: Ready, Reconciling and Stalled conditions with
+ * observedGeneration, so kubectl wait, Argo CD and Flux understand it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CrossAccountAccessStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Where the grant is: Pending, DeployingProduction, DeployingDevelopment, Verifying, Ready,"
+          + " Failed or Deleting.")
+  private Phase phase;
+
+  @JsonPropertyDescription(
+      "Ready, Reconciling and Stalled (kstatus), plus ProductionStackReady,"
+          + " DevelopmentStackReady and AccessVerified, each with a reason and message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The production stack and what it created.")
+  private ProductionStackStatus production;
+
+  @JsonPropertyDescription("The development stack and what it created.")
+  private DevelopmentStackStatus development;
+
+  @JsonPropertyDescription("The latest proof of access through the assumed role.")
+  private VerificationResult lastVerification;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public ProductionStackStatus getProduction() {
+    return production;
+  }
+
+  public void setProduction(ProductionStackStatus production) {
+    this.production = production;
+  }
+
+  public DevelopmentStackStatus getDevelopment() {
+    return development;
+  }
+
+  public void setDevelopment(DevelopmentStackStatus development) {
+    this.development = development;
+  }
+
+  public VerificationResult getLastVerification() {
+    return lastVerification;
+  }
+
+  public void setLastVerification(VerificationResult lastVerification) {
+    this.lastVerification = lastVerification;
+  }
+}

@@ -1,0 +1,253 @@
+package io.xaccess.api;
+
+import static io.xaccess.api.Manifests.list;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.xaccess.testing.KubeApiServerExtension;
+import io.xaccess.testing.XaccessCrd;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The real API server refuses bad input at admission, with a message that names the offending
+ * field: each case breaks one field of a valid resource (src/test/resources/manifests).
+ */
+@ExtendWith(KubeApiServerExtension.class)
+class AdmissionIT {
+
+  private static final String NAMESPACE = "admission";
+
+  @BeforeAll
+  static void installCrd(KubernetesClient client) {
+    XaccessCrd.install(client);
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .serverSideApply();
+  }
+
+  @Test
+  void acceptsTheValidBase(KubernetesClient client) {
+    GenericKubernetesResource valid = Manifests.load("valid-full.yaml");
+    valid.getMetadata().setName("valid-base");
+    assertThat(client.resource(valid).inNamespace(NAMESPACE).create().getMetadata().getUid())
+        .isNotBlank();
+  }
+
+  static Stream<Arguments> invalidManifests() {
+    return Stream.of(
+        // accounts
+        invalid("spec.production.accountId", "12-digit", set("spec.production.accountId", "12345")),
+        invalid(
+            "spec.production.accountId",
+            "12-digit",
+            set("spec.production.accountId", "11111111111a")),
+        invalid(
+            "spec.production.accountId",
+            "must be of type string",
+            set("spec.production.accountId", 111111111111L)),
+        invalid(
+            "spec.development.accountId",
+            "must differ from production.accountId",
+            set("spec.development.accountId", "111111111111")),
+        invalid("spec.production", "Required value", remove("spec.production")),
+        invalid(
+            "spec.development.accountId", "Required value", remove("spec.development.accountId")),
+        // regions
+        invalid(
+            "spec.production.region", "AWS region name", set("spec.production.region", "mars-1")),
+        invalid(
+            "spec.development.region",
+            "AWS region name",
+            set("spec.development.region", "US-EAST-1")),
+        invalid(
+            "spec.trust.regions",
+            "AWS region name",
+            set("spec.trust.regions", list("us-east-1", "moon-base-1"))),
+        invalid(
+            "spec.trust.regions",
+            "twice",
+            set("spec.trust.regions", list("us-east-1", "us-east-1"))),
+        // bucket
+        invalid("spec.bucket.name", "Required value", remove("spec.bucket.name")),
+        invalid("spec.bucket.name", "S3 bucket name", set("spec.bucket.name", "AB")),
+        invalid("spec.bucket.name", "S3 bucket name", set("spec.bucket.name", "my_bucket")),
+        invalid("spec.bucket.name", "two adjacent periods", set("spec.bucket.name", "my..bucket")),
+        invalid("spec.bucket.name", "IP address", set("spec.bucket.name", "192.168.1.10")),
+        invalid("spec.bucket.name", "S3 reserves", set("spec.bucket.name", "xn--bucket")),
+        invalid("spec.bucket.name", "Too long", set("spec.bucket.name", "b".repeat(64))),
+        invalid("spec.bucket.prefix", "ending with /", set("spec.bucket.prefix", "/releases/")),
+        invalid("spec.bucket.prefix", "ending with /", set("spec.bucket.prefix", "releases")),
+        invalid("spec.bucket.encryption", "must be KMS", set("spec.bucket.encryption", "AES256")),
+        invalid(
+            "spec.bucket.encryption",
+            "KMS key must belong to the production account",
+            set("spec.bucket.encryption", "arn:aws:kms:us-east-1:333333333333:key/1234abcd-12ab")),
+        invalid(
+            "spec.bucket.deletionPolicy",
+            "Unsupported value",
+            set("spec.bucket.deletionPolicy", "Destroy")),
+        invalid(
+            "spec.bucket.deletionPolicy",
+            "only for a bucket xaccess creates",
+            set("spec.bucket.create", false)),
+        invalid(
+            "spec.bucket.managePolicy",
+            "only for an existing bucket",
+            set("spec.bucket.managePolicy", false)),
+        // role
+        invalid("spec.role.name", "IAM role name", set("spec.role.name", "bad name!")),
+        invalid("spec.role.name", "Too long", set("spec.role.name", "r".repeat(65))),
+        invalid("spec.role.actions", "must be one of", set("spec.role.actions", list("s3:*"))),
+        invalid(
+            "spec.role.actions",
+            "must be one of",
+            set("spec.role.actions", list("s3:GetObject", "s3:DeleteObjectVersion"))),
+        invalid(
+            "spec.role.actions", "should have at least 1 items", set("spec.role.actions", list())),
+        invalid(
+            "spec.role.actions",
+            "twice",
+            set("spec.role.actions", list("s3:GetObject", "s3:GetObject"))),
+        invalid(
+            "spec.role.maxSessionDuration",
+            "between 1h and 12h",
+            set("spec.role.maxSessionDuration", "30m")),
+        // durations
+        invalid("spec.sessionDuration", "between 15m and 12h", set("spec.sessionDuration", "10m")),
+        invalid("spec.sessionDuration", "between 15m and 12h", set("spec.sessionDuration", "13h")),
+        invalid(
+            "spec.sessionDuration", "between 15m and 12h", set("spec.sessionDuration", "1 hour")),
+        invalid(
+            "spec.sessionDuration",
+            "must not exceed role.maxSessionDuration",
+            set("spec.sessionDuration", "3h")),
+        invalid(
+            "spec.verification.interval", "5m to 168h", set("spec.verification.interval", "1m")),
+        invalid(
+            "spec.verification.interval",
+            "5m to 168h",
+            set("spec.verification.interval", "weekly")),
+        // trust
+        invalid(
+            "spec.trust.organizationId",
+            "AWS Organizations id",
+            set("spec.trust.organizationId", "org-123")),
+        invalid(
+            "spec.trust.externalIdSecretRef",
+            "not both",
+            set("spec.trust.externalId", "inline-external-id")),
+        invalid(
+            "spec.trust.externalId",
+            "2-1224",
+            both(remove("spec.trust.externalIdSecretRef"), set("spec.trust.externalId", "x"))),
+        invalid(
+            "spec.trust.externalIdSecretRef.key",
+            "Required value",
+            remove("spec.trust.externalIdSecretRef.key")),
+        invalid(
+            "spec.trust.requireMfa",
+            "must be of type boolean",
+            set("spec.trust.requireMfa", "yes")),
+        // principals
+        invalid(
+            "spec.development.principals",
+            "must all be in the development account",
+            set("spec.development.principals", list("arn:aws:iam::333333333333:role/ci"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            set("spec.development.principals", list("ci-runner"))),
+        invalid(
+            "spec.development.assumerRole.trustedBy",
+            "Unsupported value",
+            set("spec.development.assumerRole.trustedBy", "Batch")),
+        // credentials
+        invalid(
+            "spec.production.credentials",
+            "exactly one of roleArn or secretRef",
+            set("spec.production.credentials.secretRef", Map.of("name", "prod-keys"))),
+        invalid(
+            "spec.development.credentials",
+            "exactly one of roleArn or secretRef",
+            set("spec.development.credentials", Map.of())),
+        invalid(
+            "spec.production.credentials.roleArn",
+            "must be a role in this account",
+            set(
+                "spec.production.credentials.roleArn",
+                "arn:aws:iam::222222222222:role/xaccess-deployer")),
+        invalid(
+            "spec.production.credentials.roleArn",
+            "IAM role ARN",
+            set("spec.production.credentials.roleArn", "arn:aws:iam::111111111111:user/deployer")),
+        invalid(
+            "spec.development.credentials.externalIdSecretRef",
+            "only used with roleArn",
+            both(
+                remove("spec.development.credentials.roleArn"),
+                set("spec.development.credentials.secretRef", Map.of("name", "dev-keys")),
+                set(
+                    "spec.development.credentials.externalIdSecretRef",
+                    Map.of("name", "x", "key", "y")))),
+        // policies
+        invalid("spec.deletionPolicy", "Unsupported value", set("spec.deletionPolicy", "Keep")),
+        invalid("spec.suspend", "must be of type boolean", set("spec.suspend", "no")));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}: {1}")
+  @MethodSource("invalidManifests")
+  void rejectsAtAdmissionNamingTheField(
+      String field,
+      String expectedMessage,
+      Consumer<GenericKubernetesResource> breakIt,
+      KubernetesClient client) {
+    GenericKubernetesResource resource = Manifests.load("valid-full.yaml");
+    resource
+        .getMetadata()
+        .setName("invalid-" + Integer.toHexString(field.hashCode() ^ expectedMessage.hashCode()));
+    breakIt.accept(resource);
+
+    KubernetesClientException rejected =
+        catchThrowableOfType(
+            KubernetesClientException.class,
+            () -> client.resource(resource).inNamespace(NAMESPACE).create());
+
+    assertThat(rejected).as("the API server accepted an invalid %s", field).isNotNull();
+    assertThat(rejected.getCode()).isEqualTo(422);
+    assertThat(rejected.getStatus().getMessage()).contains(field + ":").contains(expectedMessage);
+  }
+
+  private static Arguments invalid(
+      String field, String message, Consumer<GenericKubernetesResource> breakIt) {
+    return Arguments.of(field, message, breakIt);
+  }
+
+  private static Consumer<GenericKubernetesResource> set(String path, Object value) {
+    return r -> Manifests.set(r, path, value);
+  }
+
+  private static Consumer<GenericKubernetesResource> remove(String path) {
+    return r -> Manifests.remove(r, path);
+  }
+
+  @SafeVarargs
+  private static Consumer<GenericKubernetesResource> both(
+      Consumer<GenericKubernetesResource>... steps) {
+    return r -> List.of(steps).forEach(step -> step.accept(r));
+  }
+}

@@ -1,0 +1,59 @@
+package io.xaccess.api;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/** Test manifests as plain maps, so a test can break exactly one field of a valid resource. */
+final class Manifests {
+
+  private Manifests() {}
+
+  /** A fresh copy of src/test/resources/manifests/{name}. */
+  static GenericKubernetesResource load(String name) {
+    try (InputStream in = Manifests.class.getResourceAsStream("/manifests/" + name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no manifest " + name);
+      }
+      return Serialization.unmarshal(in, GenericKubernetesResource.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sets a dotted path such as {@code spec.bucket.name}, creating objects on the way. */
+  @SuppressWarnings("unchecked")
+  static void set(GenericKubernetesResource resource, String path, Object value) {
+    String[] keys = path.split("\\.");
+    Map<String, Object> node = root(resource);
+    for (int i = 0; i < keys.length - 1; i++) {
+      node =
+          (Map<String, Object>) node.computeIfAbsent(keys[i], k -> new java.util.LinkedHashMap<>());
+    }
+    node.put(keys[keys.length - 1], value);
+  }
+
+  /** Removes a dotted path. */
+  @SuppressWarnings("unchecked")
+  static void remove(GenericKubernetesResource resource, String path) {
+    String[] keys = path.split("\\.");
+    Map<String, Object> node = root(resource);
+    for (int i = 0; i < keys.length - 1; i++) {
+      node = (Map<String, Object>) node.get(keys[i]);
+    }
+    node.remove(keys[keys.length - 1]);
+  }
+
+  private static Map<String, Object> root(GenericKubernetesResource resource) {
+    // The spec lives in additionalProperties of a generic resource.
+    return resource.getAdditionalProperties();
+  }
+
+  static List<String> list(String... values) {
+    return List.of(values);
+  }
+}

@@ -1,0 +1,59 @@
+package io.xaccess.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real kubectl binary, pointed at the JVM's test API server. */
+public final class Kubectl {
+
+  /** What one kubectl run printed (stdout and stderr together) and how it exited. */
+  public record Result(int exitCode, String output) {}
+
+  private final LocalKubeApiServer server;
+
+  public Kubectl(LocalKubeApiServer server) {
+    this.server = server;
+  }
+
+  public Result run(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(server.kubectl().toString());
+    command.add("--kubeconfig");
+    command.add(server.kubeConfigFile().toString());
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      // Read before waiting: a full pipe would block kubectl.
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kubectl " + String.join(" ", args) + " timed out");
+      }
+      return new Result(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs kubectl and returns its output, failing the test when it exits non-zero. */
+  public String succeed(String... args) {
+    Result result = run(args);
+    if (result.exitCode() != 0) {
+      throw new AssertionError(
+          "kubectl "
+              + String.join(" ", args)
+              + " exited "
+              + result.exitCode()
+              + ":\n"
+              + result.output());
+    }
+    return result.output();
+  }
+}
