@@ -1,0 +1,69 @@
+package io.xaccess.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.testing.KubeApiServerExtension;
+import io.xaccess.testing.Kubectl;
+import io.xaccess.testing.LocalKubeApiServer;
+import io.xaccess.testing.XaccessCrd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every file in examples/ is accepted as it is by kubectl apply against the real API server. */
+@ExtendWith(KubeApiServerExtension.class)
+class ExamplesIT {
+
+  private static final String NAMESPACE = "examples";
+
+  @BeforeAll
+  static void installCrd(KubernetesClient client) {
+    XaccessCrd.install(client);
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .serverSideApply();
+  }
+
+  static List<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("examples"))) {
+      return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
+  @Test
+  void thereAreExamplesForEachUseCase() throws IOException {
+    assertThat(examples())
+        .extracting(p -> p.getFileName().toString())
+        .contains("basic.yaml", "hardened.yaml", "existing-bucket.yaml", "orphan-on-delete.yaml");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void isAcceptedAsItIs(Path example, LocalKubeApiServer server, KubernetesClient client) {
+    String output = new Kubectl(server).succeed("apply", "-n", NAMESPACE, "-f", example.toString());
+
+    assertThat(output).contains("crossaccountaccess.xaccess.io/").contains("created");
+    String name =
+        output.lines().filter(l -> l.startsWith("crossaccountaccess")).findFirst().orElseThrow();
+    name = name.substring(name.indexOf('/') + 1, name.indexOf(' '));
+    CrossAccountAccess stored =
+        client.resources(CrossAccountAccess.class).inNamespace(NAMESPACE).withName(name).get();
+    // Defaults are applied by the API server, so the operator sees a complete spec.
+    assertThat(stored.getSpec().getSessionDuration()).isNotBlank();
+    assertThat(stored.getSpec().getDeletionPolicy()).isNotNull();
+    assertThat(stored.getSpec().getBucket().getCreate()).isNotNull();
+    assertThat(stored.getSpec().getBucket().getEncryption()).isNotBlank();
+  }
+}
