@@ -11,6 +11,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KubeApiServerExtension implements ParameterResolver {
 
+  /** Closes the client with the test class's store. */
+  private record ClosingClient(KubernetesClient client)
+      implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(KubeApiServerExtension.class);
 
@@ -29,6 +38,8 @@ public final class KubeApiServerExtension implements ParameterResolver {
     // One client per test class, closed with it.
     return context
         .getStore(NAMESPACE)
-        .computeIfAbsent(KubernetesClient.class, k -> server.newClient(), KubernetesClient.class);
+        .getOrComputeIfAbsent(
+            ClosingClient.class, k -> new ClosingClient(server.newClient()), ClosingClient.class)
+        .client();
   }
 }

@@ -38,15 +38,28 @@ public final class LocalKubeApiServer {
   /** The API server of this JVM, started on first use and stopped when the JVM exits. */
   public static synchronized LocalKubeApiServer shared() {
     if (shared == null) {
-      // The version is pinned in pom.xml (KUBE_API_TEST_API_SERVER_VERSION); offline mode is left
-      // to kube-api-test's own switch so the same tests download the binaries where they can.
-      KubeAPIServer server =
-          new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().build());
-      server.start();
-      shared = new LocalKubeApiServer(server);
-      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+      shared = startNew();
     }
     return shared;
+  }
+
+  /**
+   * A separate API server (the operator's tests use their own, so the operator sees no resource of
+   * another test class), stopped when the JVM exits.
+   */
+  public static LocalKubeApiServer startNew() {
+    // The version is pinned in pom.xml (KUBE_API_TEST_API_SERVER_VERSION); offline mode is left
+    // to kube-api-test's own switch so the same tests download the binaries where they can.
+    KubeAPIServer server =
+        new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().build());
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+    return new LocalKubeApiServer(server);
+  }
+
+  /** Stops this API server (and its etcd). */
+  public void stop() {
+    server.stop();
   }
 
   /** A new client with cluster-admin rights on this API server; the caller closes it. */

@@ -19,6 +19,15 @@ public final class MotoExtension
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(MotoExtension.class);
 
+  /** Closes the accounts' clients with the test's store. */
+  private record ClosingAccounts(AwsTestAccounts accounts)
+      implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() throws Exception {
+      accounts.close();
+    }
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     MotoServer.shared().reset();
@@ -28,7 +37,7 @@ public final class MotoExtension
   public void beforeEach(ExtensionContext context) {
     context
         .getStore(NAMESPACE)
-        .put(AwsTestAccounts.class, AwsTestAccounts.open(MotoServer.shared()));
+        .put(AwsTestAccounts.class, new ClosingAccounts(AwsTestAccounts.open(MotoServer.shared())));
   }
 
   @Override
@@ -42,6 +51,6 @@ public final class MotoExtension
     if (parameter.getParameter().getType() == MotoServer.class) {
       return MotoServer.shared();
     }
-    return context.getStore(NAMESPACE).get(AwsTestAccounts.class, AwsTestAccounts.class);
+    return context.getStore(NAMESPACE).get(AwsTestAccounts.class, ClosingAccounts.class).accounts();
   }
 }

@@ -47,7 +47,14 @@ public final class MotoServer {
 
   /** The folder {@code make test} installs the test tools into (see pom.xml). */
   public static Path toolsDir() {
-    return Path.of(System.getProperty("xaccess.tools.dir", ".tools")).toAbsolutePath();
+    return Path.of(System.getProperty("tests.tools.dir", ".tools")).toAbsolutePath();
+  }
+
+  /** A separate moto server, for tests that must not share state; stopped when the JVM exits. */
+  public static MotoServer startNew() {
+    MotoServer server = start(toolsDir().resolve("venv/bin/moto_server"));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "moto-server-stop"));
+    return server;
   }
 
   static MotoServer start(Path executable) {

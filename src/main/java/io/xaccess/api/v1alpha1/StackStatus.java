@@ -16,6 +16,32 @@ public abstract class StackStatus {
   @JsonPropertyDescription("The stack's CloudFormation status, such as CREATE_COMPLETE.")
   private String stackStatus;
 
+  @JsonPropertyDescription(
+      "Hash of the template and parameters last applied to the stack; a spec or Secret change"
+          + " gives a new desired hash, which rolls out through a change set.")
+  private String configurationHash;
+
+  @JsonPropertyDescription(
+      "Hash of a configuration that failed to deploy; it is not retried until the spec or a"
+          + " referenced Secret changes.")
+  private String failedConfigurationHash;
+
+  public String getConfigurationHash() {
+    return configurationHash;
+  }
+
+  public void setConfigurationHash(String configurationHash) {
+    this.configurationHash = configurationHash;
+  }
+
+  public String getFailedConfigurationHash() {
+    return failedConfigurationHash;
+  }
+
+  public void setFailedConfigurationHash(String failedConfigurationHash) {
+    this.failedConfigurationHash = failedConfigurationHash;
+  }
+
   public String getStackName() {
     return stackName;
   }

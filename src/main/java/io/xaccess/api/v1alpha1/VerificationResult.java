@@ -22,6 +22,29 @@ public class VerificationResult {
   @JsonPropertyDescription("What happened, in words; on failure, what to fix.")
   private String message;
 
+  @JsonPropertyDescription("Hashes of both stacks' configurations this verification proved.")
+  private String configurationHash;
+
+  @JsonPropertyDescription(
+      "Consecutive failed attempts for this configuration (0 after a success).")
+  private Integer failedAttempts;
+
+  public String getConfigurationHash() {
+    return configurationHash;
+  }
+
+  public void setConfigurationHash(String configurationHash) {
+    this.configurationHash = configurationHash;
+  }
+
+  public Integer getFailedAttempts() {
+    return failedAttempts;
+  }
+
+  public void setFailedAttempts(Integer failedAttempts) {
+    this.failedAttempts = failedAttempts;
+  }
+
   public String getTime() {
     return time;
   }

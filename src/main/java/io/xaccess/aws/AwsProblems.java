@@ -1,0 +1,132 @@
+package io.xaccess.aws;
+
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** Tells terminal from recoverable AWS failures and words them for a status condition. */
+public final class AwsProblems {
+
+  private static final Set<String> ACCESS_DENIED =
+      Set.of(
+          "AccessDenied",
+          "AccessDeniedException",
+          "UnauthorizedOperation",
+          "AuthorizationError",
+          "InvalidAccessKeyId",
+          "InvalidClientTokenId",
+          "SignatureDoesNotMatch",
+          "UnrecognizedClientException");
+
+  private static final Set<String> EXPIRED =
+      Set.of("ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired");
+
+  private static final Set<String> THROTTLED =
+      Set.of(
+          "Throttling",
+          "ThrottlingException",
+          "RequestLimitExceeded",
+          "TooManyRequestsException",
+          "SlowDown",
+          "PriorRequestNotComplete");
+
+  private AwsProblems() {}
+
+  /**
+   * Classifies a failure of {@code what} (for example "deploy the production stack") in account
+   * {@code accountId} reached as {@code identity}.
+   */
+  public static AwsProblem classify(
+      SdkException e, String what, String accountId, String identity) {
+    if (e instanceof AwsServiceException service) {
+      String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
+      String detail =
+          service.awsErrorDetails() == null
+              ? e.getMessage()
+              : service.awsErrorDetails().errorMessage();
+      if (EXPIRED.contains(code)) {
+        return new AwsProblem(
+            AwsProblem.Kind.TERMINAL,
+            "CredentialsExpired",
+            "AWS credentials of "
+                + identity
+                + " expired while trying to "
+                + what
+                + " in account "
+                + accountId
+                + ": renew them (for SSO: aws sso login; for IRSA/Pod Identity: check the projected"
+                + " token) — the grant resumes on the next change or resync",
+            e);
+      }
+      if (ACCESS_DENIED.contains(code)) {
+        return new AwsProblem(
+            AwsProblem.Kind.TERMINAL,
+            "AccessDenied",
+            "access denied to "
+                + identity
+                + " trying to "
+                + what
+                + " in account "
+                + accountId
+                + ": "
+                + detail
+                + " — grant the deployer role the permissions in deploy/aws",
+            e);
+      }
+      if (THROTTLED.contains(code)
+          || service.isThrottlingException()
+          || service.statusCode() >= 500) {
+        return new AwsProblem(
+            AwsProblem.Kind.RECOVERABLE,
+            "AwsUnavailable",
+            "AWS answered "
+                + code
+                + " ("
+                + service.statusCode()
+                + ") trying to "
+                + what
+                + " in account "
+                + accountId
+                + "; retrying",
+            e);
+      }
+      return new AwsProblem(
+          AwsProblem.Kind.TERMINAL,
+          code.isEmpty() ? "AwsRejected" : code,
+          "AWS rejected the request to " + what + " in account " + accountId + ": " + detail,
+          e);
+    }
+    if (e instanceof SdkClientException
+        && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+      return new AwsProblem(
+          AwsProblem.Kind.TERMINAL,
+          "NoCredentials",
+          "the operator has no AWS identity to "
+              + what
+              + " in account "
+              + accountId
+              + ": configure IRSA or EKS Pod Identity on its service account (or AWS_* environment"
+              + " credentials), or set credentials in the resource",
+          e);
+    }
+    if (e instanceof SdkClientException) {
+      return new AwsProblem(
+          AwsProblem.Kind.RECOVERABLE,
+          "AwsUnreachable",
+          "could not reach AWS to "
+              + what
+              + " in account "
+              + accountId
+              + ": "
+              + e.getMessage()
+              + "; retrying",
+          e);
+    }
+    return new AwsProblem(
+        AwsProblem.Kind.RECOVERABLE,
+        "AwsError",
+        "failed to " + what + " in account " + accountId + ": " + e.getMessage(),
+        e);
+  }
+}

@@ -1,0 +1,135 @@
+package io.xaccess.aws;
+
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * S3 as one identity sees it: the assumed production role (verification) or the operator's deployer
+ * identity (removing verification objects, checking a bucket is empty). Failures come out as {@link
+ * AwsProblem}s that name the identity.
+ */
+public final class BucketSession implements AutoCloseable {
+
+  private final S3Client s3;
+  private final String accountId;
+  private final String identity;
+  private final boolean ownsClient;
+
+  BucketSession(S3Client s3, String accountId, String identity, boolean ownsClient) {
+    this.s3 = s3;
+    this.accountId = accountId;
+    this.identity = identity;
+    this.ownsClient = ownsClient;
+  }
+
+  public void put(String bucket, String key, byte[] content) {
+    call(
+        "put s3://" + bucket + "/" + key,
+        () -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(content)));
+  }
+
+  public byte[] get(String bucket, String key) {
+    return call(
+        "get s3://" + bucket + "/" + key,
+        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+  }
+
+  /** Keys under {@code prefix} (first page). */
+  public List<String> list(String bucket, String prefix) {
+    return call(
+        "list s3://" + bucket + "/" + prefix,
+        () ->
+            s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .toList());
+  }
+
+  /**
+   * Removes every version and delete marker of one key: the operator's own verification object,
+   * never anything else.
+   */
+  public void removeAllVersions(String bucket, String key) {
+    call(
+        "remove s3://" + bucket + "/" + key,
+        () -> {
+          ListObjectVersionsResponse versions =
+              s3.listObjectVersions(r -> r.bucket(bucket).prefix(key));
+          List<ObjectIdentifier> ids =
+              java.util.stream.Stream.concat(
+                      versions.versions().stream()
+                          .filter(v -> v.key().equals(key))
+                          .map(
+                              v ->
+                                  ObjectIdentifier.builder()
+                                      .key(key)
+                                      .versionId(v.versionId())
+                                      .build()),
+                      versions.deleteMarkers().stream()
+                          .filter(m -> m.key().equals(key))
+                          .map(
+                              m ->
+                                  ObjectIdentifier.builder()
+                                      .key(key)
+                                      .versionId(m.versionId())
+                                      .build()))
+                  .toList();
+          if (ids.isEmpty()) {
+            s3.deleteObject(r -> r.bucket(bucket).key(key));
+          } else {
+            s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+          }
+          return null;
+        });
+  }
+
+  /** Whether the bucket holds no object, version or delete marker at all. */
+  public boolean isEmpty(String bucket) {
+    return call(
+        "check that s3://" + bucket + " is empty",
+        () -> {
+          ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
+          return page.versions().isEmpty() && page.deleteMarkers().isEmpty();
+        });
+  }
+
+  /** Deletes an empty bucket (S3 itself refuses a bucket that is not empty). */
+  public void deleteBucket(String bucket) {
+    call("delete the empty bucket " + bucket, () -> s3.deleteBucket(r -> r.bucket(bucket)));
+  }
+
+  /** Whether the bucket exists (and this identity may see it). */
+  public boolean exists(String bucket) {
+    try {
+      s3.headBucket(r -> r.bucket(bucket));
+      return true;
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+      return false;
+    } catch (SdkException e) {
+      if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
+          && s.statusCode() == 404) {
+        return false;
+      }
+      throw AwsProblems.classify(e, "look up bucket " + bucket, accountId, identity);
+    }
+  }
+
+  private <T> T call(String what, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (SdkException e) {
+      throw AwsProblems.classify(e, what, accountId, identity);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      s3.close();
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package io.xaccess.cloudformation;
+
+import io.xaccess.aws.AwsClients;
+import io.xaccess.aws.AwsProblems;
+import io.xaccess.grant.Grant;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.AlreadyExistsException;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetNotFoundException;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetStatus;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
+
+/** {@link StackGateway} on the AWS SDK. */
+@ApplicationScoped
+public class CloudFormationStackGateway implements StackGateway {
+
+  private final AwsClients clients;
+
+  public CloudFormationStackGateway(AwsClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public Optional<ObservedStack> observe(Grant.Account account, String stackName) {
+    return call(
+        account,
+        "describe stack " + stackName,
+        () -> {
+          try {
+            List<Stack> stacks = cfn(account).describeStacks(r -> r.stackName(stackName)).stacks();
+            return stacks.stream()
+                .filter(s -> s.stackStatus() != StackStatus.DELETE_COMPLETE)
+                .findFirst()
+                .map(CloudFormationStackGateway::observed);
+          } catch (AwsServiceException e) {
+            if (isMissing(e)) {
+              return Optional.<ObservedStack>empty();
+            }
+            throw e;
+          }
+        });
+  }
+
+  @Override
+  public void create(Grant.Account account, StackRequest request) {
+    call(
+        account,
+        "create stack " + request.stackName(),
+        () -> {
+          try {
+            cfn(account)
+                .createStack(
+                    r ->
+                        r.stackName(request.stackName())
+                            .templateBody(request.template().body())
+                            .parameters(parameters(request))
+                            .tags(tags(request))
+                            .capabilities(Capability.CAPABILITY_NAMED_IAM)
+                            .clientRequestToken(request.clientRequestToken()));
+          } catch (AlreadyExistsException e) {
+            // A retry of a create that went through (or a stack a previous operator run made).
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public ChangeSetState changeSet(Grant.Account account, String stackName, String changeSetName) {
+    return call(
+        account,
+        "describe change set " + changeSetName,
+        () -> {
+          DescribeChangeSetResponse cs;
+          try {
+            cs =
+                cfn(account)
+                    .describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName));
+          } catch (ChangeSetNotFoundException e) {
+            return ChangeSetState.of(ChangeSetState.Kind.ABSENT);
+          }
+          String reason = cs.statusReason() == null ? "" : cs.statusReason();
+          if (cs.status() == ChangeSetStatus.FAILED) {
+            // CloudFormation words "nothing to do" as a failure; for xaccess it is success.
+            boolean noChanges =
+                reason.contains("didn't contain changes")
+                    || reason.contains("No updates are to be performed");
+            return new ChangeSetState(
+                noChanges ? ChangeSetState.Kind.NO_CHANGES : ChangeSetState.Kind.FAILED, reason);
+          }
+          if (cs.executionStatus() == ExecutionStatus.EXECUTE_COMPLETE
+              || cs.executionStatus() == ExecutionStatus.EXECUTE_IN_PROGRESS) {
+            return ChangeSetState.of(ChangeSetState.Kind.EXECUTED);
+          }
+          if (cs.status() == ChangeSetStatus.CREATE_COMPLETE
+              && cs.executionStatus() == ExecutionStatus.AVAILABLE) {
+            return ChangeSetState.of(ChangeSetState.Kind.READY);
+          }
+          if (cs.executionStatus() == ExecutionStatus.EXECUTE_FAILED
+              || cs.executionStatus() == ExecutionStatus.OBSOLETE) {
+            return new ChangeSetState(
+                ChangeSetState.Kind.FAILED, "change set " + cs.executionStatusAsString());
+          }
+          return ChangeSetState.of(ChangeSetState.Kind.PENDING);
+        });
+  }
+
+  @Override
+  public void createChangeSet(Grant.Account account, StackRequest request) {
+    call(
+        account,
+        "create change set for " + request.stackName(),
+        () -> {
+          try {
+            cfn(account)
+                .createChangeSet(
+                    r ->
+                        r.stackName(request.stackName())
+                            .changeSetName(request.changeSetName())
+                            .changeSetType(ChangeSetType.UPDATE)
+                            .templateBody(request.template().body())
+                            .parameters(parameters(request))
+                            .tags(tags(request))
+                            .capabilities(Capability.CAPABILITY_NAMED_IAM)
+                            .clientToken(request.changeSetName()));
+          } catch (AlreadyExistsException e) {
+            // created by an earlier attempt
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void executeChangeSet(Grant.Account account, String stackName, String changeSetName) {
+    call(
+        account,
+        "execute change set " + changeSetName,
+        () ->
+            cfn(account)
+                .executeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName)));
+  }
+
+  @Override
+  public void deleteChangeSet(Grant.Account account, String stackName, String changeSetName) {
+    call(
+        account,
+        "delete change set " + changeSetName,
+        () -> {
+          try {
+            cfn(account).deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName));
+          } catch (ChangeSetNotFoundException e) {
+            // already gone
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void delete(Grant.Account account, String stackId) {
+    call(
+        account,
+        "delete stack " + stackId,
+        () -> cfn(account).deleteStack(r -> r.stackName(stackId)));
+  }
+
+  @Override
+  public void continueUpdateRollback(Grant.Account account, String stackName) {
+    call(
+        account,
+        "continue the update rollback of " + stackName,
+        () -> cfn(account).continueUpdateRollback(r -> r.stackName(stackName)));
+  }
+
+  @Override
+  public Optional<String> firstFailure(Grant.Account account, String stackId) {
+    return call(
+        account,
+        "read the events of " + stackId,
+        () -> {
+          List<StackEvent> events =
+              cfn(account).describeStackEvents(r -> r.stackName(stackId)).stackEvents();
+          // Newest first: walk back to the start of the latest operation, keep the earliest
+          // failure.
+          Optional<String> first = Optional.empty();
+          for (StackEvent event : events) {
+            boolean failed =
+                event.resourceStatus() == ResourceStatus.CREATE_FAILED
+                    || event.resourceStatus() == ResourceStatus.UPDATE_FAILED
+                    || event.resourceStatus() == ResourceStatus.DELETE_FAILED;
+            if (failed
+                && event.resourceStatusReason() != null
+                && !event.logicalResourceId().equals(event.stackName())) {
+              first = Optional.of(event.logicalResourceId() + ": " + event.resourceStatusReason());
+            }
+            boolean operationStart =
+                event.logicalResourceId().equals(event.stackName())
+                    && event.resourceStatusReason() != null
+                    && event.resourceStatusReason().contains("User Initiated");
+            if (operationStart) {
+              break;
+            }
+          }
+          return first;
+        });
+  }
+
+  private CloudFormationClient cfn(Grant.Account account) {
+    return clients.cloudFormation(account);
+  }
+
+  private <T> T call(Grant.Account account, String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (SdkException e) {
+      throw AwsProblems.classify(e, what, account.accountId(), AwsClients.describe(account));
+    }
+  }
+
+  private static boolean isMissing(AwsServiceException e) {
+    return e.awsErrorDetails() != null
+        && "ValidationError".equals(e.awsErrorDetails().errorCode())
+        && String.valueOf(e.awsErrorDetails().errorMessage()).contains("does not exist");
+  }
+
+  private static ObservedStack observed(Stack s) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (Output o : s.outputs()) {
+      outputs.put(o.outputKey(), o.outputValue() == null ? "" : o.outputValue());
+    }
+    return new ObservedStack(
+        s.stackId(),
+        s.stackName(),
+        s.stackStatusAsString(),
+        s.stackStatusReason() == null ? "" : s.stackStatusReason(),
+        Collections.unmodifiableMap(outputs));
+  }
+
+  private static List<Parameter> parameters(StackRequest request) {
+    return request.parameters().entrySet().stream()
+        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
+        .toList();
+  }
+
+  private static List<Tag> tags(StackRequest request) {
+    return request.tags().entrySet().stream()
+        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+        .toList();
+  }
+}

@@ -1,0 +1,139 @@
+package io.xaccess.cloudformation;
+
+import io.xaccess.grant.Grant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a grant's two stacks should be: the template parameters derived from the resolved grant, and
+ * the configuration hash that tells a needed update from a no-op.
+ */
+public final class GrantStacks {
+
+  private static final Set<String> LIST_ACTIONS =
+      Set.of("s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads");
+  private static final Set<String> BUCKET_ACTIONS = Set.of("s3:GetBucketLocation");
+
+  private GrantStacks() {}
+
+  /**
+   * The production stack.
+   *
+   * @param operatorPrincipalArn the operator's identity in the production account
+   * @param verifierRoleArn the verifier role the development stack creates
+   */
+  public static StackRequest production(
+      Grant grant, String operatorPrincipalArn, String verifierRoleArn, String partition) {
+    String dev = grant.development().accountId();
+    Grant.Bucket bucket = grant.bucket();
+    boolean existingKey = bucket.encryption().startsWith("arn:");
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("DevelopmentAccountId", dev);
+    p.put(
+        "PrincipalArnPatterns",
+        grant.principals().isEmpty()
+            ? "arn:" + partition + ":iam::" + dev + ":*"
+            : String.join(",", grant.principals()));
+    p.put("VerifierRoleArn", verifierRoleArn);
+    p.put("AllowedRegions", String.join(",", grant.trust().regions()));
+    p.put("RequireMfa", Boolean.toString(grant.trust().requireMfa()));
+    p.put("OrganizationId", grant.trust().organizationId().orElse(""));
+    p.put("ExternalId", grant.trust().externalId().map(s -> s.reveal()).orElse(""));
+    p.put("RoleName", grant.role().name());
+    p.put(
+        "MaxSessionDurationSeconds", Long.toString(grant.role().maxSessionDuration().toSeconds()));
+    p.put("S3ObjectActions", join(actions(grant, false, false)));
+    p.put("S3ListActions", join(actions(grant, true, false)));
+    p.put("S3BucketActions", join(actions(grant, false, true)));
+    p.put("BucketName", bucket.name());
+    p.put("CreateBucket", Boolean.toString(bucket.create()));
+    p.put("ObjectPrefix", bucket.prefix());
+    p.put(
+        "Encryption",
+        existingKey
+            ? "EXISTING_KEY"
+            : bucket.create() && "KMS".equals(bucket.encryption()) ? "KMS" : "S3");
+    p.put("ExistingKmsKeyArn", existingKey ? bucket.encryption() : "");
+    p.put("ManageBucketPolicy", Boolean.toString(bucket.managePolicy()));
+    p.put("OperatorPrincipalArn", operatorPrincipalArn);
+    p.put("VerificationPrefix", grant.verificationPrefix());
+    return request(
+        grant, StackNames.production(grant.namespace(), grant.name()), StackTemplate.PRODUCTION, p);
+  }
+
+  /**
+   * The development stack.
+   *
+   * @param productionRoleArn the role the production stack created
+   * @param operatorPrincipalArn the operator's identity in the development account
+   */
+  public static StackRequest development(
+      Grant grant, String productionRoleArn, String operatorPrincipalArn) {
+    List<String> roles = new ArrayList<>();
+    List<String> users = new ArrayList<>();
+    for (String principal : grant.principals()) {
+      if (principal.contains("*")) {
+        continue; // a pattern names no principal to attach to; it relies on its own policies
+      }
+      String resource =
+          principal.substring(principal.indexOf(":", principal.indexOf("::") + 2) + 1);
+      String name = resource.substring(resource.lastIndexOf('/') + 1);
+      (resource.startsWith("role/") ? roles : users).add(name);
+    }
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("ProductionRoleArn", productionRoleArn);
+    p.put("AttachToRoles", join(roles));
+    p.put("AttachToUsers", join(users));
+    p.put("VerifierRoleName", StackNames.verifierRole(grant.namespace(), grant.name()));
+    p.put("OperatorPrincipalArn", operatorPrincipalArn);
+    p.put("CreateAssumerRole", Boolean.toString(grant.assumer().isPresent()));
+    p.put("AssumerRoleName", grant.assumer().map(Grant.Assumer::name).orElse("DevToProdS3Assumer"));
+    p.put("AssumerTrustedBy", grant.assumer().map(Grant.Assumer::trustedBy).orElse("SSO"));
+    return request(
+        grant,
+        StackNames.development(grant.namespace(), grant.name()),
+        StackTemplate.DEVELOPMENT,
+        p);
+  }
+
+  /** The verifier role's ARN, known before the development stack exists. */
+  public static String verifierRoleArn(Grant grant, String partition) {
+    return "arn:"
+        + partition
+        + ":iam::"
+        + grant.development().accountId()
+        + ":role/"
+        + StackNames.verifierRole(grant.namespace(), grant.name());
+  }
+
+  private static StackRequest request(
+      Grant grant, String stackName, StackTemplate template, Map<String, String> parameters) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("xaccess.io/namespace", grant.namespace());
+    tags.put("xaccess.io/name", grant.name());
+    tags.put("xaccess.io/uid", grant.uid());
+    tags.put("app.kubernetes.io/managed-by", "xaccess");
+    // The hash covers everything that shapes the stack. The external id enters it only as its
+    // version (see Grant.Trust), so the hash, kept in status, reveals nothing.
+    Map<String, String> hashed = new TreeMap<>(parameters);
+    if (hashed.containsKey("ExternalId")) {
+      hashed.put("ExternalId", grant.trust().externalIdVersion());
+    }
+    String hash = Hashing.sha256(template.hash() + "|" + hashed + "|" + tags);
+    return new StackRequest(stackName, template, parameters, tags, hash);
+  }
+
+  private static List<String> actions(Grant grant, boolean list, boolean bucket) {
+    return grant.role().actions().stream()
+        .filter(a -> LIST_ACTIONS.contains(a) == list && BUCKET_ACTIONS.contains(a) == bucket)
+        .toList();
+  }
+
+  private static String join(List<String> values) {
+    return String.join(",", values);
+  }
+}

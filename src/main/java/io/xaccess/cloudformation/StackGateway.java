@@ -1,0 +1,33 @@
+package io.xaccess.cloudformation;
+
+import io.xaccess.grant.Grant;
+import java.util.Optional;
+
+/**
+ * CloudFormation as xaccess uses it, in the project's own types. Every method is one short API call
+ * (or two): none waits for a stack. Failures are {@link io.xaccess.aws.AwsProblem}s.
+ */
+public interface StackGateway {
+
+  /** The stack by name, or empty when there is none (or only a deleted one). */
+  Optional<ObservedStack> observe(Grant.Account account, String stackName);
+
+  /** Starts creating the stack; a repeated call with the same request is harmless. */
+  void create(Grant.Account account, StackRequest request);
+
+  ChangeSetState changeSet(Grant.Account account, String stackName, String changeSetName);
+
+  void createChangeSet(Grant.Account account, StackRequest request);
+
+  void executeChangeSet(Grant.Account account, String stackName, String changeSetName);
+
+  void deleteChangeSet(Grant.Account account, String stackName, String changeSetName);
+
+  /** Starts deleting the stack. */
+  void delete(Grant.Account account, String stackId);
+
+  void continueUpdateRollback(Grant.Account account, String stackName);
+
+  /** The reason of the first resource that failed in the stack's latest operation. */
+  Optional<String> firstFailure(Grant.Account account, String stackId);
+}

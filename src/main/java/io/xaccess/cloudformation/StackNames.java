@@ -1,0 +1,50 @@
+package io.xaccess.cloudformation;
+
+/**
+ * Deterministic names: {@code xaccess-<namespace>-<name>-prod|-dev} for stacks (hashed when too
+ * long), and the verifier role's name. The same resource always maps to the same names, so a
+ * restarted operator finds what it created.
+ */
+public final class StackNames {
+
+  private static final int MAX_STACK_NAME = 128;
+  private static final int MAX_ROLE_NAME = 64;
+
+  private StackNames() {}
+
+  public static String production(String namespace, String name) {
+    return stackName(namespace, name, "-prod");
+  }
+
+  public static String development(String namespace, String name) {
+    return stackName(namespace, name, "-dev");
+  }
+
+  /** The verifier role in the development account, unique per resource. */
+  public static String verifierRole(String namespace, String name) {
+    String role = "xaccess-verifier-" + Hashing.sha256(namespace + "/" + name).substring(0, 16);
+    return role.substring(0, Math.min(role.length(), MAX_ROLE_NAME));
+  }
+
+  /** The session name the verifier uses: {@code xaccess-<ns>-<name>}, at most 64 characters. */
+  public static String verificationSession(String namespace, String name) {
+    String session = ("xaccess-" + namespace + "-" + name).replaceAll("[^\\w+=,.@-]", "-");
+    if (session.length() <= 64) {
+      return session;
+    }
+    return session.substring(0, 47) + "-" + Hashing.sha256(namespace + "/" + name).substring(0, 16);
+  }
+
+  private static String stackName(String namespace, String name, String suffix) {
+    // Kubernetes names may hold dots; stack names may not.
+    String base = ("xaccess-" + namespace + "-" + name).replace('.', '-');
+    if (base.length() + suffix.length() <= MAX_STACK_NAME) {
+      return base + suffix;
+    }
+    String hash = Hashing.sha256(namespace + "/" + name).substring(0, 8);
+    return base.substring(0, MAX_STACK_NAME - suffix.length() - hash.length() - 1)
+        + "-"
+        + hash
+        + suffix;
+  }
+}

@@ -1,0 +1,42 @@
+package io.xaccess.cloudformation;
+
+import java.util.Map;
+
+/**
+ * Where one stack stands after a rollout step, in terms the status builder understands.
+ *
+ * @param state the outcome of the step
+ * @param stackId the stack's ARN, when it exists
+ * @param stackStatus CloudFormation's status of the stack, when it exists
+ * @param outputs the stack's outputs (empty until it is ready)
+ * @param appliedHash the configuration the stack now has or is moving to
+ * @param failedHash a configuration that failed and is not to be retried, or null
+ * @param reason a CamelCase reason for conditions
+ * @param message what happened, in words
+ */
+public record StackProgress(
+    State state,
+    String stackId,
+    String stackStatus,
+    Map<String, String> outputs,
+    String appliedHash,
+    String failedHash,
+    String reason,
+    String message) {
+
+  /** The outcomes of a step. */
+  public enum State {
+    /** Deployed with the desired configuration; outputs are usable. */
+    READY,
+    /** An operation is under way; look again soon. */
+    IN_PROGRESS,
+    /** The desired configuration failed; waits for a change of the spec or a Secret. */
+    FAILED,
+    /** (Deletion) the stack is gone. */
+    GONE
+  }
+
+  public boolean ready() {
+    return state == State.READY;
+  }
+}

@@ -1,0 +1,31 @@
+package io.xaccess.cloudformation;
+
+import java.util.Map;
+
+/**
+ * The stack a grant wants: template, parameters and tags, and the hash that identifies this exact
+ * configuration (it changes when any of them, or a referenced Secret, changes). The parameters may
+ * hold the external id, so this record is never logged.
+ */
+public record StackRequest(
+    String stackName,
+    StackTemplate template,
+    Map<String, String> parameters,
+    Map<String, String> tags,
+    String configurationHash) {
+
+  /** The change set that rolls out this configuration; deterministic, so a retry finds it. */
+  public String changeSetName() {
+    return "xaccess-" + configurationHash.substring(0, 32);
+  }
+
+  /** Idempotency token for CreateStack. */
+  public String clientRequestToken() {
+    return "xaccess-create-" + configurationHash.substring(0, 32);
+  }
+
+  @Override
+  public String toString() {
+    return "StackRequest[" + stackName + ", " + template + ", hash " + configurationHash + "]";
+  }
+}

@@ -1,0 +1,307 @@
+package io.xaccess.cloudformation;
+
+import io.xaccess.grant.Grant;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Moves one stack one step towards the desired configuration, or towards deletion, without ever
+ * waiting: each call makes a few short CloudFormation calls and says where the stack stands, and
+ * the caller looks again later. Creates use an idempotency token; updates go through a
+ * deterministically named change set; {@code ROLLBACK_COMPLETE} is deleted so it can be recreated;
+ * {@code UPDATE_ROLLBACK_FAILED} gets {@code ContinueUpdateRollback}; a configuration that failed
+ * is not retried until it changes.
+ */
+@ApplicationScoped
+public class StackRollout {
+
+  private final StackGateway gateway;
+
+  public StackRollout(StackGateway gateway) {
+    this.gateway = gateway;
+  }
+
+  /**
+   * One step towards {@code desired}.
+   *
+   * @param appliedHash the configuration hash last applied (from status), or null
+   * @param failedHash a configuration hash known to fail (from status), or null
+   */
+  public StackProgress advance(
+      Grant.Account account, StackRequest desired, String appliedHash, String failedHash) {
+    String want = desired.configurationHash();
+    Optional<ObservedStack> observed = gateway.observe(account, desired.stackName());
+    if (observed.isEmpty()) {
+      if (want.equals(failedHash)) {
+        return new StackProgress(
+            StackProgress.State.FAILED,
+            null,
+            null,
+            Map.of(),
+            null,
+            failedHash,
+            "DeployFailed",
+            "the last attempt with this configuration failed; change the spec (or the Secret) to retry");
+      }
+      gateway.create(account, desired);
+      return progress(
+          StackProgress.State.IN_PROGRESS,
+          null,
+          "CREATE_IN_PROGRESS",
+          want,
+          null,
+          "Creating",
+          "creating the stack");
+    }
+    ObservedStack stack = observed.get();
+    String status = stack.status();
+
+    if ("ROLLBACK_COMPLETE".equals(status)
+        || "ROLLBACK_FAILED".equals(status)
+        || "CREATE_FAILED".equals(status)) {
+      // A failed create cannot be updated: delete it, and recreate once the configuration changes.
+      String why = failure(account, stack);
+      gateway.delete(account, stack.stackId());
+      return new StackProgress(
+          StackProgress.State.FAILED,
+          stack.stackId(),
+          status,
+          Map.of(),
+          appliedHash,
+          want,
+          "CreateFailed",
+          why);
+    }
+    if ("UPDATE_ROLLBACK_FAILED".equals(status)) {
+      gateway.continueUpdateRollback(account, stack.stackName());
+      return progress(
+          StackProgress.State.IN_PROGRESS,
+          stack,
+          status,
+          appliedHash,
+          failedHash,
+          "RecoveringRollback",
+          "continuing a failed update rollback: " + failure(account, stack));
+    }
+    if ("REVIEW_IN_PROGRESS".equals(status)) {
+      // Only a CREATE change set leaves this; xaccess never makes one, so nobody will finish it.
+      gateway.delete(account, stack.stackId());
+      return progress(
+          StackProgress.State.IN_PROGRESS,
+          stack,
+          status,
+          null,
+          failedHash,
+          "Deleting",
+          "removing an unfinished stack");
+    }
+    if (stack.inProgress()) {
+      return progress(
+          StackProgress.State.IN_PROGRESS,
+          stack,
+          status,
+          appliedHash,
+          failedHash,
+          "InProgress",
+          "stack is " + status);
+    }
+    if ("UPDATE_ROLLBACK_COMPLETE".equals(status) && want.equals(appliedHash)) {
+      return new StackProgress(
+          StackProgress.State.FAILED,
+          stack.stackId(),
+          status,
+          stack.outputs(),
+          appliedHash,
+          want,
+          "UpdateFailed",
+          "the update was rolled back: " + failure(account, stack));
+    }
+    if (want.equals(appliedHash)) {
+      return new StackProgress(
+          StackProgress.State.READY,
+          stack.stackId(),
+          status,
+          stack.outputs(),
+          want,
+          null,
+          readyReason(status),
+          "stack is " + status);
+    }
+    if (want.equals(failedHash)) {
+      return new StackProgress(
+          StackProgress.State.FAILED,
+          stack.stackId(),
+          status,
+          stack.outputs(),
+          appliedHash,
+          failedHash,
+          "UpdateFailed",
+          "the last update with this configuration failed; change the spec (or the Secret) to retry");
+    }
+    return update(account, desired, stack, appliedHash);
+  }
+
+  private StackProgress update(
+      Grant.Account account, StackRequest desired, ObservedStack stack, String appliedHash) {
+    String want = desired.configurationHash();
+    ChangeSetState changeSet =
+        gateway.changeSet(account, stack.stackName(), desired.changeSetName());
+    switch (changeSet.kind()) {
+      case ABSENT -> {
+        gateway.createChangeSet(account, desired);
+        return progress(
+            StackProgress.State.IN_PROGRESS,
+            stack,
+            stack.status(),
+            appliedHash,
+            null,
+            "Updating",
+            "preparing a change set");
+      }
+      case PENDING -> {
+        return progress(
+            StackProgress.State.IN_PROGRESS,
+            stack,
+            stack.status(),
+            appliedHash,
+            null,
+            "Updating",
+            "change set is being prepared");
+      }
+      case READY -> {
+        gateway.executeChangeSet(account, stack.stackName(), desired.changeSetName());
+        return progress(
+            StackProgress.State.IN_PROGRESS,
+            stack,
+            "UPDATE_IN_PROGRESS",
+            want,
+            null,
+            "Updating",
+            "updating the stack");
+      }
+      case NO_CHANGES -> {
+        gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
+        return new StackProgress(
+            StackProgress.State.READY,
+            stack.stackId(),
+            stack.status(),
+            stack.outputs(),
+            want,
+            null,
+            readyReason(stack.status()),
+            "no changes needed");
+      }
+      case EXECUTED -> {
+        // Executed by an earlier attempt whose status write was lost.
+        return progress(
+            StackProgress.State.IN_PROGRESS,
+            stack,
+            stack.status(),
+            want,
+            null,
+            "Updating",
+            "change set executed");
+      }
+      default -> {
+        gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
+        return new StackProgress(
+            StackProgress.State.FAILED,
+            stack.stackId(),
+            stack.status(),
+            stack.outputs(),
+            appliedHash,
+            want,
+            "ChangeSetFailed",
+            "the change set failed: " + changeSet.reason());
+      }
+    }
+  }
+
+  /** One step towards the stack being gone; never touches a stack it does not find. */
+  public StackProgress remove(Grant.Account account, String stackName) {
+    Optional<ObservedStack> observed = gateway.observe(account, stackName);
+    if (observed.isEmpty()) {
+      return progress(
+          StackProgress.State.GONE,
+          null,
+          "DELETE_COMPLETE",
+          null,
+          null,
+          "Deleted",
+          "stack is gone");
+    }
+    ObservedStack stack = observed.get();
+    if ("DELETE_IN_PROGRESS".equals(stack.status())) {
+      return progress(
+          StackProgress.State.IN_PROGRESS,
+          stack,
+          stack.status(),
+          null,
+          null,
+          "Deleting",
+          "stack is being deleted");
+    }
+    if (stack.inProgress() && !"REVIEW_IN_PROGRESS".equals(stack.status())) {
+      return progress(
+          StackProgress.State.IN_PROGRESS,
+          stack,
+          stack.status(),
+          null,
+          null,
+          "WaitingToDelete",
+          "waiting for " + stack.status() + " to finish before deleting");
+    }
+    String message = "deleting the stack";
+    if ("DELETE_FAILED".equals(stack.status())) {
+      message = "retrying a failed delete: " + failure(account, stack);
+    }
+    gateway.delete(account, stack.stackId());
+    return progress(
+        StackProgress.State.IN_PROGRESS,
+        stack,
+        "DELETE_IN_PROGRESS",
+        null,
+        null,
+        "Deleting",
+        message);
+  }
+
+  private String failure(Grant.Account account, ObservedStack stack) {
+    return gateway
+        .firstFailure(account, stack.stackId())
+        .orElse(stack.statusReason().isEmpty() ? stack.status() : stack.statusReason());
+  }
+
+  private static String readyReason(String status) {
+    return switch (status) {
+      case "CREATE_COMPLETE" -> "CreateComplete";
+      case "UPDATE_COMPLETE" -> "UpdateComplete";
+      default -> "Deployed";
+    };
+  }
+
+  private static StackProgress progress(
+      StackProgress.State state,
+      ObservedStack stack,
+      String status,
+      String applied,
+      String failed,
+      String reason,
+      String message) {
+    return new StackProgress(
+        state,
+        stack == null ? null : stack.stackId(),
+        status,
+        stack == null ? Map.of() : stack.outputs(),
+        applied,
+        failed,
+        reason,
+        message);
+  }
+
+  /** Used by callers that need the raw observation (deletion of the bucket). */
+  public Optional<ObservedStack> observe(Grant.Account account, String stackName) {
+    return gateway.observe(account, stackName);
+  }
+}

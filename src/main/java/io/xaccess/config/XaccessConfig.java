@@ -1,0 +1,70 @@
+package io.xaccess.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every setting of the operator, under {@code xaccess.*} (env: {@code XACCESS_*}). */
+@ConfigMapping(prefix = "xaccess")
+public interface XaccessConfig {
+
+  /** How often a grant whose stack is being created, updated or deleted is looked at again. */
+  @WithDefault("5s")
+  Duration pollInterval();
+
+  /** How often a settled grant is observed again (drift, deleted stacks, Secret changes). */
+  @WithDefault("10m")
+  Duration resyncInterval();
+
+  /**
+   * How often a grant stalled on something outside AWS (a missing Secret) is re-checked: one read
+   * of the API server, no AWS call.
+   */
+  @WithDefault("1m")
+  Duration stalledRecheckInterval();
+
+  Aws aws();
+
+  Verification verification();
+
+  /** How the operator reaches AWS. The endpoint comes from the SDK's own AWS_ENDPOINT_URL. */
+  interface Aws {
+    /**
+     * A deployer role name to assume in every account whose credentials the resource omits ({@code
+     * arn:aws:iam::<account>:role/<name>}). Unset: the operator's own identity is used and must
+     * belong to the declared account.
+     */
+    Optional<String> deployerRoleName();
+
+    /** Path-style S3 addressing, for emulators that cannot resolve bucket host names. */
+    @WithDefault("false")
+    boolean s3PathStyle();
+
+    /** Upper bound on one AWS API call, retries included, so a reconcile never hangs on AWS. */
+    @WithDefault("20s")
+    Duration apiCallTimeout();
+
+    /** AWS partition of the accounts (aws, aws-cn, aws-us-gov). */
+    @WithDefault("aws")
+    String partition();
+  }
+
+  /** The proof of access. */
+  interface Verification {
+    /** First wait before retrying a verification that IAM propagation may have failed. */
+    @WithDefault("5s")
+    Duration retryInitialDelay();
+
+    /** Longest wait between verification retries. */
+    @WithDefault("1m")
+    Duration retryMaxDelay();
+
+    /**
+     * How long after a stack change a failed verification is blamed on IAM propagation and retried
+     * with backoff, before the grant is reported as failing.
+     */
+    @WithDefault("3m")
+    Duration propagationWindow();
+  }
+}

@@ -1,0 +1,241 @@
+package io.xaccess.grant;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.api.v1alpha1.AccountCredentials;
+import io.xaccess.api.v1alpha1.AccountSpec;
+import io.xaccess.api.v1alpha1.AssumerRole;
+import io.xaccess.api.v1alpha1.BucketDeletionPolicy;
+import io.xaccess.api.v1alpha1.BucketSpec;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessSpec;
+import io.xaccess.api.v1alpha1.DeletionPolicy;
+import io.xaccess.api.v1alpha1.RoleSpec;
+import io.xaccess.api.v1alpha1.SecretKeySelector;
+import io.xaccess.api.v1alpha1.TrustSpec;
+import io.xaccess.api.v1alpha1.VerificationSpec;
+import io.xaccess.config.XaccessConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a CrossAccountAccess into a {@link Grant}: applies the documented defaults (the API server
+ * applies most of them; optional sections it cannot) and reads the Secrets it references with one
+ * GET each — no Secret is cached or watched, so the operator needs only {@code get} on Secrets.
+ */
+@ApplicationScoped
+public class GrantResolver {
+
+  private final KubernetesClient client;
+  private final XaccessConfig config;
+
+  public GrantResolver(KubernetesClient client, XaccessConfig config) {
+    this.client = client;
+    this.config = config;
+  }
+
+  public Grant resolve(CrossAccountAccess resource) throws GrantProblem {
+    CrossAccountAccessSpec spec = resource.getSpec();
+    String namespace = resource.getMetadata().getNamespace();
+    SecretReader secrets = new SecretReader(namespace);
+
+    BucketSpec bucket = spec.getBucket();
+    RoleSpec role = spec.getRole() != null ? spec.getRole() : new RoleSpec();
+    TrustSpec trust = spec.getTrust() != null ? spec.getTrust() : new TrustSpec();
+    VerificationSpec verification =
+        spec.getVerification() != null ? spec.getVerification() : new VerificationSpec();
+    AssumerRole assumer = spec.getDevelopment().getAssumerRole();
+    boolean create = !Boolean.FALSE.equals(bucket.getCreate());
+
+    Optional<io.xaccess.grant.Secret> externalId;
+    String externalIdVersion;
+    if (trust.getExternalIdSecretRef() != null) {
+      externalId =
+          Optional.of(
+              secrets.read(trust.getExternalIdSecretRef(), "spec.trust.externalIdSecretRef"));
+      externalIdVersion = secrets.version(trust.getExternalIdSecretRef().getName());
+    } else {
+      externalId = Optional.ofNullable(trust.getExternalId()).map(io.xaccess.grant.Secret::new);
+      externalIdVersion =
+          trust.getExternalId() == null ? "" : "inline:" + digest(trust.getExternalId());
+    }
+
+    return new Grant(
+        namespace,
+        resource.getMetadata().getName(),
+        resource.getMetadata().getUid(),
+        account(spec.getProduction(), secrets, "spec.production.credentials"),
+        account(spec.getDevelopment(), secrets, "spec.development.credentials"),
+        orEmpty(spec.getDevelopment().getPrincipals()),
+        assumer != null && Boolean.TRUE.equals(assumer.getEnabled())
+            ? Optional.of(
+                new Grant.Assumer(
+                    orDefault(assumer.getName(), "DevToProdS3Assumer"),
+                    assumer.getTrustedBy() != null ? assumer.getTrustedBy().name() : "SSO"))
+            : Optional.empty(),
+        new Grant.Bucket(
+            bucket.getName(),
+            create,
+            orDefault(bucket.getPrefix(), ""),
+            orDefault(bucket.getEncryption(), "KMS"),
+            create || Boolean.TRUE.equals(bucket.getManagePolicy()),
+            create && bucket.getDeletionPolicy() == BucketDeletionPolicy.Delete),
+        new Grant.Role(
+            orDefault(role.getName(), RoleSpec.DEFAULT_NAME),
+            role.getActions() == null || role.getActions().isEmpty()
+                ? RoleSpec.DEFAULT_ACTIONS
+                : List.copyOf(role.getActions()),
+            Durations.parse(orDefault(role.getMaxSessionDuration(), "1h"))),
+        Durations.parse(orDefault(spec.getSessionDuration(), "1h")),
+        new Grant.Trust(
+            orEmpty(trust.getRegions()),
+            Boolean.TRUE.equals(trust.getRequireMfa()),
+            Optional.ofNullable(trust.getOrganizationId()),
+            externalId,
+            externalIdVersion),
+        new Grant.Verification(
+            !Boolean.FALSE.equals(verification.getEnabled()),
+            Durations.parse(orDefault(verification.getInterval(), "1h"))),
+        spec.getDeletionPolicy() == DeletionPolicy.Orphan,
+        Boolean.TRUE.equals(spec.getSuspend()),
+        secrets.versions());
+  }
+
+  private Grant.Account account(AccountSpec account, SecretReader secrets, String field)
+      throws GrantProblem {
+    AccountCredentials credentials = account.getCredentials();
+    Grant.Credentials resolved;
+    if (credentials == null) {
+      resolved =
+          config
+              .aws()
+              .deployerRoleName()
+              .<Grant.Credentials>map(
+                  name ->
+                      new Grant.Credentials.AssumeRole(
+                          "arn:"
+                              + config.aws().partition()
+                              + ":iam::"
+                              + account.getAccountId()
+                              + ":role/"
+                              + name,
+                          Optional.empty()))
+              .orElse(new Grant.Credentials.OperatorIdentity());
+    } else if (credentials.getRoleArn() != null) {
+      resolved =
+          new Grant.Credentials.AssumeRole(
+              credentials.getRoleArn(),
+              credentials.getExternalIdSecretRef() == null
+                  ? Optional.empty()
+                  : Optional.of(
+                      secrets.read(
+                          credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")));
+    } else {
+      String name = credentials.getSecretRef().getName();
+      String secretField = field + ".secretRef";
+      resolved =
+          new Grant.Credentials.StaticKeys(
+              secrets.read(new SecretKeySelector(name, "accessKeyId"), secretField),
+              secrets.read(new SecretKeySelector(name, "secretAccessKey"), secretField),
+              secrets.readOptional(new SecretKeySelector(name, "sessionToken"), secretField));
+    }
+    return new Grant.Account(account.getAccountId(), account.getRegion(), resolved);
+  }
+
+  private static String digest(String value) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : List.copyOf(list);
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+
+  /** Reads Secrets of one namespace, each at most once per resolve. */
+  private final class SecretReader {
+    private final String namespace;
+    private final java.util.Map<String, Secret> read = new java.util.LinkedHashMap<>();
+
+    SecretReader(String namespace) {
+      this.namespace = namespace;
+    }
+
+    io.xaccess.grant.Secret read(SecretKeySelector selector, String field) throws GrantProblem {
+      return readOptional(selector, field)
+          .orElseThrow(
+              () ->
+                  new GrantProblem(
+                      "SecretKeyNotFound",
+                      "Secret "
+                          + namespace
+                          + "/"
+                          + selector.getName()
+                          + " has no key '"
+                          + selector.getKey()
+                          + "' (referenced by "
+                          + field
+                          + "): add the key to the Secret"));
+    }
+
+    Optional<io.xaccess.grant.Secret> readOptional(SecretKeySelector selector, String field)
+        throws GrantProblem {
+      Secret secret = read.get(selector.getName());
+      if (secret == null) {
+        secret = client.secrets().inNamespace(namespace).withName(selector.getName()).get();
+        if (secret == null) {
+          throw new GrantProblem(
+              "SecretNotFound",
+              "Secret "
+                  + namespace
+                  + "/"
+                  + selector.getName()
+                  + " (referenced by "
+                  + field
+                  + ") does not exist: create it; the grant resumes on its own");
+        }
+        read.put(selector.getName(), secret);
+      }
+      if (secret.getData() != null && secret.getData().get(selector.getKey()) != null) {
+        return Optional.of(
+            new io.xaccess.grant.Secret(
+                new String(
+                    Base64.getDecoder().decode(secret.getData().get(selector.getKey())),
+                    StandardCharsets.UTF_8)));
+      }
+      if (secret.getStringData() != null && secret.getStringData().get(selector.getKey()) != null) {
+        return Optional.of(
+            new io.xaccess.grant.Secret(secret.getStringData().get(selector.getKey())));
+      }
+      return Optional.empty();
+    }
+
+    String version(String name) {
+      Secret secret = read.get(name);
+      return secret.getMetadata().getUid() + "@" + secret.getMetadata().getResourceVersion();
+    }
+
+    List<String> versions() {
+      List<String> versions = new ArrayList<>();
+      read.values()
+          .forEach(
+              s ->
+                  versions.add(
+                      s.getMetadata().getUid() + "@" + s.getMetadata().getResourceVersion()));
+      return versions;
+    }
+  }
+}

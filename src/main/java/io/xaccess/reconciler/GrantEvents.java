@@ -1,0 +1,117 @@
+package io.xaccess.reconciler;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
+import io.xaccess.status.GrantStatusBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * Kubernetes Events for what a user watching {@code kubectl describe} wants to know: each phase
+ * transition and each new problem. Messages come from status, which never holds a secret.
+ */
+@ApplicationScoped
+public class GrantEvents {
+
+  private static final Logger LOG = Logger.getLogger(GrantEvents.class);
+
+  private final KubernetesClient client;
+
+  public GrantEvents(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Emits events for the differences between two statuses of the same resource. */
+  public void transitions(
+      CrossAccountAccess resource,
+      CrossAccountAccessStatus before,
+      CrossAccountAccessStatus after) {
+    var stalledBefore = condition(before, GrantStatusBuilder.STALLED);
+    var stalledAfter = condition(after, GrantStatusBuilder.STALLED);
+    if (stalledAfter != null
+        && "True".equals(stalledAfter.getStatus())
+        && (stalledBefore == null
+            || !"True".equals(stalledBefore.getStatus())
+            || !Objects.equals(stalledBefore.getMessage(), stalledAfter.getMessage()))) {
+      warning(resource, stalledAfter.getReason(), stalledAfter.getMessage());
+    }
+    var verifiedBefore = condition(before, GrantStatusBuilder.ACCESS_VERIFIED);
+    var verifiedAfter = condition(after, GrantStatusBuilder.ACCESS_VERIFIED);
+    if (verifiedAfter != null
+        && "False".equals(verifiedAfter.getStatus())
+        && !"WaitingForStacks".equals(verifiedAfter.getReason())
+        && (verifiedBefore == null
+            || !Objects.equals(verifiedBefore.getMessage(), verifiedAfter.getMessage()))) {
+      warning(resource, "VerificationFailed", verifiedAfter.getMessage());
+    }
+    if (after.getPhase() != null && (before == null || before.getPhase() != after.getPhase())) {
+      var ready = condition(after, GrantStatusBuilder.READY);
+      normal(
+          resource,
+          after.getPhase().name(),
+          ready == null ? after.getPhase().name() : ready.getMessage());
+    }
+  }
+
+  public void normal(CrossAccountAccess resource, String reason, String message) {
+    emit(resource, "Normal", reason, message);
+  }
+
+  public void warning(CrossAccountAccess resource, String reason, String message) {
+    emit(resource, "Warning", reason, message);
+  }
+
+  private void emit(CrossAccountAccess resource, String type, String reason, String message) {
+    String now = Instant.now().toString();
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(resource.getMetadata().getNamespace())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withGenerateName(resource.getMetadata().getName() + ".")
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(resource.getApiVersion())
+                          .withKind(resource.getKind())
+                          .withName(resource.getMetadata().getName())
+                          .withNamespace(resource.getMetadata().getNamespace())
+                          .withUid(resource.getMetadata().getUid())
+                          .build())
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource("xaccess-operator", null)
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      // An event is a courtesy; never fail a reconcile over it.
+      LOG.debugf(
+          "could not record event %s for %s: %s",
+          reason, resource.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition condition(
+      CrossAccountAccessStatus status, String type) {
+    if (status == null || status.getConditions() == null) {
+      return null;
+    }
+    return status.getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+}

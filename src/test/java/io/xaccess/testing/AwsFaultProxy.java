@@ -1,0 +1,169 @@
+package io.xaccess.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * An HTTP proxy on 127.0.0.1 between the operator and moto that can answer chosen requests with AWS
+ * errors, as real AWS would (moto itself enforces no IAM and never throttles). It also counts
+ * requests by API action, a check on the operator's own call counter.
+ */
+public final class AwsFaultProxy implements AutoCloseable {
+
+  /** A request as the proxy sees it: form parameters (query protocol) plus the path. */
+  public record AwsRequest(String method, String path, Map<String, String> form) {
+    public String action() {
+      return form.getOrDefault("Action", method + " " + path);
+    }
+  }
+
+  /** An AWS error reply for the requests a predicate selects. */
+  public record Fault(Predicate<AwsRequest> when, int status, String code, String message) {}
+
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "host",
+          "connection",
+          "content-length",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive");
+
+  private final URI target;
+  private final HttpServer server;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  public AwsFaultProxy(URI target) throws IOException {
+    this.target = target;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(16));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  public void add(Fault fault) {
+    faults.add(fault);
+  }
+
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /** Requests so far by API action. */
+  public Map<String, Long> counts() {
+    Map<String, Long> copy = new java.util.TreeMap<>();
+    counts.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      AwsRequest request =
+          new AwsRequest(
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getPath(),
+              form(exchange, body));
+      counts.computeIfAbsent(request.action(), k -> new LongAdder()).increment();
+      Optional<Fault> fault = faults.stream().filter(f -> f.when().test(request)).findFirst();
+      if (fault.isPresent()) {
+        reply(exchange, fault.get().status(), errorXml(fault.get()));
+        return;
+      }
+      HttpRequest.Builder forward =
+          HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+              .timeout(Duration.ofSeconds(60))
+              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+      exchange
+          .getRequestHeaders()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+                  values.forEach(v -> forward.header(name, v));
+                }
+              });
+      HttpResponse<byte[]> response =
+          http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                  exchange.getResponseHeaders().put(name, values);
+                }
+              });
+      reply(exchange, response.statusCode(), response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
+    boolean noBody = body.length == 0 || "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+    if (!noBody) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private static byte[] errorXml(Fault fault) {
+    return ("<ErrorResponse><Error><Type>Sender</Type><Code>"
+            + fault.code()
+            + "</Code><Message>"
+            + fault.message()
+            + "</Message></Error><RequestId>xaccess-fault</RequestId></ErrorResponse>")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> form(HttpExchange exchange, byte[] body) {
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    Map<String, String> form = new java.util.HashMap<>();
+    if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+      for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          form.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return form;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
