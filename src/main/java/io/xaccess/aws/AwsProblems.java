@@ -4,6 +4,7 @@ import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 /** Tells terminal from recoverable AWS failures and words them for a status condition. */
 public final class AwsProblems {
@@ -39,6 +40,35 @@ public final class AwsProblems {
    */
   public static AwsProblem classify(
       SdkException e, String what, String accountId, String identity) {
+    // When the deployer role cannot be assumed, STS's answer surfaces from the credentials
+    // provider (possibly wrapped): that answer, not the call that needed it, is what to report.
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StsException sts
+          && sts.awsErrorDetails() != null
+          && identity.startsWith("deployer role")) {
+        String code = sts.awsErrorDetails().errorCode();
+        boolean expired = EXPIRED.contains(code);
+        if (expired || ACCESS_DENIED.contains(code)) {
+          return new AwsProblem(
+              AwsProblem.Kind.TERMINAL,
+              expired ? "CredentialsExpired" : "AssumeRoleDenied",
+              "the operator cannot assume its "
+                  + identity
+                  + " in account "
+                  + accountId
+                  + " ("
+                  + code
+                  + ": "
+                  + sts.awsErrorDetails().errorMessage()
+                  + "): check that the role exists and that its trust policy allows the operator's"
+                  + " identity (deploy/aws)",
+              e);
+        }
+        if (cause != e) {
+          return classify(sts, what, accountId, identity);
+        }
+      }
+    }
     if (e instanceof AwsServiceException service) {
       String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
       String detail =

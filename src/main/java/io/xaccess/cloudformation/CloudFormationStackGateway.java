@@ -95,6 +95,11 @@ public class CloudFormationStackGateway implements StackGateway {
                     .describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName));
           } catch (ChangeSetNotFoundException e) {
             return ChangeSetState.of(ChangeSetState.Kind.ABSENT);
+          } catch (AwsServiceException e) {
+            if (isMissing(e)) { // moto's answer for an unknown change set
+              return ChangeSetState.of(ChangeSetState.Kind.ABSENT);
+            }
+            throw e;
           }
           String reason = cs.statusReason() == null ? "" : cs.statusReason();
           if (cs.status() == ChangeSetStatus.FAILED) {

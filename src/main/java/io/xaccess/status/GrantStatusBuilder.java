@@ -55,6 +55,9 @@ public final class GrantStatusBuilder {
   private String retryReason;
   private String retryMessage;
   private boolean suspended;
+  private boolean productionObserved;
+  private boolean developmentObserved;
+  private boolean verificationObserved;
   private boolean deleting;
   private String deletingMessage;
 
@@ -82,6 +85,7 @@ public final class GrantStatusBuilder {
   }
 
   public GrantStatusBuilder production(Step step, String reason, String message) {
+    this.productionObserved = true;
     this.production = step;
     this.productionReason = reason;
     this.productionMessage = message;
@@ -89,6 +93,7 @@ public final class GrantStatusBuilder {
   }
 
   public GrantStatusBuilder development(Step step, String reason, String message) {
+    this.developmentObserved = true;
     this.development = step;
     this.developmentReason = reason;
     this.developmentMessage = message;
@@ -96,6 +101,7 @@ public final class GrantStatusBuilder {
   }
 
   public GrantStatusBuilder verification(Step step, String reason, String message) {
+    this.verificationObserved = true;
     this.verification = step;
     this.verificationReason = reason;
     this.verificationMessage = message;
@@ -137,6 +143,27 @@ public final class GrantStatusBuilder {
     return this;
   }
 
+  private Condition previousCondition(String type) {
+    if (previous.getConditions() != null) {
+      for (Condition c : previous.getConditions()) {
+        if (type.equals(c.getType())) {
+          return c;
+        }
+      }
+    }
+    return null;
+  }
+
+  private String previousReason(String type, String fallback) {
+    Condition c = previousCondition(type);
+    return c == null || c.getReason() == null ? fallback : c.getReason();
+  }
+
+  private String previousMessage(String type, String fallback) {
+    Condition c = previousCondition(type);
+    return c == null || c.getMessage() == null ? fallback : c.getMessage();
+  }
+
   private Step previousStep(String type) {
     if (previous.getConditions() != null) {
       for (Condition c : previous.getConditions()) {
@@ -164,6 +191,24 @@ public final class GrantStatusBuilder {
   }
 
   public CrossAccountAccessStatus build() {
+    if (stalledReason != null || retryReason != null) {
+      // A problem cut the reconcile short: steps it did not reach keep what was known of them.
+      if (!productionObserved) {
+        production = previousStep(PRODUCTION_READY);
+        productionReason = previousReason(PRODUCTION_READY, productionReason);
+        productionMessage = previousMessage(PRODUCTION_READY, productionMessage);
+      }
+      if (!developmentObserved) {
+        development = previousStep(DEVELOPMENT_READY);
+        developmentReason = previousReason(DEVELOPMENT_READY, developmentReason);
+        developmentMessage = previousMessage(DEVELOPMENT_READY, developmentMessage);
+      }
+      if (!verificationObserved) {
+        verification = previousStep(ACCESS_VERIFIED);
+        verificationReason = previousReason(ACCESS_VERIFIED, verificationReason);
+        verificationMessage = previousMessage(ACCESS_VERIFIED, verificationMessage);
+      }
+    }
     CrossAccountAccessStatus status = new CrossAccountAccessStatus();
     status.setObservedGeneration(generation);
     status.setProduction(empty(productionStack) ? null : productionStack);

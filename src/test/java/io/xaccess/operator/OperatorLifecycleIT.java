@@ -1,0 +1,355 @@
+package io.xaccess.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.cloudformation.StackNames;
+import io.xaccess.testing.AwsFaultProxy;
+import io.xaccess.testing.AwsTestAccounts;
+import io.xaccess.testing.OperatorTestEnvironment;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+
+/**
+ * The operator through a grant's life on a real API server and moto: update, suspend, delete,
+ * orphan, and the problems a user must fix (a deployer role that cannot be assumed, a missing
+ * Secret) — each ending in the state the README promises.
+ */
+@QuarkusTest
+@QuarkusTestResource(OperatorTestEnvironment.class)
+class OperatorLifecycleIT {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+  @Inject KubernetesClient client;
+
+  @Test
+  void aMutableChangeRollsOutThroughTheProductionStack() {
+    String ns = namespace("op-update");
+    CrossAccountAccess grant = create(ns, "update", "xaccess-it-update", "");
+    awaitCondition(ns, "update", "Ready", "True");
+
+    grant = get(ns, "update");
+    grant.getSpec().setTrust(new io.xaccess.api.v1alpha1.TrustSpec());
+    grant.getSpec().getTrust().setRegions(List.of("us-east-1", "eu-west-1"));
+    long generation = client.resource(grant).update().getMetadata().getGeneration();
+
+    CrossAccountAccess updated =
+        explainOnTimeout(
+            ns,
+            "update",
+            () ->
+                await()
+                    .atMost(CONVERGE)
+                    .until(
+                        () -> get(ns, "update"),
+                        g ->
+                            g.getStatus().getObservedGeneration() == generation
+                                && isTrue(g, "Ready")));
+    assertThat(updated.getStatus().getConditions())
+        .allMatch(c -> c.getObservedGeneration() == generation);
+    Stack stack = productionStack(StackNames.production(ns, "update"));
+    assertThat(stack.stackStatusAsString()).isEqualTo("UPDATE_COMPLETE");
+    // moto renders a list parameter updated through a change set as a Python list; AWS joins it.
+    assertThat(parameter(stack, "AllowedRegions")).contains("us-east-1").contains("eu-west-1");
+    // Re-verified after the change.
+    assertThat(updated.getStatus().getLastVerification().getConfigurationHash())
+        .startsWith(updated.getStatus().getProduction().getConfigurationHash());
+  }
+
+  @Test
+  void deletionRemovesDevelopmentThenProductionAndKeepsUserData() throws Exception {
+    String ns = namespace("op-delete");
+    String bucket = "xaccess-it-delete";
+    create(ns, "delete", bucket, "");
+    awaitCondition(ns, "delete", "Ready", "True");
+    try (AwsTestAccounts aws = AwsTestAccounts.open(OperatorTestEnvironment.moto())) {
+      var s3 = aws.production().s3(Region.AP_SOUTHEAST_2);
+      for (int i = 0; i < 3; i++) {
+        int n = i;
+        s3.putObject(
+            r -> r.bucket(bucket).key("user-data/object-" + n),
+            RequestBody.fromString("data " + n));
+      }
+    }
+    String devStack = StackNames.development(ns, "delete");
+    String prodStack = StackNames.production(ns, "delete");
+
+    // Watch the order from AWS: the production stack must never go while the development one
+    // exists.
+    client.resources(CrossAccountAccess.class).inNamespace(ns).withName("delete").delete();
+    boolean[] productionWentFirst = {false};
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              boolean dev = stackExists(developmentCfn(), devStack);
+              boolean prod = stackExists(productionCfn(), prodStack);
+              if (dev && !prod) {
+                productionWentFirst[0] = true;
+              }
+              return !dev && !prod && get(ns, "delete") == null;
+            });
+    assertThat(productionWentFirst[0]).as("production stack deleted before development").isFalse();
+
+    try (AwsTestAccounts aws = AwsTestAccounts.open(OperatorTestEnvironment.moto())) {
+      var s3 = aws.production().s3(Region.AP_SOUTHEAST_2);
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("user-data/")).contents())
+          .extracting(o -> o.key())
+          .containsExactlyInAnyOrder(
+              "user-data/object-0", "user-data/object-1", "user-data/object-2");
+      assertThat(aws.production().iam().listRoles().roles())
+          .noneMatch(r -> r.roleName().equals("DevToProdS3Publisher-delete"));
+    }
+  }
+
+  @Test
+  void orphanLeavesBothStacksInPlace() {
+    String ns = namespace("op-orphan");
+    create(ns, "orphan", "xaccess-it-orphan", "  deletionPolicy: Orphan\n");
+    awaitCondition(ns, "orphan", "Ready", "True");
+
+    client.resources(CrossAccountAccess.class).inNamespace(ns).withName("orphan").delete();
+    await().atMost(CONVERGE).until(() -> get(ns, "orphan") == null);
+
+    assertThat(stackExists(productionCfn(), StackNames.production(ns, "orphan"))).isTrue();
+    assertThat(stackExists(developmentCfn(), StackNames.development(ns, "orphan"))).isTrue();
+  }
+
+  @Test
+  void aDeployerThatCannotBeAssumedStallsWithoutAHotLoop() {
+    String ns = namespace("op-denied");
+    String badRole = "arn:aws:iam::111111111111:role/xaccess-deployer-typo";
+    AwsFaultProxy proxy = OperatorTestEnvironment.proxy();
+    Predicate<AwsFaultProxy.AwsRequest> assumeBadRole =
+        r -> "AssumeRole".equals(r.action()) && badRole.equals(r.form().get("RoleArn"));
+    proxy.add(
+        new AwsFaultProxy.Fault(
+            assumeBadRole,
+            403,
+            "AccessDenied",
+            "User: arn:aws:sts::123456789012:assumed-role/operator/pod is not authorized to perform: sts:AssumeRole on resource: "
+                + badRole));
+    create(ns, "denied", "xaccess-it-denied", "", "    credentials: {roleArn: " + badRole + "}\n");
+
+    CrossAccountAccess stalled = awaitCondition(ns, "denied", "Stalled", "True");
+    Condition condition = condition(stalled, "Stalled").orElseThrow();
+    assertThat(condition.getReason()).isEqualTo("AssumeRoleDenied");
+    assertThat(condition.getMessage()).contains("111111111111").contains(badRole);
+    assertThat(stalled.getStatus().getPhase().name()).isEqualTo("Failed");
+
+    // No hot loop: over the next seconds neither AWS nor the API server hears from it again.
+    long assumes = proxy.counts().getOrDefault("AssumeRole", 0L);
+    String resourceVersion = stalled.getMetadata().getResourceVersion();
+    sleep(Duration.ofSeconds(8));
+    assertThat(proxy.counts().getOrDefault("AssumeRole", 0L) - assumes).isLessThanOrEqualTo(1);
+    assertThat(get(ns, "denied").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+  }
+
+  @Test
+  void aMissingSecretStallsAndCreatingItRecovers() {
+    String ns = namespace("op-secret");
+    create(
+        ns,
+        "secret",
+        "xaccess-it-secret",
+        "  trust:\n    externalIdSecretRef: {name: grant-external-id, key: value}\n");
+    CrossAccountAccess stalled = awaitCondition(ns, "secret", "Stalled", "True");
+    assertThat(condition(stalled, "Stalled").orElseThrow().getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(stalled, "Stalled").orElseThrow().getMessage())
+        .contains(ns + "/grant-external-id")
+        .contains("spec.trust.externalIdSecretRef");
+    long generation = stalled.getMetadata().getGeneration();
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("grant-external-id")
+                .endMetadata()
+                .withStringData(Map.of("value", "a-known-external-id-1234"))
+                .build())
+        .create();
+
+    CrossAccountAccess ready = awaitCondition(ns, "secret", "Ready", "True");
+    assertThat(ready.getMetadata().getGeneration())
+        .as("the resource was not touched")
+        .isEqualTo(generation);
+    // The external id reached the stack (moto shows NoEcho values) but never the status.
+    assertThat(parameter(productionStack(StackNames.production(ns, "secret")), "ExternalId"))
+        .isEqualTo("a-known-external-id-1234");
+    assertThat(Serialization.asJson(ready.getStatus())).doesNotContain("a-known-external-id-1234");
+  }
+
+  @Test
+  void suspendStopsAwsChanges() {
+    String ns = namespace("op-suspend");
+    create(ns, "suspend", "xaccess-it-suspend", "  suspend: true\n");
+    CrossAccountAccess suspended =
+        await()
+            .atMost(CONVERGE)
+            .until(() -> get(ns, "suspend"), g -> g != null && g.getStatus() != null);
+    assertThat(condition(suspended, "Reconciling").orElseThrow().getReason())
+        .isEqualTo("Suspended");
+    assertThat(stackExists(productionCfn(), StackNames.production(ns, "suspend"))).isFalse();
+
+    suspended.getSpec().setSuspend(false);
+    client.resource(suspended).update();
+    awaitCondition(ns, "suspend", "Ready", "True");
+  }
+
+  private CrossAccountAccess create(String ns, String name, String bucket, String extraSpec) {
+    return create(ns, name, bucket, extraSpec, "");
+  }
+
+  private CrossAccountAccess create(
+      String ns, String name, String bucket, String extraSpec, String productionExtra) {
+    String yaml =
+        "apiVersion: xaccess.io/v1alpha1\n"
+            + "kind: CrossAccountAccess\n"
+            + "metadata: {name: "
+            + name
+            + ", namespace: "
+            + ns
+            + "}\n"
+            + "spec:\n"
+            + "  production:\n"
+            + "    accountId: \"111111111111\"\n"
+            + "    region: ap-southeast-2\n"
+            + productionExtra
+            + "  development: {accountId: \"222222222222\", region: us-east-1}\n"
+            + "  bucket: {name: "
+            + bucket
+            + "}\n"
+            + "  role: {name: DevToProdS3Publisher-"
+            + name
+            + "}\n"
+            + extraSpec;
+    CrossAccountAccess resource = Serialization.unmarshal(yaml, CrossAccountAccess.class);
+    return client.resource(resource).create();
+  }
+
+  private CrossAccountAccess awaitCondition(String ns, String name, String type, String status) {
+    return explainOnTimeout(
+        ns,
+        name,
+        () ->
+            await()
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                    () -> get(ns, name),
+                    g ->
+                        g != null
+                            && condition(g, type)
+                                .map(c -> status.equals(c.getStatus()))
+                                .orElse(false)));
+  }
+
+  /** On a timeout, show the resource's status: what the operator last reported. */
+  private CrossAccountAccess explainOnTimeout(
+      String ns, String name, java.util.function.Supplier<CrossAccountAccess> wait) {
+    try {
+      return wait.get();
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      CrossAccountAccess last = get(ns, name);
+      throw new AssertionError(
+          e.getMessage()
+              + "\nlast status:\n"
+              + (last == null ? "gone" : Serialization.asYaml(last.getStatus())),
+          e);
+    }
+  }
+
+  private CrossAccountAccess get(String ns, String name) {
+    return client.resources(CrossAccountAccess.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static boolean isTrue(CrossAccountAccess g, String type) {
+    return condition(g, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  private static Optional<Condition> condition(CrossAccountAccess grant, String type) {
+    if (grant.getStatus() == null) {
+      return Optional.empty();
+    }
+    return grant.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  private static Stack productionStack(String name) {
+    return productionCfn().describeStacks(r -> r.stackName(name)).stacks().get(0);
+  }
+
+  private static String parameter(Stack stack, String key) {
+    return stack.parameters().stream()
+        .filter(p -> p.parameterKey().equals(key))
+        .map(Parameter::parameterValue)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static boolean stackExists(CloudFormationClient cfn, String name) {
+    try {
+      return cfn.describeStacks(r -> r.stackName(name)).stacks().stream()
+          .anyMatch(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
+    } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+      return false;
+    }
+  }
+
+  private static AwsTestAccounts accounts;
+
+  private static synchronized AwsTestAccounts accounts() {
+    if (accounts == null) {
+      accounts = AwsTestAccounts.open(OperatorTestEnvironment.moto());
+    }
+    return accounts;
+  }
+
+  private static CloudFormationClient productionCfn() {
+    return accounts().production().cloudFormation(Region.AP_SOUTHEAST_2);
+  }
+
+  private static CloudFormationClient developmentCfn() {
+    return accounts().development().cloudFormation(Region.US_EAST_1);
+  }
+
+  private String namespace(String name) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
+    return name;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
