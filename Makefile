@@ -8,13 +8,17 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test tools venv k8s-binaries fmt crds clean python-lock
+.PHONY: help test dev tools venv k8s-binaries fmt crds clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 test: tools ## Install the test tools if needed, then run unit and integration tests (real API server + moto)
 	$(MVNW) verify
+
+dev: tools ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
+	$(MVNW) -q package -DskipTests
+	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
 
 tools: venv k8s-binaries ## Install everything the tests need (idempotent)
 

@@ -3,6 +3,7 @@ package io.xaccess.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,17 +14,24 @@ public final class Kubectl {
   /** What one kubectl run printed (stdout and stderr together) and how it exited. */
   public record Result(int exitCode, String output) {}
 
-  private final LocalKubeApiServer server;
+  private final Path binary;
+  private final Path kubeconfig;
 
   public Kubectl(LocalKubeApiServer server) {
-    this.server = server;
+    this(server.kubectl(), server.kubeConfigFile());
+  }
+
+  /** kubectl with any kubeconfig (a k3s cluster, say). */
+  public Kubectl(Path binary, Path kubeconfig) {
+    this.binary = binary;
+    this.kubeconfig = kubeconfig;
   }
 
   public Result run(String... args) {
     List<String> command = new ArrayList<>();
-    command.add(server.kubectl().toString());
+    command.add(binary.toString());
     command.add("--kubeconfig");
-    command.add(server.kubeConfigFile().toString());
+    command.add(kubeconfig.toString());
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -72,6 +72,11 @@ public final class LocalKubeApiServer {
    * folder matching the pinned {@code KUBE_API_TEST_API_SERVER_VERSION}.
    */
   public Path kubectl() {
+    return kubectlBinary();
+  }
+
+  /** The kubectl kube-api-test keeps, whichever API server a test talks to. */
+  public static Path kubectlBinary() {
     String configured = setting("KUBE_API_TEST_DIR");
     Path k8s =
         Path.of(configured != null ? configured : System.getProperty("user.home") + "/.kubeapitest")

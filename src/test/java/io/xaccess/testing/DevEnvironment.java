@@ -1,0 +1,98 @@
+package io.xaccess.testing;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * {@code make dev}: the whole product on this machine. Starts a real kube-apiserver + etcd and a
+ * moto server (both accounts), installs the CRD, runs the packaged operator as its own process,
+ * applies {@code examples/basic.yaml} and shows {@code kubectl get xaa} until it is Ready. Then it
+ * keeps running for you to experiment (Ctrl-C stops everything), unless {@code --exit-when-ready}.
+ */
+public final class DevEnvironment {
+
+  private DevEnvironment() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean exitWhenReady = java.util.List.of(args).contains("--exit-when-ready");
+    Path dir = Path.of(".tools", "dev");
+    Files.createDirectories(dir);
+
+    say(
+        "starting kube-apiserver + etcd (Kubernetes 1.34) and moto (AWS accounts 111111111111, 222222222222)");
+    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.copy(kube.kubeConfigFile(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
+    MotoServer moto = MotoServer.startNew();
+    try (KubernetesClient client = kube.newClient()) {
+      XaccessCrd.install(client);
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName("dev").endMetadata().build())
+          .serverSideApply();
+    }
+    say("CRD installed; AWS emulator at " + moto.endpoint());
+
+    Path log = dir.resolve("operator.log");
+    try (OperatorProcess operator =
+        OperatorProcess.start(kubeconfig, moto.endpoint(), log, Map.of())) {
+      say("operator started (log: " + log + ")");
+      Kubectl kubectl = new Kubectl(kube);
+      say("$ kubectl apply -n dev -f examples/basic.yaml");
+      System.out.print(kubectl.succeed("apply", "-n", "dev", "-f", "examples/basic.yaml"));
+      say("$ kubectl get xaa -n dev   (until READY is True)");
+      String last = "";
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+      boolean ready = false;
+      while (Instant.now().isBefore(deadline) && operator.isAlive()) {
+        String table = kubectl.succeed("get", "xaa", "-n", "dev");
+        String row = table.lines().skip(1).findFirst().orElse("");
+        String withoutAge = row.replaceAll("\\s+\\S+$", "");
+        if (!withoutAge.equals(last)) {
+          System.out.println(last.isEmpty() ? table.stripTrailing() : row);
+          last = withoutAge;
+        }
+        if (row.split("\\s+").length > 4 && "True".equals(row.split("\\s+")[4])) {
+          ready = true;
+          break;
+        }
+        Thread.sleep(1000);
+      }
+      if (!ready) {
+        say("the grant did not become Ready; operator log: " + log);
+        System.out.println(kubectl.run("describe", "xaa", "-n", "dev", "basic").output());
+        System.exit(1);
+      }
+      System.out.println(
+          kubectl.succeed(
+              "get",
+              "xaa",
+              "basic",
+              "-n",
+              "dev",
+              "-o",
+              "jsonpath={range .status.conditions[*]}{.type}={.status} ({.reason}){\"\\n\"}{end}"));
+      if (exitWhenReady) {
+        say("Ready: access verified through the assumed role. Stopping (--exit-when-ready).");
+        operator.close();
+        System.exit(0); // shutdown hooks stop the API server and moto
+      }
+      say("Ready. Everything keeps running; in another shell:");
+      System.out.println("  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
+      System.out.println("  " + kube.kubectl() + " get xaa -A");
+      System.out.println("  " + kube.kubectl() + " describe xaa -n dev basic");
+      say("Ctrl-C stops the operator, the API server and moto.");
+      Thread.currentThread().join();
+    }
+  }
+
+  private static void say(String message) {
+    System.out.println("==> " + message);
+  }
+}
