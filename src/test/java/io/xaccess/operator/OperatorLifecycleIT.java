@@ -123,6 +123,37 @@ class OperatorLifecycleIT {
   }
 
   @Test
+  void bucketDeletionPolicyDeleteRemovesOnlyAnEmptyBucket() throws Exception {
+    String ns = namespace("op-bucket");
+    String bucketSpec = "    deletionPolicy: Delete\n    encryption: S3\n";
+    create(ns, "empty", "xaccess-it-empty", "", "", bucketSpec);
+    create(ns, "full", "xaccess-it-full", "", "", bucketSpec);
+    awaitCondition(ns, "empty", "Ready", "True");
+    awaitCondition(ns, "full", "Ready", "True");
+    var s3 = accounts().production().s3(Region.AP_SOUTHEAST_2);
+    s3.putObject(
+        r -> r.bucket("xaccess-it-full").key("keep-me"), RequestBody.fromString("user data"));
+
+    client.resources(CrossAccountAccess.class).inNamespace(ns).withName("empty").delete();
+    client.resources(CrossAccountAccess.class).inNamespace(ns).withName("full").delete();
+    await().atMost(CONVERGE).until(() -> get(ns, "empty") == null && get(ns, "full") == null);
+
+    var buckets = s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
+    assertThat(buckets).doesNotContain("xaccess-it-empty").contains("xaccess-it-full");
+    assertThat(s3.getObjectAsBytes(r -> r.bucket("xaccess-it-full").key("keep-me")).asUtf8String())
+        .isEqualTo("user data");
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anyMatch(
+            e ->
+                "BucketRetained".equals(e.getReason())
+                    && e.getMessage().contains("xaccess-it-full"))
+        .anyMatch(
+            e ->
+                "BucketDeleted".equals(e.getReason())
+                    && e.getMessage().contains("xaccess-it-empty"));
+  }
+
+  @Test
   void orphanLeavesBothStacksInPlace() {
     String ns = namespace("op-orphan");
     create(ns, "orphan", "xaccess-it-orphan", "  deletionPolicy: Orphan\n");
@@ -225,6 +256,16 @@ class OperatorLifecycleIT {
 
   private CrossAccountAccess create(
       String ns, String name, String bucket, String extraSpec, String productionExtra) {
+    return create(ns, name, bucket, extraSpec, productionExtra, "");
+  }
+
+  private CrossAccountAccess create(
+      String ns,
+      String name,
+      String bucket,
+      String extraSpec,
+      String productionExtra,
+      String bucketExtra) {
     String yaml =
         "apiVersion: xaccess.io/v1alpha1\n"
             + "kind: CrossAccountAccess\n"
@@ -239,9 +280,10 @@ class OperatorLifecycleIT {
             + "    region: ap-southeast-2\n"
             + productionExtra
             + "  development: {accountId: \"222222222222\", region: us-east-1}\n"
-            + "  bucket: {name: "
+            + "  bucket:\n    name: "
             + bucket
-            + "}\n"
+            + "\n"
+            + bucketExtra
             + "  role: {name: DevToProdS3Publisher-"
             + name
             + "}\n"

@@ -1,0 +1,77 @@
+package io.xaccess.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.xaccess.testing.MotoServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped templates pass cfn-lint with no finding and checkov with no failed check; every check
+ * checkov skips is justified by a comment in the template.
+ */
+class TemplateLintIT {
+
+  private static final Path TEMPLATES = Path.of("src", "main", "resources", "cloudformation");
+
+  @Test
+  void cfnLintFindsNothing() throws Exception {
+    Result lint =
+        run(
+            tool("cfn-lint"),
+            TEMPLATES.resolve("production.yaml").toString(),
+            TEMPLATES.resolve("development.yaml").toString());
+    assertThat(lint.output()).isEmpty();
+    assertThat(lint.exitCode()).isZero();
+  }
+
+  @Test
+  void checkovFailsNoCheckAndEverySkipIsJustified() throws Exception {
+    Result checkov =
+        run(
+            tool("checkov"),
+            "-d",
+            TEMPLATES.toString(),
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "-o",
+            "json");
+    JsonNode report = new ObjectMapper().readTree(checkov.output());
+    if (report.isArray()) {
+      report = report.get(0);
+    }
+    JsonNode results = report.get("results");
+    assertThat(report.get("summary").get("failed").asInt())
+        .as("checkov failed checks: %s", results.get("failed_checks"))
+        .isZero();
+    assertThat(report.get("summary").get("passed").asInt()).isGreaterThan(20);
+    for (JsonNode skipped : results.path("skipped_checks")) {
+      assertThat(skipped.path("check_result").path("suppress_comment").asText())
+          .as("justification of skipped %s", skipped.get("check_id").asText())
+          .isNotBlank();
+    }
+  }
+
+  private static String tool(String name) {
+    return MotoServer.toolsDir().resolve("venv/bin/" + name).toString();
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result run(String... command) throws Exception {
+    Process process =
+        new ProcessBuilder(new ArrayList<>(List.of(command)))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    return new Result(process.exitValue(), output.strip());
+  }
+}
