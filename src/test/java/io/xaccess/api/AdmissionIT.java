@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.xaccess.testing.KubeApiServerExtension;
@@ -32,12 +31,7 @@ class AdmissionIT {
 
   @BeforeAll
   static void installCrd(KubernetesClient client) {
-    XaccessCrd.install(client);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    XaccessCrd.installWithNamespace(client, NAMESPACE);
   }
 
   @Test
@@ -51,162 +45,216 @@ class AdmissionIT {
   static Stream<Arguments> invalidManifests() {
     return Stream.of(
         // accounts
-        invalid("spec.production.accountId", "12-digit", set("spec.production.accountId", "12345")),
         invalid(
             "spec.production.accountId",
             "12-digit",
-            set("spec.production.accountId", "11111111111a")),
+            Manifests.setting("spec.production.accountId", "12345")),
+        invalid(
+            "spec.production.accountId",
+            "12-digit",
+            Manifests.setting("spec.production.accountId", "11111111111a")),
         invalid(
             "spec.production.accountId",
             "must be of type string",
-            set("spec.production.accountId", 111111111111L)),
+            Manifests.setting("spec.production.accountId", 111111111111L)),
         invalid(
             "spec.development.accountId",
             "must differ from production.accountId",
-            set("spec.development.accountId", "111111111111")),
-        invalid("spec.production", "Required value", remove("spec.production")),
+            Manifests.setting("spec.development.accountId", "111111111111")),
+        invalid("spec.production", "Required value", Manifests.removing("spec.production")),
         invalid(
-            "spec.development.accountId", "Required value", remove("spec.development.accountId")),
+            "spec.development.accountId",
+            "Required value",
+            Manifests.removing("spec.development.accountId")),
         // regions
         invalid(
-            "spec.production.region", "AWS region name", set("spec.production.region", "mars-1")),
+            "spec.production.region",
+            "AWS region name",
+            Manifests.setting("spec.production.region", "mars-1")),
         invalid(
             "spec.development.region",
             "AWS region name",
-            set("spec.development.region", "US-EAST-1")),
+            Manifests.setting("spec.development.region", "US-EAST-1")),
         invalid(
             "spec.trust.regions",
             "AWS region name",
-            set("spec.trust.regions", list("us-east-1", "moon-base-1"))),
+            Manifests.setting("spec.trust.regions", list("us-east-1", "moon-base-1"))),
         invalid(
             "spec.trust.regions",
             "twice",
-            set("spec.trust.regions", list("us-east-1", "us-east-1"))),
+            Manifests.setting("spec.trust.regions", list("us-east-1", "us-east-1"))),
         // bucket
-        invalid("spec.bucket.name", "Required value", remove("spec.bucket.name")),
-        invalid("spec.bucket.name", "S3 bucket name", set("spec.bucket.name", "AB")),
-        invalid("spec.bucket.name", "S3 bucket name", set("spec.bucket.name", "my_bucket")),
-        invalid("spec.bucket.name", "two adjacent periods", set("spec.bucket.name", "my..bucket")),
-        invalid("spec.bucket.name", "IP address", set("spec.bucket.name", "192.168.1.10")),
-        invalid("spec.bucket.name", "S3 reserves", set("spec.bucket.name", "xn--bucket")),
-        invalid("spec.bucket.name", "Too long", set("spec.bucket.name", "b".repeat(64))),
-        invalid("spec.bucket.prefix", "ending with /", set("spec.bucket.prefix", "/releases/")),
-        invalid("spec.bucket.prefix", "ending with /", set("spec.bucket.prefix", "releases")),
-        invalid("spec.bucket.encryption", "must be KMS", set("spec.bucket.encryption", "AES256")),
+        invalid("spec.bucket.name", "Required value", Manifests.removing("spec.bucket.name")),
+        invalid("spec.bucket.name", "S3 bucket name", Manifests.setting("spec.bucket.name", "AB")),
+        invalid(
+            "spec.bucket.name",
+            "S3 bucket name",
+            Manifests.setting("spec.bucket.name", "my_bucket")),
+        invalid(
+            "spec.bucket.name",
+            "two adjacent periods",
+            Manifests.setting("spec.bucket.name", "my..bucket")),
+        invalid(
+            "spec.bucket.name",
+            "IP address",
+            Manifests.setting("spec.bucket.name", "192.168.1.10")),
+        invalid(
+            "spec.bucket.name", "S3 reserves", Manifests.setting("spec.bucket.name", "xn--bucket")),
+        invalid(
+            "spec.bucket.name", "Too long", Manifests.setting("spec.bucket.name", "b".repeat(64))),
+        invalid(
+            "spec.bucket.prefix",
+            "ending with /",
+            Manifests.setting("spec.bucket.prefix", "/releases/")),
+        invalid(
+            "spec.bucket.prefix",
+            "ending with /",
+            Manifests.setting("spec.bucket.prefix", "releases")),
+        invalid(
+            "spec.bucket.encryption",
+            "must be KMS",
+            Manifests.setting("spec.bucket.encryption", "AES256")),
         invalid(
             "spec.bucket.encryption",
             "KMS key must belong to the production account",
-            set("spec.bucket.encryption", "arn:aws:kms:us-east-1:333333333333:key/1234abcd-12ab")),
+            Manifests.setting(
+                "spec.bucket.encryption", "arn:aws:kms:us-east-1:333333333333:key/1234abcd-12ab")),
         invalid(
             "spec.bucket.deletionPolicy",
             "Unsupported value",
-            set("spec.bucket.deletionPolicy", "Destroy")),
+            Manifests.setting("spec.bucket.deletionPolicy", "Destroy")),
         invalid(
             "spec.bucket.deletionPolicy",
             "only for a bucket xaccess creates",
-            set("spec.bucket.create", false)),
+            Manifests.setting("spec.bucket.create", false)),
         invalid(
             "spec.bucket.managePolicy",
             "only for an existing bucket",
-            set("spec.bucket.managePolicy", false)),
+            Manifests.setting("spec.bucket.managePolicy", false)),
         // role
-        invalid("spec.role.name", "IAM role name", set("spec.role.name", "bad name!")),
-        invalid("spec.role.name", "Too long", set("spec.role.name", "r".repeat(65))),
-        invalid("spec.role.actions", "must be one of", set("spec.role.actions", list("s3:*"))),
+        invalid(
+            "spec.role.name", "IAM role name", Manifests.setting("spec.role.name", "bad name!")),
+        invalid("spec.role.name", "Too long", Manifests.setting("spec.role.name", "r".repeat(65))),
         invalid(
             "spec.role.actions",
             "must be one of",
-            set("spec.role.actions", list("s3:GetObject", "s3:DeleteObjectVersion"))),
+            Manifests.setting("spec.role.actions", list("s3:*"))),
         invalid(
-            "spec.role.actions", "should have at least 1 items", set("spec.role.actions", list())),
+            "spec.role.actions",
+            "must be one of",
+            Manifests.setting("spec.role.actions", list("s3:GetObject", "s3:DeleteObjectVersion"))),
+        invalid(
+            "spec.role.actions",
+            "should have at least 1 items",
+            Manifests.setting("spec.role.actions", list())),
         invalid(
             "spec.role.actions",
             "twice",
-            set("spec.role.actions", list("s3:GetObject", "s3:GetObject"))),
+            Manifests.setting("spec.role.actions", list("s3:GetObject", "s3:GetObject"))),
         invalid(
             "spec.role.maxSessionDuration",
             "between 1h and 12h",
-            set("spec.role.maxSessionDuration", "30m")),
+            Manifests.setting("spec.role.maxSessionDuration", "30m")),
         // durations
-        invalid("spec.sessionDuration", "between 15m and 12h", set("spec.sessionDuration", "10m")),
-        invalid("spec.sessionDuration", "between 15m and 12h", set("spec.sessionDuration", "13h")),
         invalid(
-            "spec.sessionDuration", "between 15m and 12h", set("spec.sessionDuration", "1 hour")),
+            "spec.sessionDuration",
+            "between 15m and 12h",
+            Manifests.setting("spec.sessionDuration", "10m")),
+        invalid(
+            "spec.sessionDuration",
+            "between 15m and 12h",
+            Manifests.setting("spec.sessionDuration", "13h")),
+        invalid(
+            "spec.sessionDuration",
+            "between 15m and 12h",
+            Manifests.setting("spec.sessionDuration", "1 hour")),
         invalid(
             "spec.sessionDuration",
             "must not exceed role.maxSessionDuration",
-            set("spec.sessionDuration", "3h")),
-        invalid(
-            "spec.verification.interval", "5m to 168h", set("spec.verification.interval", "1m")),
+            Manifests.setting("spec.sessionDuration", "3h")),
         invalid(
             "spec.verification.interval",
             "5m to 168h",
-            set("spec.verification.interval", "weekly")),
+            Manifests.setting("spec.verification.interval", "1m")),
+        invalid(
+            "spec.verification.interval",
+            "5m to 168h",
+            Manifests.setting("spec.verification.interval", "weekly")),
         // trust
         invalid(
             "spec.trust.organizationId",
             "AWS Organizations id",
-            set("spec.trust.organizationId", "org-123")),
+            Manifests.setting("spec.trust.organizationId", "org-123")),
         invalid(
             "spec.trust.externalIdSecretRef",
             "not both",
-            set("spec.trust.externalId", "inline-external-id")),
+            Manifests.setting("spec.trust.externalId", "inline-external-id")),
         invalid(
             "spec.trust.externalId",
             "2-1224",
-            both(remove("spec.trust.externalIdSecretRef"), set("spec.trust.externalId", "x"))),
+            both(
+                Manifests.removing("spec.trust.externalIdSecretRef"),
+                Manifests.setting("spec.trust.externalId", "x"))),
         invalid(
             "spec.trust.externalIdSecretRef.key",
             "Required value",
-            remove("spec.trust.externalIdSecretRef.key")),
+            Manifests.removing("spec.trust.externalIdSecretRef.key")),
         invalid(
             "spec.trust.requireMfa",
             "must be of type boolean",
-            set("spec.trust.requireMfa", "yes")),
+            Manifests.setting("spec.trust.requireMfa", "yes")),
         // principals
         invalid(
             "spec.development.principals",
             "must all be in the development account",
-            set("spec.development.principals", list("arn:aws:iam::333333333333:role/ci"))),
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::333333333333:role/ci"))),
         invalid(
             "spec.development.principals",
             "IAM role or user ARN",
-            set("spec.development.principals", list("ci-runner"))),
+            Manifests.setting("spec.development.principals", list("ci-runner"))),
         invalid(
             "spec.development.assumerRole.trustedBy",
             "Unsupported value",
-            set("spec.development.assumerRole.trustedBy", "Batch")),
+            Manifests.setting("spec.development.assumerRole.trustedBy", "Batch")),
         // credentials
         invalid(
             "spec.production.credentials",
             "exactly one of roleArn or secretRef",
-            set("spec.production.credentials.secretRef", Map.of("name", "prod-keys"))),
+            Manifests.setting(
+                "spec.production.credentials.secretRef", Map.of("name", "prod-keys"))),
         invalid(
             "spec.development.credentials",
             "exactly one of roleArn or secretRef",
-            set("spec.development.credentials", Map.of())),
+            Manifests.setting("spec.development.credentials", Map.of())),
         invalid(
             "spec.production.credentials.roleArn",
             "must be a role in this account",
-            set(
+            Manifests.setting(
                 "spec.production.credentials.roleArn",
                 "arn:aws:iam::222222222222:role/xaccess-deployer")),
         invalid(
             "spec.production.credentials.roleArn",
             "IAM role ARN",
-            set("spec.production.credentials.roleArn", "arn:aws:iam::111111111111:user/deployer")),
+            Manifests.setting(
+                "spec.production.credentials.roleArn", "arn:aws:iam::111111111111:user/deployer")),
         invalid(
             "spec.development.credentials.externalIdSecretRef",
             "only used with roleArn",
             both(
-                remove("spec.development.credentials.roleArn"),
-                set("spec.development.credentials.secretRef", Map.of("name", "dev-keys")),
-                set(
+                Manifests.removing("spec.development.credentials.roleArn"),
+                Manifests.setting(
+                    "spec.development.credentials.secretRef", Map.of("name", "dev-keys")),
+                Manifests.setting(
                     "spec.development.credentials.externalIdSecretRef",
                     Map.of("name", "x", "key", "y")))),
         // policies
-        invalid("spec.deletionPolicy", "Unsupported value", set("spec.deletionPolicy", "Keep")),
-        invalid("spec.suspend", "must be of type boolean", set("spec.suspend", "no")));
+        invalid(
+            "spec.deletionPolicy",
+            "Unsupported value",
+            Manifests.setting("spec.deletionPolicy", "Keep")),
+        invalid(
+            "spec.suspend", "must be of type boolean", Manifests.setting("spec.suspend", "no")));
   }
 
   @ParameterizedTest(name = "[{index}] {0}: {1}")
@@ -235,14 +283,6 @@ class AdmissionIT {
   private static Arguments invalid(
       String field, String message, Consumer<GenericKubernetesResource> breakIt) {
     return Arguments.of(field, message, breakIt);
-  }
-
-  private static Consumer<GenericKubernetesResource> set(String path, Object value) {
-    return r -> Manifests.set(r, path, value);
-  }
-
-  private static Consumer<GenericKubernetesResource> remove(String path) {
-    return r -> Manifests.remove(r, path);
   }
 
   @SafeVarargs

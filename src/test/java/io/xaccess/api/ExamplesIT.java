@@ -2,7 +2,6 @@ package io.xaccess.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.testing.KubeApiServerExtension;
@@ -28,12 +27,7 @@ class ExamplesIT {
 
   @BeforeAll
   static void installCrd(KubernetesClient client) {
-    XaccessCrd.install(client);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    XaccessCrd.installWithNamespace(client, NAMESPACE);
   }
 
   static List<Path> examples() throws IOException {

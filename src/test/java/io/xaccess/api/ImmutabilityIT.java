@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.xaccess.testing.KubeApiServerExtension;
@@ -29,44 +28,48 @@ class ImmutabilityIT {
 
   @BeforeAll
   static void installCrd(KubernetesClient client) {
-    XaccessCrd.install(client);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    XaccessCrd.installWithNamespace(client, NAMESPACE);
   }
 
   static Stream<Arguments> immutableChanges() {
     return Stream.of(
-        change("spec.production.accountId", set("spec.production.accountId", "333333333333")),
-        change("spec.production.region", set("spec.production.region", "eu-west-1")),
-        change("spec.development.accountId", set("spec.development.accountId", "444444444444")),
-        change("spec.development.region", set("spec.development.region", "eu-west-1")),
-        change("spec.bucket.name", set("spec.bucket.name", "another-bucket")),
-        change("spec.role.name", set("spec.role.name", "AnotherRole")),
+        change(
+            "spec.production.accountId",
+            Manifests.setting("spec.production.accountId", "333333333333")),
+        change("spec.production.region", Manifests.setting("spec.production.region", "eu-west-1")),
+        change(
+            "spec.development.accountId",
+            Manifests.setting("spec.development.accountId", "444444444444")),
+        change(
+            "spec.development.region", Manifests.setting("spec.development.region", "eu-west-1")),
+        change("spec.bucket.name", Manifests.setting("spec.bucket.name", "another-bucket")),
+        change("spec.role.name", Manifests.setting("spec.role.name", "AnotherRole")),
         // Dropping the role section would silently fall back to the default name.
-        change("spec.role.name", remove("spec.role")));
+        change("spec.role.name", Manifests.removing("spec.role")));
   }
 
   static Stream<Arguments> mutableChanges() {
     return Stream.of(
         change(
             "spec.trust.regions",
-            set("spec.trust.regions", List.of("us-east-1", "ap-southeast-2", "eu-west-1"))),
-        change("spec.trust.requireMfa", set("spec.trust.requireMfa", true)),
-        change("spec.sessionDuration", set("spec.sessionDuration", "45m")),
+            Manifests.setting(
+                "spec.trust.regions", List.of("us-east-1", "ap-southeast-2", "eu-west-1"))),
+        change("spec.trust.requireMfa", Manifests.setting("spec.trust.requireMfa", true)),
+        change("spec.sessionDuration", Manifests.setting("spec.sessionDuration", "45m")),
         change(
             "spec.role.actions",
-            set("spec.role.actions", List.of("s3:GetObject", "s3:ListBucket"))),
-        change("spec.role.maxSessionDuration", set("spec.role.maxSessionDuration", "4h")),
+            Manifests.setting("spec.role.actions", List.of("s3:GetObject", "s3:ListBucket"))),
+        change(
+            "spec.role.maxSessionDuration",
+            Manifests.setting("spec.role.maxSessionDuration", "4h")),
         change(
             "spec.development.principals",
-            set("spec.development.principals", List.of("arn:aws:iam::222222222222:role/other"))),
-        change("spec.bucket.prefix", remove("spec.bucket.prefix")),
-        change("spec.verification.interval", set("spec.verification.interval", "0")),
-        change("spec.deletionPolicy", set("spec.deletionPolicy", "Orphan")),
-        change("spec.suspend", set("spec.suspend", true)));
+            Manifests.setting(
+                "spec.development.principals", List.of("arn:aws:iam::222222222222:role/other"))),
+        change("spec.bucket.prefix", Manifests.removing("spec.bucket.prefix")),
+        change("spec.verification.interval", Manifests.setting("spec.verification.interval", "0")),
+        change("spec.deletionPolicy", Manifests.setting("spec.deletionPolicy", "Orphan")),
+        change("spec.suspend", Manifests.setting("spec.suspend", true)));
   }
 
   @ParameterizedTest(name = "{0} is immutable")
@@ -109,13 +112,5 @@ class ImmutabilityIT {
 
   private static Arguments change(String field, Consumer<GenericKubernetesResource> change) {
     return Arguments.of(field, change);
-  }
-
-  private static Consumer<GenericKubernetesResource> set(String path, Object value) {
-    return r -> Manifests.set(r, path, value);
-  }
-
-  private static Consumer<GenericKubernetesResource> remove(String path) {
-    return r -> Manifests.remove(r, path);
   }
 }

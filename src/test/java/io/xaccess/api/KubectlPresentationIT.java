@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
@@ -31,12 +30,7 @@ class KubectlPresentationIT {
 
   @BeforeAll
   static void createGrantWithStatus(KubernetesClient client, LocalKubeApiServer server) {
-    XaccessCrd.install(client);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    XaccessCrd.installWithNamespace(client, NAMESPACE);
     new Kubectl(server).succeed("apply", "-n", NAMESPACE, "-f", "examples/basic.yaml");
 
     CrossAccountAccess grant =

@@ -53,6 +53,16 @@ final class Manifests {
     return resource.getAdditionalProperties();
   }
 
+  /** A change that sets {@code path} to {@code value}. */
+  static java.util.function.Consumer<GenericKubernetesResource> setting(String path, Object value) {
+    return r -> set(r, path, value);
+  }
+
+  /** A change that removes {@code path}. */
+  static java.util.function.Consumer<GenericKubernetesResource> removing(String path) {
+    return r -> remove(r, path);
+  }
+
   static List<String> list(String... values) {
     return List.of(values);
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +12,7 @@ import io.xaccess.aws.AwsCallCounter;
 import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.OperatorTestEnvironment;
+import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -133,10 +133,6 @@ class OperatorIT {
   }
 
   private String namespace(String name) {
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .serverSideApply();
-    return name;
+    return XaccessCrd.ensureNamespace(client, name);
   }
 }

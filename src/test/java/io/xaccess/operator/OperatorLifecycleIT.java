@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -15,6 +14,7 @@ import io.xaccess.cloudformation.StackNames;
 import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.OperatorTestEnvironment;
+import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -380,11 +380,7 @@ class OperatorLifecycleIT {
   }
 
   private String namespace(String name) {
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .serverSideApply();
-    return name;
+    return XaccessCrd.ensureNamespace(client, name);
   }
 
   private static void sleep(Duration d) {

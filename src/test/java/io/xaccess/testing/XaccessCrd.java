@@ -16,6 +16,26 @@ public final class XaccessCrd {
 
   private XaccessCrd() {}
 
+  /** Installs the CRD (see {@link #install}) and makes sure {@code namespace} exists. */
+  public static void installWithNamespace(KubernetesClient client, String namespace) {
+    install(client);
+    ensureNamespace(client, namespace);
+  }
+
+  /** Creates the namespace unless it exists. */
+  public static String ensureNamespace(KubernetesClient client, String namespace) {
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    return namespace;
+  }
+
   /** Server-side applies the CRD and waits until the API server serves it. */
   public static void install(KubernetesClient client) {
     CustomResourceDefinition crd;
