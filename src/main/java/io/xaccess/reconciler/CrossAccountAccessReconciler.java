@@ -101,6 +101,7 @@ public class CrossAccountAccessReconciler
       status.stalled(problem.reason(), problem.getMessage());
       return finish(resource, status, config.stalledRecheckInterval());
     }
+    mfaWarning(grant).ifPresent(status::mfaUnenforceable);
     if (grant.suspended()) {
       status.suspended();
       return finish(resource, status, config.resyncInterval());
@@ -399,6 +400,29 @@ public class CrossAccountAccessReconciler
             });
     resource.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  /** Which allowed principals can never satisfy requireMfa, in words, if any. */
+  static java.util.Optional<String> mfaWarning(Grant grant) {
+    if (!grant.trust().requireMfa()) {
+      return java.util.Optional.empty();
+    }
+    java.util.List<String> never = new java.util.ArrayList<>();
+    if (grant.principals().isEmpty()) {
+      never.add("any role of the development account (no principals are listed)");
+    }
+    grant.principals().stream().filter(p -> p.contains(":role/")).forEach(never::add);
+    grant
+        .assumer()
+        .ifPresent(a -> never.add("the assumer role " + a.name() + " (" + a.trustedBy() + ")"));
+    if (never.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "trust.requireMfa is set, but role sessions never carry MFA (SSO and role chaining"
+            + " included), so these can never assume the role: "
+            + String.join(", ", never)
+            + ". Only IAM users signing in with MFA can; the operator's verifier is exempt.");
   }
 
   private Duration afterStep(

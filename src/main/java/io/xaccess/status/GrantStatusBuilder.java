@@ -27,6 +27,7 @@ public final class GrantStatusBuilder {
   public static final String PRODUCTION_READY = "ProductionStackReady";
   public static final String DEVELOPMENT_READY = "DevelopmentStackReady";
   public static final String ACCESS_VERIFIED = "AccessVerified";
+  public static final String MFA_ENFORCEABLE = "MfaEnforceable";
 
   /** The state of one step, as the builder needs it. */
   public enum Step {
@@ -64,6 +65,7 @@ public final class GrantStatusBuilder {
   private final ProductionStackStatus productionStack;
   private final DevelopmentStackStatus developmentStack;
   private VerificationResult lastVerification;
+  private Condition mfaWarning;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -115,6 +117,15 @@ public final class GrantStatusBuilder {
 
   public GrantStatusBuilder lastVerification(VerificationResult result) {
     this.lastVerification = result;
+    return this;
+  }
+
+  /**
+   * trust.requireMfa is set but some allowed principals can never present MFA (role sessions, SSO,
+   * role chaining): a warning, not an error — the grant still works for the others.
+   */
+  public GrantStatusBuilder mfaUnenforceable(String message) {
+    this.mfaWarning = condition(MFA_ENFORCEABLE, "False", "RoleSessionsCarryNoMfa", message);
     return this;
   }
 
@@ -252,6 +263,9 @@ public final class GrantStatusBuilder {
             ? condition(ACCESS_VERIFIED, "Unknown", verificationReason, verificationMessage)
             : stepCondition(
                 ACCESS_VERIFIED, verification, verificationReason, verificationMessage));
+    if (mfaWarning != null) {
+      conditions.add(mfaWarning);
+    }
     status.setConditions(conditions);
     return status;
   }

@@ -154,6 +154,54 @@ class OperatorLifecycleIT {
   }
 
   @Test
+  void requiringMfaFromRoleSessionsIsFlaggedButTheGrantStillWorks() {
+    String ns = namespace("op-mfa");
+    // The development stack attaches its assume policy to the listed principals: they must exist.
+    var devIam = accounts().development().iam();
+    devIam.createRole(
+        r ->
+            r.roleName("ci-runner")
+                .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+    devIam.createUser(r -> r.userName("alice"));
+    create(
+        ns,
+        "mfa",
+        "xaccess-it-mfa",
+        "  trust: {requireMfa: true}\n",
+        "",
+        "",
+        "    principals: [arn:aws:iam::222222222222:role/ci-runner, arn:aws:iam::222222222222:user/alice]\n");
+
+    CrossAccountAccess ready = awaitCondition(ns, "mfa", "Ready", "True");
+    Condition warning = condition(ready, "MfaEnforceable").orElseThrow();
+    assertThat(warning.getStatus()).isEqualTo("False");
+    assertThat(warning.getMessage()).contains("role/ci-runner").doesNotContain("user/alice");
+    assertThat(parameter(productionStack(StackNames.production(ns, "mfa")), "RequireMfa"))
+        .isEqualTo("true");
+  }
+
+  @Test
+  void aListedPrincipalThatDoesNotExistStallsTheDevelopmentStackWithAwsReason() {
+    String ns = namespace("op-noprincipal");
+    create(
+        ns,
+        "ghost",
+        "xaccess-it-ghost",
+        "",
+        "",
+        "",
+        "    principals: [arn:aws:iam::222222222222:role/no-such-runner]\n");
+
+    CrossAccountAccess stalled = awaitCondition(ns, "ghost", "Stalled", "True");
+    assertThat(condition(stalled, "ProductionStackReady").orElseThrow().getStatus())
+        .isEqualTo("True");
+    assertThat(condition(stalled, "Stalled").orElseThrow().getMessage())
+        .contains(StackNames.development(ns, "ghost"))
+        .contains("222222222222")
+        .contains("no-such-runner");
+  }
+
+  @Test
   void orphanLeavesBothStacksInPlace() {
     String ns = namespace("op-orphan");
     create(ns, "orphan", "xaccess-it-orphan", "  deletionPolicy: Orphan\n");
@@ -256,7 +304,7 @@ class OperatorLifecycleIT {
 
   private CrossAccountAccess create(
       String ns, String name, String bucket, String extraSpec, String productionExtra) {
-    return create(ns, name, bucket, extraSpec, productionExtra, "");
+    return create(ns, name, bucket, extraSpec, productionExtra, "", "");
   }
 
   private CrossAccountAccess create(
@@ -266,6 +314,17 @@ class OperatorLifecycleIT {
       String extraSpec,
       String productionExtra,
       String bucketExtra) {
+    return create(ns, name, bucket, extraSpec, productionExtra, bucketExtra, "");
+  }
+
+  private CrossAccountAccess create(
+      String ns,
+      String name,
+      String bucket,
+      String extraSpec,
+      String productionExtra,
+      String bucketExtra,
+      String developmentExtra) {
     String yaml =
         "apiVersion: xaccess.io/v1alpha1\n"
             + "kind: CrossAccountAccess\n"
@@ -279,7 +338,8 @@ class OperatorLifecycleIT {
             + "    accountId: \"111111111111\"\n"
             + "    region: ap-southeast-2\n"
             + productionExtra
-            + "  development: {accountId: \"222222222222\", region: us-east-1}\n"
+            + "  development:\n    accountId: \"222222222222\"\n    region: us-east-1\n"
+            + developmentExtra
             + "  bucket:\n    name: "
             + bucket
             + "\n"
