@@ -107,13 +107,15 @@ public class AwsClients {
       throw new AwsProblem(
           AwsProblem.Kind.TERMINAL,
           "WrongAccount",
-          "the operator's identity "
+          describe(account)
+              + " ("
               + identity.arn()
-              + " belongs to account "
+              + ") belongs to account "
               + identity.account()
               + ", not "
               + account.accountId()
-              + ": set credentials.roleArn for this account (or xaccess.aws.deployer-role-name)",
+              + ": give this account credentials of its own (credentials.roleArn, or"
+              + " xaccess.aws.deployer-role-name)",
           null);
     }
     String arn = roleArnOf(identity.arn());

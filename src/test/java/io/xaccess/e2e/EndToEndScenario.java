@@ -12,11 +12,11 @@ import java.time.Duration;
  * What a newcomer does, on any cluster the packaged operator watches: apply the basic example, see
  * it Ready with access verified, delete it and see it go. Prints the operator's log on failure.
  */
-final class EndToEndScenario {
+public final class EndToEndScenario {
 
   private EndToEndScenario() {}
 
-  static void run(Kubectl kubectl, Path operatorLog) throws Exception {
+  public static void run(Kubectl kubectl, Path operatorLog) throws Exception {
     try {
       kubectl.succeed("create", "namespace", "e2e");
       kubectl.succeed("apply", "-n", "e2e", "-f", "examples/basic.yaml");

@@ -106,6 +106,69 @@ public final class LocalKubeApiServer {
     return kubeConfigYaml;
   }
 
+  /**
+   * A kubeconfig that authenticates as a ServiceAccount (a token from the TokenRequest API), so a
+   * process gets exactly the RBAC rights bound to it — as the operator does in a cluster.
+   */
+  public Path kubeConfigFor(String namespace, String serviceAccount) {
+    String token;
+    try (KubernetesClient client = newClient()) {
+      token =
+          client
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(serviceAccount)
+              .tokenRequest(
+                  new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(3600L)
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken();
+    }
+    String server = field("server:");
+    String ca = field("certificate-authority:");
+    String yaml =
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: kubeapitest",
+            "  cluster: {server: '" + server + "', certificate-authority: '" + ca + "'}",
+            "users:",
+            "- name: " + serviceAccount,
+            "  user: {token: '" + token + "'}",
+            "contexts:",
+            "- name: sa",
+            "  context: {cluster: kubeapitest, user: "
+                + serviceAccount
+                + ", namespace: "
+                + namespace
+                + "}",
+            "current-context: sa",
+            "");
+    try {
+      Path file = Files.createTempFile("xaccess-sa-kubeconfig", ".yaml");
+      Files.writeString(file, yaml);
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String field(String key) {
+    return kubeConfigYaml
+        .lines()
+        .map(String::strip)
+        .filter(l -> l.startsWith(key))
+        .map(l -> l.substring(key.length()).strip())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("kubeconfig has no " + key));
+  }
+
   /** A kubeconfig file for processes started by tests (kubectl, the operator). */
   public Path kubeConfigFile() {
     return kubeConfigFile;

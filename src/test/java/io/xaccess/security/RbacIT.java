@@ -1,0 +1,94 @@
+package io.xaccess.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.e2e.EndToEndScenario;
+import io.xaccess.testing.Kubectl;
+import io.xaccess.testing.LocalKubeApiServer;
+import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.XaccessCrd;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's RBAC (deploy/rbac.yaml) is least privilege, and enough: the packaged operator,
+ * authenticated as its ServiceAccount with exactly those rights, takes a grant to Ready and deletes
+ * it on a real API server.
+ */
+class RbacIT {
+
+  private static final Path RBAC = Path.of("deploy", "rbac.yaml");
+
+  @Test
+  void rulesHaveNoWildcardsAndSecretsAreReadOnlyByName() throws Exception {
+    List<PolicyRule> rules = clusterRole().getRules();
+
+    assertThat(rules).isNotEmpty();
+    for (PolicyRule rule : rules) {
+      assertThat(rule.getVerbs()).doesNotContain("*");
+      assertThat(rule.getResources()).doesNotContain("*");
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+      if (rule.getResources().contains("secrets")) {
+        assertThat(rule.getVerbs()).containsExactly("get");
+      }
+      assertThat(rule.getVerbs())
+          .doesNotContain("delete", "deletecollection", "escalate", "bind", "impersonate");
+    }
+    assertThat(rules)
+        .flatExtracting(PolicyRule::getResources)
+        .containsOnly(
+            "crossaccountaccesses",
+            "crossaccountaccesses/status",
+            "crossaccountaccesses/finalizers",
+            "secrets",
+            "events",
+            "customresourcedefinitions");
+  }
+
+  @Test
+  void theOperatorConvergesWithExactlyTheseRights() throws Exception {
+    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
+    MotoServer moto = MotoServer.startNew();
+    Path log = Files.createTempFile("xaccess-operator-rbac", ".log");
+    try {
+      try (KubernetesClient admin = kube.newClient()) {
+        XaccessCrd.installWithNamespace(admin, "xaccess-system");
+        new Kubectl(kube).succeed("apply", "-f", RBAC.toString());
+      }
+      Path serviceAccount = kube.kubeConfigFor("xaccess-system", "xaccess-operator");
+      // The ServiceAccount may not, for instance, list Secrets.
+      assertThat(new Kubectl(kube.kubectl(), serviceAccount).run("get", "secrets", "-A").output())
+          .contains("forbidden");
+      try (OperatorProcess operator =
+          OperatorProcess.start(serviceAccount, moto.endpoint(), log, Map.of())) {
+        EndToEndScenario.run(new Kubectl(kube), log);
+        assertThat(Files.readString(log)).doesNotContain("is forbidden");
+      }
+    } finally {
+      kube.stop();
+      moto.stop();
+    }
+  }
+
+  private static ClusterRole clusterRole() throws Exception {
+    try (InputStream in = Files.newInputStream(RBAC);
+        KubernetesClient client =
+            new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()) {
+      List<HasMetadata> items = client.load(in).items();
+      return items.stream()
+          .filter(ClusterRole.class::isInstance)
+          .map(ClusterRole.class::cast)
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+}
