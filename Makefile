@@ -8,7 +8,7 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test dev tools venv k8s-binaries fmt crds clean python-lock
+.PHONY: help test dev tools venv k8s-binaries iam-simulate fmt crds clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,7 +20,13 @@ dev: tools ## Run the operator end to end on a local API server + AWS emulator; 
 	$(MVNW) -q package -DskipTests
 	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
 
-tools: venv k8s-binaries ## Install everything the tests need (idempotent)
+tools: venv k8s-binaries iam-simulate ## Install everything the tests need (idempotent)
+
+iam-simulate: ## The IAM policy evaluator the policy matrix runs (npm, pinned by package-lock.json)
+	@if [ tools/iam-simulate/package-lock.json -nt tools/iam-simulate/node_modules/.package-lock.json ] \
+	    || [ ! -d tools/iam-simulate/node_modules ]; then \
+	  cd tools/iam-simulate && npm ci --no-audit --no-fund; \
+	else echo "iam-simulate: up to date"; fi
 
 venv: ## Python virtualenv with pinned moto server, cfn-lint and checkov (.tools/venv)
 	tools/setup-venv.sh

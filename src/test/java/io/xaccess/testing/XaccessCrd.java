@@ -52,7 +52,9 @@ public final class XaccessCrd {
         .withName(crd.getMetadata().getName())
         .waitUntilCondition(
             c ->
-                c.getStatus() != null
+                c != null
+                    && c.getStatus() != null
+                    && c.getStatus().getConditions() != null
                     && c.getStatus().getConditions().stream()
                         .anyMatch(
                             cond ->

@@ -1,0 +1,705 @@
+package io.xaccess.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.xaccess.cloudformation.GrantStacks;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The promise of the product, proven with a real IAM evaluator: the policies the templates render
+ * for a concrete grant — trust policy, role permissions, bucket policy, key policy, development
+ * assume policy, deployer roles — let exactly the intended principals in, under the intended
+ * conditions, and nobody else, "even if they have IAM permissions". moto enforces none of them.
+ */
+class PolicyMatrixIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROD = "111111111111";
+  private static final String DEV = "222222222222";
+  private static final String OTHER = "333333333333";
+  private static final String REGION = "ap-southeast-2";
+  private static final String ROLE = "arn:aws:iam::" + PROD + ":role/DevToProdS3Publisher";
+  private static final String KEY =
+      "arn:aws:kms:" + REGION + ":" + PROD + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  private static final String BUCKET = "acme-prod-artifacts";
+  private static final String OPERATOR_PROD = "arn:aws:iam::" + PROD + ":role/xaccess-deployer";
+  private static final String OPERATOR_DEV = "arn:aws:iam::" + DEV + ":role/xaccess-deployer";
+  private static final String CI_RUNNER = "arn:aws:iam::" + DEV + ":role/ci-runner";
+  private static final String ORG = "o-a1b2c3d4e5";
+  private static final String EXTERNAL_ID = "matrix-external-id";
+
+  private static Policies hardened;
+  private static Policies mfa;
+
+  /** The policies of one rendered grant, plus the deployer roles'. */
+  private record Policies(
+      JsonNode trust,
+      List<JsonNode> rolePolicies,
+      JsonNode bucketPolicy,
+      JsonNode keyPolicy,
+      JsonNode assumePolicy,
+      JsonNode verifierPolicy,
+      String verifierArn,
+      List<JsonNode> productionDeployer,
+      List<JsonNode> developmentDeployer) {}
+
+  /** One request and what must come of it. */
+  private record Case(String name, boolean allowed, JsonNode simulation) {}
+
+  @BeforeAll
+  static void render() throws Exception {
+    hardened =
+        policies(
+            grant(
+                List.of(CI_RUNNER, "arn:aws:iam::" + DEV + ":role/release-*"),
+                new Grant.Trust(
+                    List.of("us-east-1", REGION),
+                    false,
+                    Optional.of(ORG),
+                    Optional.of(new Secret(EXTERNAL_ID)),
+                    "v1")));
+    mfa =
+        policies(
+            grant(
+                List.of("arn:aws:iam::" + DEV + ":user/alice"),
+                new Grant.Trust(List.of(), true, Optional.empty(), Optional.empty(), "")));
+  }
+
+  @Test
+  void everyRequestGetsTheIntendedDecision() throws Exception {
+    List<Case> cases = cases(hardened, mfa);
+    List<String> results = IamSimulator.evaluate(cases.stream().map(Case::simulation).toList());
+
+    List<String> report = new ArrayList<>();
+    List<String> wrong = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      String result = results.get(i);
+      boolean ok = c.allowed() ? "Allowed".equals(result) : result.endsWith("Denied");
+      report.add(
+          String.format(
+              "%-3d %-78s expected %-7s got %s",
+              i + 1, c.name(), c.allowed() ? "Allow" : "Deny", result));
+      if (!ok) {
+        wrong.add(c.name() + ": " + result);
+      }
+    }
+    System.out.println("Policy matrix (" + cases.size() + " cases):\n" + String.join("\n", report));
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(wrong).as("requests with the wrong decision").isEmpty();
+  }
+
+  /** The matrix has teeth: with the bucket policy's lock-out removed, an admin gets in. */
+  @Test
+  void removingTheBucketPolicyDenyLetsAnAdminRead() throws Exception {
+    ObjectNode broken = hardened.bucketPolicy().deepCopy();
+    ArrayNode statements = (ArrayNode) broken.get("Statement");
+    for (int i = statements.size() - 1; i >= 0; i--) {
+      if ("DenyObjectAccessToEveryoneElse".equals(statements.get(i).path("Sid").asText())) {
+        statements.remove(i);
+      }
+    }
+    JsonNode intact = adminRead(hardened.bucketPolicy());
+    JsonNode withoutDeny = adminRead(broken);
+
+    assertThat(IamSimulator.evaluate(List.of(intact, withoutDeny)))
+        .containsExactly("ExplicitlyDenied", "Allowed");
+  }
+
+  private static JsonNode adminRead(JsonNode bucketPolicy) {
+    return s3(
+        "arn:aws:iam::" + PROD + ":role/Admin",
+        "s3:GetObject",
+        "arn:aws:s3:::" + BUCKET + "/releases/app.tgz",
+        bucketPolicy,
+        List.of(named("AdministratorAccess", allowAll())),
+        Map.of("aws:SecureTransport", "true"));
+  }
+
+  private static List<Case> cases(Policies p, Policies m) {
+    List<Case> cases = new ArrayList<>();
+    Map<String, Object> good = trustContext(CI_RUNNER, "us-east-1", ORG, EXTERNAL_ID, false);
+    List<JsonNode> devAssume = List.of(named("xaccess-assume", p.assumePolicy()));
+
+    // Trust: who may assume the production role.
+    cases.add(
+        new Case(
+            "listed dev role, allowed region, org, external id",
+            true,
+            assume(CI_RUNNER, p.trust(), devAssume, good)));
+    cases.add(
+        new Case(
+            "dev role matching a listed pattern (release-*)",
+            true,
+            assume(
+                "arn:aws:iam::" + DEV + ":role/release-2026",
+                p.trust(),
+                devAssume,
+                trustContext(
+                    "arn:aws:iam::" + DEV + ":role/release-2026",
+                    REGION,
+                    ORG,
+                    EXTERNAL_ID,
+                    false))));
+    cases.add(
+        new Case(
+            "listed dev role from a region not allowed",
+            false,
+            assume(
+                CI_RUNNER,
+                p.trust(),
+                devAssume,
+                trustContext(CI_RUNNER, "eu-west-1", ORG, EXTERNAL_ID, false))));
+    cases.add(
+        new Case(
+            "listed dev role without the external id",
+            false,
+            assume(
+                CI_RUNNER,
+                p.trust(),
+                devAssume,
+                trustContext(CI_RUNNER, "us-east-1", ORG, null, false))));
+    cases.add(
+        new Case(
+            "listed dev role with a wrong external id",
+            false,
+            assume(
+                CI_RUNNER,
+                p.trust(),
+                devAssume,
+                trustContext(CI_RUNNER, "us-east-1", ORG, "guess", false))));
+    cases.add(
+        new Case(
+            "listed dev role from another organization",
+            false,
+            assume(
+                CI_RUNNER,
+                p.trust(),
+                devAssume,
+                trustContext(CI_RUNNER, "us-east-1", "o-otherorg123", EXTERNAL_ID, false))));
+    cases.add(
+        new Case(
+            "unlisted dev role, even with sts:AssumeRole allowed",
+            false,
+            assume(
+                "arn:aws:iam::" + DEV + ":role/intern",
+                p.trust(),
+                devAssume,
+                trustContext(
+                    "arn:aws:iam::" + DEV + ":role/intern",
+                    "us-east-1",
+                    ORG,
+                    EXTERNAL_ID,
+                    false))));
+    cases.add(
+        new Case(
+            "principal of a third account with full IAM rights",
+            false,
+            assume(
+                "arn:aws:iam::" + OTHER + ":role/ci-runner",
+                p.trust(),
+                List.of(named("all", allowAll())),
+                trustContext(
+                    "arn:aws:iam::" + OTHER + ":role/ci-runner",
+                    "us-east-1",
+                    ORG,
+                    EXTERNAL_ID,
+                    false))));
+    cases.add(
+        new Case(
+            "listed dev role whose own account does not allow sts:AssumeRole",
+            false,
+            assume(CI_RUNNER, p.trust(), List.of(), good)));
+    cases.add(
+        new Case(
+            "operator's verifier role, no MFA",
+            true,
+            assume(
+                p.verifierArn(),
+                p.trust(),
+                List.of(named("verifier", p.verifierPolicy())),
+                trustContext(p.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false))));
+    cases.add(
+        new Case(
+            "operator's verifier role from a region not allowed",
+            false,
+            assume(
+                p.verifierArn(),
+                p.trust(),
+                List.of(named("verifier", p.verifierPolicy())),
+                trustContext(p.verifierArn(), "eu-west-1", ORG, EXTERNAL_ID, false))));
+    // MFA grant: IAM users must present MFA, the verifier need not.
+    String alice = "arn:aws:iam::" + DEV + ":user/alice";
+    List<JsonNode> mfaAssume = List.of(named("xaccess-assume", m.assumePolicy()));
+    cases.add(
+        new Case(
+            "requireMfa: listed user with MFA",
+            true,
+            assume(
+                alice, m.trust(), mfaAssume, trustContext(alice, "us-east-1", null, null, true))));
+    cases.add(
+        new Case(
+            "requireMfa: listed user without MFA",
+            false,
+            assume(
+                alice, m.trust(), mfaAssume, trustContext(alice, "us-east-1", null, null, false))));
+    cases.add(
+        new Case(
+            "requireMfa: operator's verifier without MFA",
+            true,
+            assume(
+                m.verifierArn(),
+                m.trust(),
+                List.of(named("verifier", m.verifierPolicy())),
+                trustContext(m.verifierArn(), "us-east-1", null, null, false))));
+
+    // The role's S3 access, through its own policies and the bucket policy.
+    String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
+    Map<String, Object> tls = Map.of("aws:SecureTransport", "true");
+    cases.add(
+        new Case(
+            "role puts an object under the prefix",
+            true,
+            s3(ROLE, "s3:PutObject", object, p.bucketPolicy(), p.rolePolicies(), tls)));
+    cases.add(
+        new Case(
+            "role gets an object under the prefix",
+            true,
+            s3(ROLE, "s3:GetObject", object, p.bucketPolicy(), p.rolePolicies(), tls)));
+    cases.add(
+        new Case(
+            "role puts an object outside the prefix",
+            false,
+            s3(
+                ROLE,
+                "s3:PutObject",
+                "arn:aws:s3:::" + BUCKET + "/other/app.tgz",
+                p.bucketPolicy(),
+                p.rolePolicies(),
+                tls)));
+    cases.add(
+        new Case(
+            "role deletes an object (action not granted)",
+            false,
+            s3(ROLE, "s3:DeleteObject", object, p.bucketPolicy(), p.rolePolicies(), tls)));
+    cases.add(
+        new Case(
+            "role lists under the prefix",
+            true,
+            s3(
+                ROLE,
+                "s3:ListBucket",
+                "arn:aws:s3:::" + BUCKET,
+                p.bucketPolicy(),
+                p.rolePolicies(),
+                Map.of("aws:SecureTransport", "true", "s3:prefix", "releases/"))));
+    cases.add(
+        new Case(
+            "role lists outside the prefix",
+            false,
+            s3(
+                ROLE,
+                "s3:ListBucket",
+                "arn:aws:s3:::" + BUCKET,
+                p.bucketPolicy(),
+                p.rolePolicies(),
+                Map.of("aws:SecureTransport", "true", "s3:prefix", "other/"))));
+    cases.add(
+        new Case(
+            "role puts an object without TLS",
+            false,
+            s3(
+                ROLE,
+                "s3:PutObject",
+                object,
+                p.bucketPolicy(),
+                p.rolePolicies(),
+                Map.of("aws:SecureTransport", "false"))));
+
+    // Everybody else, whatever their IAM permissions.
+    String admin = "arn:aws:iam::" + PROD + ":role/Admin";
+    cases.add(new Case("production admin reads an object", false, adminRead(p.bucketPolicy())));
+    cases.add(
+        new Case(
+            "production admin overwrites an object",
+            false,
+            s3(
+                admin,
+                "s3:PutObject",
+                object,
+                p.bucketPolicy(),
+                List.of(named("AdministratorAccess", allowAll())),
+                tls)));
+    cases.add(
+        new Case(
+            "third-account principal with full rights reads an object",
+            false,
+            s3(
+                "arn:aws:iam::" + OTHER + ":role/thief",
+                "s3:GetObject",
+                object,
+                p.bucketPolicy(),
+                List.of(named("all", allowAll())),
+                tls)));
+    cases.add(
+        new Case(
+            "operator removes its verification object",
+            true,
+            s3(
+                OPERATOR_PROD,
+                "s3:DeleteObjectVersion",
+                "arn:aws:s3:::" + BUCKET + "/releases/xaccess-verification/uid/1.txt",
+                p.bucketPolicy(),
+                p.productionDeployer(),
+                tls)));
+    cases.add(
+        new Case(
+            "operator reads user data",
+            false,
+            s3(
+                OPERATOR_PROD,
+                "s3:GetObject",
+                object,
+                p.bucketPolicy(),
+                p.productionDeployer(),
+                tls)));
+    cases.add(
+        new Case(
+            "operator deletes user data",
+            false,
+            s3(
+                OPERATOR_PROD,
+                "s3:DeleteObjectVersion",
+                object,
+                p.bucketPolicy(),
+                p.productionDeployer(),
+                tls)));
+
+    // The grant's KMS key: the role only through S3.
+    Map<String, Object> viaS3 =
+        Map.of("kms:ViaService", "s3." + REGION + ".amazonaws.com", "kms:CallerAccount", PROD);
+    cases.add(
+        new Case(
+            "role decrypts through S3",
+            true,
+            kms(ROLE, "kms:Decrypt", p.keyPolicy(), p.rolePolicies(), viaS3)));
+    cases.add(
+        new Case(
+            "role generates a data key through S3",
+            true,
+            kms(ROLE, "kms:GenerateDataKey", p.keyPolicy(), p.rolePolicies(), viaS3)));
+    cases.add(
+        new Case(
+            "role decrypts directly",
+            false,
+            kms(
+                ROLE,
+                "kms:Decrypt",
+                p.keyPolicy(),
+                p.rolePolicies(),
+                Map.of("kms:CallerAccount", PROD))));
+    cases.add(
+        new Case(
+            "role schedules the key's deletion",
+            false,
+            kms(ROLE, "kms:ScheduleKeyDeletion", p.keyPolicy(), p.rolePolicies(), Map.of())));
+    cases.add(
+        new Case(
+            "development principal decrypts with the key",
+            false,
+            kms(
+                CI_RUNNER,
+                "kms:Decrypt",
+                p.keyPolicy(),
+                List.of(named("all", allowAll())),
+                Map.of("kms:ViaService", "s3." + REGION + ".amazonaws.com"))));
+
+    // The development assume policy grants exactly one role.
+    cases.add(
+        new Case(
+            "dev role assumes another production role",
+            false,
+            request(
+                CI_RUNNER,
+                "sts:AssumeRole",
+                "arn:aws:iam::" + PROD + ":role/Other",
+                PROD,
+                allowAccount(DEV),
+                devAssume,
+                Map.of("aws:PrincipalArn", CI_RUNNER))));
+
+    // The deployer roles: only xaccess stacks, only the xaccess assume policy attached.
+    cases.add(
+        new Case(
+            "production deployer creates an xaccess stack",
+            true,
+            request(
+                OPERATOR_PROD,
+                "cloudformation:CreateStack",
+                "arn:aws:cloudformation:"
+                    + REGION
+                    + ":"
+                    + PROD
+                    + ":stack/xaccess-platform-ci-publisher-prod/abc",
+                PROD,
+                null,
+                p.productionDeployer(),
+                Map.of())));
+    cases.add(
+        new Case(
+            "production deployer creates any other stack",
+            false,
+            request(
+                OPERATOR_PROD,
+                "cloudformation:CreateStack",
+                "arn:aws:cloudformation:" + REGION + ":" + PROD + ":stack/payments/abc",
+                PROD,
+                null,
+                p.productionDeployer(),
+                Map.of())));
+    cases.add(
+        new Case(
+            "production deployer creates a role outside the grant pattern",
+            false,
+            request(
+                OPERATOR_PROD,
+                "iam:CreateRole",
+                "arn:aws:iam::" + PROD + ":role/Admin",
+                PROD,
+                null,
+                p.productionDeployer(),
+                Map.of())));
+    cases.add(
+        new Case(
+            "development deployer attaches AdministratorAccess",
+            false,
+            request(
+                OPERATOR_DEV,
+                "iam:AttachRolePolicy",
+                CI_RUNNER,
+                DEV,
+                null,
+                p.developmentDeployer(),
+                Map.of("iam:PolicyARN", "arn:aws:iam::aws:policy/AdministratorAccess"))));
+    cases.add(
+        new Case(
+            "development deployer attaches the xaccess assume policy",
+            true,
+            request(
+                OPERATOR_DEV,
+                "iam:AttachRolePolicy",
+                CI_RUNNER,
+                DEV,
+                null,
+                p.developmentDeployer(),
+                Map.of(
+                    "iam:PolicyARN",
+                    "arn:aws:iam::"
+                        + DEV
+                        + ":policy/xaccess-platform-ci-publisher-dev-AssumePolicy-1"))));
+    return cases;
+  }
+
+  // --- rendering -----------------------------------------------------------------------------
+
+  private static Grant grant(List<String> principals, Grant.Trust trust) {
+    return new Grant(
+        "platform",
+        "ci-publisher",
+        "0b7f3c1e-0000-4000-8000-000000000001",
+        new Grant.Account(
+            PROD, REGION, new Grant.Credentials.AssumeRole(OPERATOR_PROD, Optional.empty())),
+        new Grant.Account(
+            DEV, "us-east-1", new Grant.Credentials.AssumeRole(OPERATOR_DEV, Optional.empty())),
+        principals,
+        Optional.empty(),
+        new Grant.Bucket(BUCKET, true, "releases/", "KMS", true, false),
+        new Grant.Role(
+            "DevToProdS3Publisher",
+            List.of("s3:PutObject", "s3:GetObject", "s3:ListBucket"),
+            Duration.ofHours(1)),
+        Duration.ofHours(1),
+        trust,
+        new Grant.Verification(true, Duration.ofHours(1)),
+        false,
+        false,
+        List.of());
+  }
+
+  private static Policies policies(Grant grant) throws Exception {
+    String verifierArn = GrantStacks.verifierRoleArn(grant, "aws");
+    RenderedTemplate prod =
+        new RenderedTemplate(
+            Path.of("src/main/resources/cloudformation/production.yaml"),
+            PROD,
+            REGION,
+            GrantStacks.production(grant, OPERATOR_PROD, verifierArn, "aws").parameters(),
+            Map.of("Role.Arn", ROLE, "Key.Arn", KEY));
+    RenderedTemplate dev =
+        new RenderedTemplate(
+            Path.of("src/main/resources/cloudformation/development.yaml"),
+            DEV,
+            "us-east-1",
+            GrantStacks.development(grant, ROLE, OPERATOR_DEV).parameters(),
+            Map.of(
+                "VerifierRole.Arn",
+                verifierArn,
+                "AssumerRole.Arn",
+                "arn:aws:iam::" + DEV + ":role/DevToProdS3Assumer"));
+    List<JsonNode> rolePolicies = new ArrayList<>();
+    for (String id : prod.resourcesOfType("AWS::IAM::Policy")) {
+      rolePolicies.add(
+          named(prod.property(id, "PolicyName").asText(), prod.property(id, "PolicyDocument")));
+    }
+    return new Policies(
+        prod.property("Role", "AssumeRolePolicyDocument"),
+        rolePolicies,
+        prod.property("BucketPolicy", "PolicyDocument"),
+        prod.property("Key", "KeyPolicy"),
+        dev.property("AssumePolicy", "PolicyDocument"),
+        dev.property("VerifierRole", "Policies").get(0).get("PolicyDocument"),
+        verifierArn,
+        deployerPolicies(
+            "deploy/aws/production-deployer.yaml",
+            PROD,
+            Map.of("GrantRoleNamePattern", "DevToProd*", "BucketNamePattern", "acme-prod-*")),
+        deployerPolicies(
+            "deploy/aws/development-deployer.yaml",
+            DEV,
+            Map.of("AssumerRoleNamePattern", "DevToProdS3Assumer*")));
+  }
+
+  private static List<JsonNode> deployerPolicies(
+      String file, String account, Map<String, String> patterns) throws Exception {
+    Map<String, String> parameters = new LinkedHashMap<>(patterns);
+    parameters.put("OperatorPrincipalArn", "arn:aws:iam::999999999999:role/xaccess-operator");
+    parameters.put("ExternalId", "");
+    parameters.put("DeployerRoleName", "xaccess-deployer");
+    RenderedTemplate deployer =
+        new RenderedTemplate(Path.of(file), account, REGION, parameters, Map.of());
+    List<JsonNode> policies = new ArrayList<>();
+    for (JsonNode p : deployer.property("DeployerRole", "Policies")) {
+      policies.add(named(p.get("PolicyName").asText(), p.get("PolicyDocument")));
+    }
+    return policies;
+  }
+
+  // --- simulations ---------------------------------------------------------------------------
+
+  private static Map<String, Object> trustContext(
+      String principal, String region, String org, String externalId, boolean mfaPresent) {
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("aws:PrincipalArn", principal);
+    context.put("aws:PrincipalAccount", principal.split(":")[4]);
+    context.put("aws:RequestedRegion", region);
+    context.put("aws:MultiFactorAuthPresent", Boolean.toString(mfaPresent));
+    context.put("aws:SecureTransport", "true");
+    if (org != null) {
+      context.put("aws:PrincipalOrgID", org);
+    }
+    if (externalId != null) {
+      context.put("sts:ExternalId", externalId);
+    }
+    return context;
+  }
+
+  private static JsonNode assume(
+      String principal, JsonNode trust, List<JsonNode> identity, Map<String, Object> context) {
+    return request(principal, "sts:AssumeRole", ROLE, PROD, trust, identity, context);
+  }
+
+  private static JsonNode s3(
+      String principal,
+      String action,
+      String resource,
+      JsonNode bucketPolicy,
+      List<JsonNode> identity,
+      Map<String, Object> context) {
+    Map<String, Object> withPrincipal = new LinkedHashMap<>(context);
+    withPrincipal.put("aws:PrincipalArn", principal);
+    withPrincipal.put("aws:PrincipalAccount", principal.split(":")[4]);
+    return request(principal, action, resource, PROD, bucketPolicy, identity, withPrincipal);
+  }
+
+  private static JsonNode kms(
+      String principal,
+      String action,
+      JsonNode keyPolicy,
+      List<JsonNode> identity,
+      Map<String, Object> context) {
+    Map<String, Object> withPrincipal = new LinkedHashMap<>(context);
+    withPrincipal.put("aws:PrincipalArn", principal);
+    withPrincipal.put("aws:PrincipalAccount", principal.split(":")[4]);
+    return request(principal, action, KEY, PROD, keyPolicy, identity, withPrincipal);
+  }
+
+  private static JsonNode request(
+      String principal,
+      String action,
+      String resource,
+      String resourceAccount,
+      JsonNode resourcePolicy,
+      List<JsonNode> identity,
+      Map<String, Object> context) {
+    ObjectNode simulation = JSON.createObjectNode();
+    ArrayNode identityPolicies = simulation.putArray("identityPolicies");
+    identity.forEach(identityPolicies::add);
+    simulation.putArray("serviceControlPolicies");
+    simulation.putArray("resourceControlPolicies");
+    if (resourcePolicy != null) {
+      simulation.set("resourcePolicy", resourcePolicy);
+    }
+    ObjectNode request = simulation.putObject("request");
+    request.put("action", action);
+    request.put("principal", principal);
+    request.putObject("resource").put("accountId", resourceAccount).put("resource", resource);
+    request.set("contextVariables", JSON.valueToTree(context));
+    return simulation;
+  }
+
+  private static JsonNode named(String name, JsonNode policy) {
+    ObjectNode named = JSON.createObjectNode();
+    named.put("name", name);
+    named.set("policy", policy);
+    return named;
+  }
+
+  private static JsonNode allowAll() {
+    return JSON.valueToTree(
+        Map.of(
+            "Version",
+            "2012-10-17",
+            "Statement",
+            List.of(Map.of("Effect", "Allow", "Action", "*", "Resource", "*"))));
+  }
+
+  private static JsonNode allowAccount(String account) {
+    return JSON.valueToTree(
+        Map.of(
+            "Version",
+            "2012-10-17",
+            "Statement",
+            List.of(
+                Map.of(
+                    "Effect",
+                    "Allow",
+                    "Principal",
+                    Map.of("AWS", "arn:aws:iam::" + account + ":root"),
+                    "Action",
+                    "sts:AssumeRole"))));
+  }
+}
