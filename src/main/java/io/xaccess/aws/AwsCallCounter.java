@@ -1,5 +1,7 @@
 package io.xaccess.aws;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,11 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class AwsCallCounter implements ExecutionInterceptor {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+
+  public AwsCallCounter(MeterRegistry registry) {
+    this.registry = registry;
+  }
 
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
@@ -30,13 +37,16 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   }
 
   private void count(ExecutionAttributes attributes, String outcome) {
-    String key =
-        attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)
-            + ":"
-            + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)
-            + ":"
-            + outcome;
-    counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    counts
+        .computeIfAbsent(service + ":" + operation + ":" + outcome, k -> new LongAdder())
+        .increment();
+    Counter.builder("xaccess.aws.calls")
+        .description("AWS API calls, by service, operation and outcome (retries included)")
+        .tags("service", service, "operation", operation, "outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   /** Calls so far, keyed {@code Service:Operation:outcome}, sorted. */

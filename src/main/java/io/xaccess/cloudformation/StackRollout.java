@@ -1,6 +1,7 @@
 package io.xaccess.cloudformation;
 
 import io.xaccess.grant.Grant;
+import io.xaccess.metrics.GrantMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,11 @@ import java.util.Optional;
 public class StackRollout {
 
   private final StackGateway gateway;
+  private final GrantMetrics metrics;
 
-  public StackRollout(StackGateway gateway) {
+  public StackRollout(StackGateway gateway, GrantMetrics metrics) {
     this.gateway = gateway;
+    this.metrics = metrics;
   }
 
   /**
@@ -29,7 +32,11 @@ public class StackRollout {
    * @param failedHash a configuration hash known to fail (from status), or null
    */
   public StackProgress advance(
-      Grant.Account account, StackRequest desired, String appliedHash, String failedHash) {
+      String role,
+      Grant.Account account,
+      StackRequest desired,
+      String appliedHash,
+      String failedHash) {
     String want = desired.configurationHash();
     Optional<ObservedStack> observed = gateway.observe(account, desired.stackName());
     if (observed.isEmpty()) {
@@ -45,6 +52,7 @@ public class StackRollout {
             "the last attempt with this configuration failed; change the spec (or the Secret) to retry");
       }
       gateway.create(account, desired);
+      metrics.stackOperation(role, "create", "started");
       return progress(
           StackProgress.State.IN_PROGRESS,
           null,
@@ -63,6 +71,7 @@ public class StackRollout {
       // A failed create cannot be updated: delete it, and recreate once the configuration changes.
       String why = failure(account, stack);
       gateway.delete(account, stack.stackId());
+      metrics.stackOperation(role, "create", "failed");
       return new StackProgress(
           StackProgress.State.FAILED,
           stack.stackId(),
@@ -75,6 +84,7 @@ public class StackRollout {
     }
     if ("UPDATE_ROLLBACK_FAILED".equals(status)) {
       gateway.continueUpdateRollback(account, stack.stackName());
+      metrics.stackOperation(role, "continue-rollback", "started");
       return progress(
           StackProgress.State.IN_PROGRESS,
           stack,
@@ -139,11 +149,15 @@ public class StackRollout {
           "UpdateFailed",
           "the last update with this configuration failed; change the spec (or the Secret) to retry");
     }
-    return update(account, desired, stack, appliedHash);
+    return update(role, account, desired, stack, appliedHash);
   }
 
   private StackProgress update(
-      Grant.Account account, StackRequest desired, ObservedStack stack, String appliedHash) {
+      String role,
+      Grant.Account account,
+      StackRequest desired,
+      ObservedStack stack,
+      String appliedHash) {
     String want = desired.configurationHash();
     ChangeSetState changeSet =
         gateway.changeSet(account, stack.stackName(), desired.changeSetName());
@@ -171,6 +185,7 @@ public class StackRollout {
       }
       case READY -> {
         gateway.executeChangeSet(account, stack.stackName(), desired.changeSetName());
+        metrics.stackOperation(role, "update", "started");
         return progress(
             StackProgress.State.IN_PROGRESS,
             stack,
@@ -219,7 +234,7 @@ public class StackRollout {
   }
 
   /** One step towards the stack being gone; never touches a stack it does not find. */
-  public StackProgress remove(Grant.Account account, String stackName) {
+  public StackProgress remove(String role, Grant.Account account, String stackName) {
     Optional<ObservedStack> observed = gateway.observe(account, stackName);
     if (observed.isEmpty()) {
       return progress(
@@ -257,6 +272,7 @@ public class StackRollout {
       message = "retrying a failed delete: " + failure(account, stack);
     }
     gateway.delete(account, stack.stackId());
+    metrics.stackOperation(role, "delete", "started");
     return progress(
         StackProgress.State.IN_PROGRESS,
         stack,

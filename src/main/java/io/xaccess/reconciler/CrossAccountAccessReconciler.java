@@ -29,6 +29,7 @@ import io.xaccess.config.XaccessConfig;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantProblem;
 import io.xaccess.grant.GrantResolver;
+import io.xaccess.metrics.GrantMetrics;
 import io.xaccess.status.GrantStatusBuilder;
 import io.xaccess.status.GrantStatusBuilder.Step;
 import io.xaccess.verification.AccessVerifier;
@@ -68,10 +69,12 @@ public class CrossAccountAccessReconciler
   private final GrantEvents events;
   private final XaccessConfig config;
   private final KubernetesClient client;
+  private final GrantMetrics metrics;
   private final Clock clock = Clock.systemUTC();
 
   public CrossAccountAccessReconciler(
       KubernetesClient client,
+      GrantMetrics metrics,
       GrantResolver resolver,
       AwsClients clients,
       StackRollout rollout,
@@ -79,6 +82,7 @@ public class CrossAccountAccessReconciler
       GrantEvents events,
       XaccessConfig config) {
     this.client = client;
+    this.metrics = metrics;
     this.resolver = resolver;
     this.clients = clients;
     this.rollout = rollout;
@@ -133,6 +137,7 @@ public class CrossAccountAccessReconciler
     ProductionStackStatus prodStatus = status.productionStack();
     StackProgress prod =
         rollout.advance(
+            "production",
             grant.production(),
             production,
             prodStatus.getConfigurationHash(),
@@ -164,6 +169,7 @@ public class CrossAccountAccessReconciler
     DevelopmentStackStatus devStatus = status.developmentStack();
     StackProgress dev =
         rollout.advance(
+            "development",
             grant.development(),
             development,
             devStatus.getConfigurationHash(),
@@ -234,6 +240,7 @@ public class CrossAccountAccessReconciler
     }
 
     VerificationOutcome outcome = verifier.verify(grant, roleArn, verifierRoleArn);
+    metrics.verification(outcome.succeeded(), Duration.ofMillis(outcome.durationMillis()));
     VerificationResult result = new VerificationResult();
     result.setTime(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     result.setResult(outcome.succeeded() ? "Succeeded" : "Failed");
@@ -282,6 +289,7 @@ public class CrossAccountAccessReconciler
               + StackNames.production(
                   resource.getMetadata().getNamespace(), resource.getMetadata().getName())
               + " yourself if they still exist");
+      metrics.removed(resource.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     if (resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan) {
@@ -289,6 +297,7 @@ public class CrossAccountAccessReconciler
           resource,
           "Orphaned",
           "deletionPolicy is Orphan: both stacks and everything in AWS are left as they are");
+      metrics.removed(resource.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     GrantStatusBuilder status =
@@ -298,20 +307,25 @@ public class CrossAccountAccessReconciler
       Grant grant = resolver.resolve(resource);
       StackProgress dev =
           rollout.remove(
-              grant.development(), StackNames.development(grant.namespace(), grant.name()));
+              "development",
+              grant.development(),
+              StackNames.development(grant.namespace(), grant.name()));
       if (dev.state() != StackProgress.State.GONE) {
         status.deleting("development stack: " + dev.message());
         return waitForDeletion(resource, status, config.pollInterval());
       }
       StackProgress prod =
           rollout.remove(
-              grant.production(), StackNames.production(grant.namespace(), grant.name()));
+              "production",
+              grant.production(),
+              StackNames.production(grant.namespace(), grant.name()));
       if (prod.state() != StackProgress.State.GONE) {
         status.deleting("production stack: " + prod.message());
         return waitForDeletion(resource, status, config.pollInterval());
       }
       removeEmptyBucket(resource, grant);
       LOG.infof("%s: both stacks deleted", name);
+      metrics.removed(resource.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     } catch (GrantProblem problem) {
       status.deleting(
@@ -438,12 +452,26 @@ public class CrossAccountAccessReconciler
       CrossAccountAccess resource, GrantStatusBuilder builder, Duration next) {
     CrossAccountAccessStatus before = resource.getStatus();
     CrossAccountAccessStatus after = builder.build();
+    metrics.phase(resource.getMetadata().getUid(), after.getPhase());
     if (before != null && Serialization.asJson(before).equals(Serialization.asJson(after))) {
       return UpdateControl.<CrossAccountAccess>noUpdate().rescheduleAfter(next);
+    }
+    if (builder.isReady() && !wasEverReady(before)) {
+      metrics.firstReady(
+          Duration.between(
+              Instant.parse(resource.getMetadata().getCreationTimestamp()), clock.instant()));
     }
     events.transitions(resource, before, after);
     resource.setStatus(after);
     return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+  }
+
+  /** Whether a status shows the grant was Ready at some point (its verification succeeded once). */
+  private static boolean wasEverReady(CrossAccountAccessStatus status) {
+    return status != null
+        && status.getConditions().stream()
+            .anyMatch(
+                c -> GrantStatusBuilder.READY.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private DeleteControl waitForDeletion(

@@ -2,7 +2,9 @@ package io.xaccess.cloudformation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xaccess.grant.Grant;
+import io.xaccess.metrics.GrantMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +22,12 @@ class StackRolloutTest {
   private static final String OLD = "b".repeat(64);
 
   private final FakeGateway cfn = new FakeGateway();
-  private final StackRollout rollout = new StackRollout(cfn);
+  private final StackRollout rollout =
+      new StackRollout(cfn, new GrantMetrics(new SimpleMeterRegistry()));
 
   @Test
   void createsAMissingStackOnce() {
-    StackProgress progress = rollout.advance(ACCOUNT, DESIRED, null, null);
+    StackProgress progress = rollout.advance("production", ACCOUNT, DESIRED, null, null);
 
     assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(progress.appliedHash()).isEqualTo(DESIRED.configurationHash());
@@ -34,7 +37,7 @@ class StackRolloutTest {
   @Test
   void waitsWhileInProgress() {
     cfn.stack = stack("UPDATE_IN_PROGRESS");
-    assertThat(rollout.advance(ACCOUNT, DESIRED, OLD, null).state())
+    assertThat(rollout.advance("production", ACCOUNT, DESIRED, OLD, null).state())
         .isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).containsExactly("observe");
   }
@@ -42,7 +45,8 @@ class StackRolloutTest {
   @Test
   void isReadyWhenTheAppliedConfigurationIsTheDesiredOne() {
     cfn.stack = stack("CREATE_COMPLETE");
-    StackProgress progress = rollout.advance(ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
+    StackProgress progress =
+        rollout.advance("production", ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
     assertThat(progress.ready()).isTrue();
     assertThat(progress.outputs()).containsEntry("RoleArn", "arn:aws:iam::111111111111:role/r");
     assertThat(cfn.calls).containsExactly("observe");
@@ -52,10 +56,10 @@ class StackRolloutTest {
   void updatesThroughANamedChangeSet() {
     cfn.stack = stack("CREATE_COMPLETE");
     cfn.changeSet = ChangeSetState.of(ChangeSetState.Kind.ABSENT);
-    assertThat(rollout.advance(ACCOUNT, DESIRED, OLD, null).state())
+    assertThat(rollout.advance("production", ACCOUNT, DESIRED, OLD, null).state())
         .isEqualTo(StackProgress.State.IN_PROGRESS);
     cfn.changeSet = ChangeSetState.of(ChangeSetState.Kind.READY);
-    StackProgress executing = rollout.advance(ACCOUNT, DESIRED, OLD, null);
+    StackProgress executing = rollout.advance("production", ACCOUNT, DESIRED, OLD, null);
 
     assertThat(executing.appliedHash()).isEqualTo(DESIRED.configurationHash());
     assertThat(cfn.calls)
@@ -69,7 +73,7 @@ class StackRolloutTest {
     cfn.changeSet =
         new ChangeSetState(
             ChangeSetState.Kind.NO_CHANGES, "The submitted information didn't contain changes.");
-    StackProgress progress = rollout.advance(ACCOUNT, DESIRED, OLD, null);
+    StackProgress progress = rollout.advance("production", ACCOUNT, DESIRED, OLD, null);
     assertThat(progress.ready()).isTrue();
     assertThat(progress.appliedHash()).isEqualTo(DESIRED.configurationHash());
     assertThat(cfn.calls).contains("deleteChangeSet");
@@ -79,7 +83,8 @@ class StackRolloutTest {
   void aFailedCreateIsDeletedReportedWithItsFirstFailureAndNotRetried() {
     cfn.stack = stack("ROLLBACK_COMPLETE");
     cfn.failure = Optional.of("Bucket: acme already exists");
-    StackProgress failed = rollout.advance(ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
+    StackProgress failed =
+        rollout.advance("production", ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
 
     assertThat(failed.state()).isEqualTo(StackProgress.State.FAILED);
     assertThat(failed.message()).contains("Bucket: acme already exists");
@@ -88,14 +93,15 @@ class StackRolloutTest {
 
     cfn.stack = null;
     cfn.calls.clear();
-    StackProgress again = rollout.advance(ACCOUNT, DESIRED, null, failed.failedHash());
+    StackProgress again =
+        rollout.advance("production", ACCOUNT, DESIRED, null, failed.failedHash());
     assertThat(again.state()).isEqualTo(StackProgress.State.FAILED);
     assertThat(cfn.calls).containsExactly("observe"); // no new create for the same configuration
   }
 
   @Test
   void aChangedConfigurationIsTriedAgainAfterAFailure() {
-    StackProgress progress = rollout.advance(ACCOUNT, DESIRED, null, OLD);
+    StackProgress progress = rollout.advance("production", ACCOUNT, DESIRED, null, OLD);
     assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).containsExactly("observe", "create");
   }
@@ -103,7 +109,10 @@ class StackRolloutTest {
   @Test
   void aFailedUpdateRollbackIsContinued() {
     cfn.stack = stack("UPDATE_ROLLBACK_FAILED");
-    assertThat(rollout.advance(ACCOUNT, DESIRED, DESIRED.configurationHash(), null).state())
+    assertThat(
+            rollout
+                .advance("production", ACCOUNT, DESIRED, DESIRED.configurationHash(), null)
+                .state())
         .isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).contains("continueUpdateRollback");
   }
@@ -112,7 +121,8 @@ class StackRolloutTest {
   void aRolledBackUpdateOfTheDesiredConfigurationFails() {
     cfn.stack = stack("UPDATE_ROLLBACK_COMPLETE");
     cfn.failure = Optional.of("Role: policy too large");
-    StackProgress progress = rollout.advance(ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
+    StackProgress progress =
+        rollout.advance("production", ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
     assertThat(progress.state()).isEqualTo(StackProgress.State.FAILED);
     assertThat(progress.message()).contains("policy too large");
   }
@@ -120,13 +130,16 @@ class StackRolloutTest {
   @Test
   void removalWaitsForOperationsAndIsDoneWhenTheStackIsGone() {
     cfn.stack = stack("UPDATE_IN_PROGRESS");
-    assertThat(rollout.remove(ACCOUNT, "s").state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(rollout.remove("production", ACCOUNT, "s").state())
+        .isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).doesNotContain("delete");
     cfn.stack = stack("CREATE_COMPLETE");
-    assertThat(rollout.remove(ACCOUNT, "s").state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(rollout.remove("production", ACCOUNT, "s").state())
+        .isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).contains("delete");
     cfn.stack = null;
-    assertThat(rollout.remove(ACCOUNT, "s").state()).isEqualTo(StackProgress.State.GONE);
+    assertThat(rollout.remove("production", ACCOUNT, "s").state())
+        .isEqualTo(StackProgress.State.GONE);
   }
 
   private static ObservedStack stack(String status) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.aws.AwsCallCounter;
@@ -28,6 +29,9 @@ class OperatorIT {
 
   @Inject KubernetesClient client;
   @Inject AwsCallCounter awsCalls;
+
+  @TestHTTPResource(value = "/", management = true)
+  java.net.URL management;
 
   @Test
   void basicExampleBecomesReadyWithVerifiedAccess() throws Exception {
@@ -109,6 +113,46 @@ class OperatorIT {
     assertThat(used.keySet())
         .allMatch(k -> k.endsWith(":success") || k.equals("CloudFormation:DescribeStacks:failure"));
     assertThat(total).isLessThanOrEqualTo(30);
+  }
+
+  @Test
+  void metricsAndHealthAreServedOnTheManagementInterface() throws Exception {
+    String ns = namespace("op-metrics");
+    // Its own role name: two grants may not share a role of the production account.
+    java.nio.file.Path grant = java.nio.file.Files.createTempFile("grant", ".yaml");
+    java.nio.file.Files.writeString(
+        grant,
+        java.nio.file.Files.readString(java.nio.file.Path.of("examples/orphan-on-delete.yaml"))
+            + "  role: {name: DevToProdS3Publisher-metrics}\n");
+    new Kubectl(OperatorTestEnvironment.kube()).succeed("apply", "-n", ns, "-f", grant.toString());
+    awaitReady(ns, "handover");
+
+    String metrics = get("/q/metrics");
+    assertThat(metrics)
+        .contains(
+            "xaccess_aws_calls_total{operation=\"CreateStack\",outcome=\"success\",service=\"CloudFormation\"}")
+        .contains(
+            "xaccess_stack_operations_total{account=\"production\",operation=\"create\",result=\"started\"}")
+        .contains(
+            "xaccess_stack_operations_total{account=\"development\",operation=\"create\",result=\"started\"}")
+        .contains("xaccess_verifications_total{result=\"succeeded\"}")
+        .contains("xaccess_verification_duration_seconds_count")
+        .contains("xaccess_time_to_ready_seconds_bucket")
+        .containsPattern("xaccess_grants\\{phase=\"Ready\"} [1-9]")
+        // the Java Operator SDK's own reconcile metrics
+        .containsPattern("operator_sdk_[a-z_]*reconcil");
+    assertThat(get("/q/health/ready")).contains("\"status\": \"UP\"");
+  }
+
+  /** The management interface of the operator under test (a free port in tests). */
+  private String get(String path) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var response =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(management.toURI().resolve(path)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path).isEqualTo(200);
+    return response.body();
   }
 
   private CrossAccountAccess awaitReady(String ns, String name) {

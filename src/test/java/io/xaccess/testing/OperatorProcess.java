@@ -52,6 +52,7 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("XACCESS_AWS_S3_PATH_STYLE", "true");
     env.put("XACCESS_POLL_INTERVAL", "2s");
     env.put("QUARKUS_HTTP_PORT", "0");
+    env.put("QUARKUS_MANAGEMENT_PORT", "0");
     env.putAll(extraEnv);
     try {
       return new OperatorProcess(builder.start(), log);
