@@ -26,6 +26,31 @@ public interface XaccessConfig {
 
   Aws aws();
 
+  LeaderElection leaderElection();
+
+  /** More than one replica: one leader reconciles, the others wait on a Lease. */
+  interface LeaderElection {
+    /** Name of the Lease; replicas of one installation share it. */
+    @WithDefault("xaccess-operator")
+    String leaseName();
+
+    /** Namespace of the Lease. Unset: the namespace of the operator's own kubeconfig/pod. */
+    Optional<String> leaseNamespace();
+
+    /** This replica's identity in the Lease. Unset: the pod name (HOSTNAME). */
+    Optional<String> identity();
+
+    /** How long a leader's Lease lasts without renewal: the longest a handover can take. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    @WithDefault("2s")
+    Duration retryPeriod();
+  }
+
   Verification verification();
 
   /** How the operator reaches AWS. The endpoint comes from the SDK's own AWS_ENDPOINT_URL. */

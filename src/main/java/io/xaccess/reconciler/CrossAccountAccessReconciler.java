@@ -95,6 +95,11 @@ public class CrossAccountAccessReconciler
   public UpdateControl<CrossAccountAccess> reconcile(
       CrossAccountAccess resource, Context<CrossAccountAccess> context) {
     Instant now = clock.instant();
+    LOG.debugf(
+        "reconciling %s/%s generation %d",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        resource.getMetadata().getGeneration());
     CrossAccountAccessStatus previous = resource.getStatus();
     GrantStatusBuilder status =
         new GrantStatusBuilder(previous, resource.getMetadata().getGeneration(), now);

@@ -30,7 +30,11 @@ class RbacIT {
 
   @Test
   void rulesHaveNoWildcardsAndSecretsAreReadOnlyByName() throws Exception {
-    List<PolicyRule> rules = clusterRole().getRules();
+    List<PolicyRule> rules = new java.util.ArrayList<>(clusterRole().getRules());
+    // The namespaced Role: only the Lease for leader election.
+    List<PolicyRule> namespaced = namespacedRole().getRules();
+    assertThat(namespaced).flatExtracting(PolicyRule::getResources).containsOnly("leases");
+    rules.addAll(namespaced);
 
     assertThat(rules).isNotEmpty();
     for (PolicyRule rule : rules) {
@@ -51,7 +55,8 @@ class RbacIT {
             "crossaccountaccesses/finalizers",
             "secrets",
             "events",
-            "customresourcedefinitions");
+            "customresourcedefinitions",
+            "leases");
   }
 
   @Test
@@ -76,6 +81,18 @@ class RbacIT {
     } finally {
       kube.stop();
       moto.stop();
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.rbac.Role namespacedRole() throws Exception {
+    try (InputStream in = Files.newInputStream(RBAC);
+        KubernetesClient client =
+            new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()) {
+      return client.load(in).items().stream()
+          .filter(io.fabric8.kubernetes.api.model.rbac.Role.class::isInstance)
+          .map(io.fabric8.kubernetes.api.model.rbac.Role.class::cast)
+          .findFirst()
+          .orElseThrow();
     }
   }
 

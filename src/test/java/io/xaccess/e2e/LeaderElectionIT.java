@@ -1,0 +1,128 @@
+package io.xaccess.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.TrustSpec;
+import io.xaccess.testing.Kubectl;
+import io.xaccess.testing.LocalKubeApiServer;
+import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.XaccessCrd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas of the packaged operator on one real API server: only the Lease holder runs the
+ * controller; when it dies, the other takes over within the lease duration and the grant still
+ * converges.
+ */
+class LeaderElectionIT {
+
+  /** Logged (at debug) by each reconcile: followers keep warm caches but never reconcile. */
+  private static final String RECONCILED = "reconciling ha/basic";
+
+  private static final Duration LEASE = Duration.ofSeconds(6);
+
+  @Test
+  void onlyTheLeaderReconcilesAndAFollowerTakesOver() throws Exception {
+    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
+    MotoServer moto = MotoServer.startNew();
+    Path logA = Files.createTempFile("xaccess-replica-a", ".log");
+    Path logB = Files.createTempFile("xaccess-replica-b", ".log");
+    try (KubernetesClient client = kube.newClient()) {
+      XaccessCrd.installWithNamespace(client, "ha");
+      OperatorProcess a =
+          OperatorProcess.start(kube.kubeConfigFile(), moto.endpoint(), logA, replica("replica-a"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> "replica-a".equals(holder(client)));
+      try (OperatorProcess b =
+          OperatorProcess.start(
+              kube.kubeConfigFile(), moto.endpoint(), logB, replica("replica-b"))) {
+        new Kubectl(kube).succeed("apply", "-n", "ha", "-f", "examples/basic.yaml");
+        awaitReady(client, 1);
+        assertThat(Files.readString(logA)).contains(RECONCILED);
+        assertThat(Files.readString(logB))
+            .as("the follower runs no controller")
+            .doesNotContain(RECONCILED);
+
+        a.close(); // SIGTERM; returns once the process is gone
+        Instant killed = Instant.now();
+        await().atMost(LEASE.multipliedBy(4)).until(() -> "replica-b".equals(holder(client)));
+        Duration handover = Duration.between(killed, Instant.now());
+        System.out.println("leader handover took " + handover.toMillis() + " ms");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> Files.readString(logB).contains(RECONCILED));
+
+        CrossAccountAccess grant =
+            client.resources(CrossAccountAccess.class).inNamespace("ha").withName("basic").get();
+        grant.getSpec().setTrust(new TrustSpec());
+        grant.getSpec().getTrust().setRegions(List.of("us-east-1"));
+        long generation = client.resource(grant).update().getMetadata().getGeneration();
+        awaitReady(client, generation);
+        assertThat(Files.readString(logB)).as("the new leader reconciles").contains(RECONCILED);
+        assertThat(b.isAlive()).isTrue();
+      } catch (Throwable failure) {
+        System.out.println(
+            "replica-a log:\n"
+                + Files.readString(logA)
+                + "\nreplica-b log:\n"
+                + Files.readString(logB));
+        throw failure;
+      } finally {
+        a.close();
+      }
+    } finally {
+      kube.stop();
+      moto.stop();
+    }
+  }
+
+  private static Map<String, String> replica(String identity) {
+    return Map.of(
+        "XACCESS_LEADER_ELECTION_IDENTITY",
+        identity,
+        "XACCESS_LEADER_ELECTION_LEASE_DURATION",
+        LEASE.toSeconds() + "s",
+        "XACCESS_LEADER_ELECTION_RENEW_DEADLINE",
+        "4s",
+        "XACCESS_LEADER_ELECTION_RETRY_PERIOD",
+        "1s",
+        "QUARKUS_LOG_CATEGORY__IO_XACCESS__LEVEL",
+        "DEBUG");
+  }
+
+  private static String holder(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace("default").withName("xaccess-operator").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static void awaitReady(KubernetesClient client, long generation) {
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                client
+                    .resources(CrossAccountAccess.class)
+                    .inNamespace("ha")
+                    .withName("basic")
+                    .get(),
+            g ->
+                g != null
+                    && g.getStatus() != null
+                    && g.getStatus().getObservedGeneration() != null
+                    && g.getStatus().getObservedGeneration() == generation
+                    && g.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+  }
+}
