@@ -164,36 +164,15 @@ public class StackRollout {
     switch (changeSet.kind()) {
       case ABSENT -> {
         gateway.createChangeSet(account, desired);
-        return progress(
-            StackProgress.State.IN_PROGRESS,
-            stack,
-            stack.status(),
-            appliedHash,
-            null,
-            "Updating",
-            "preparing a change set");
+        return updating(stack, stack.status(), appliedHash, "preparing a change set");
       }
       case PENDING -> {
-        return progress(
-            StackProgress.State.IN_PROGRESS,
-            stack,
-            stack.status(),
-            appliedHash,
-            null,
-            "Updating",
-            "change set is being prepared");
+        return updating(stack, stack.status(), appliedHash, "change set is being prepared");
       }
       case READY -> {
         gateway.executeChangeSet(account, stack.stackName(), desired.changeSetName());
         metrics.stackOperation(role, "update", "started");
-        return progress(
-            StackProgress.State.IN_PROGRESS,
-            stack,
-            "UPDATE_IN_PROGRESS",
-            want,
-            null,
-            "Updating",
-            "updating the stack");
+        return updating(stack, "UPDATE_IN_PROGRESS", want, "updating the stack");
       }
       case NO_CHANGES -> {
         gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
@@ -209,14 +188,7 @@ public class StackRollout {
       }
       case EXECUTED -> {
         // Executed by an earlier attempt whose status write was lost.
-        return progress(
-            StackProgress.State.IN_PROGRESS,
-            stack,
-            stack.status(),
-            want,
-            null,
-            "Updating",
-            "change set executed");
+        return updating(stack, stack.status(), want, "change set executed");
       }
       default -> {
         gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
@@ -316,8 +288,9 @@ public class StackRollout {
         message);
   }
 
-  /** Used by callers that need the raw observation (deletion of the bucket). */
-  public Optional<ObservedStack> observe(Grant.Account account, String stackName) {
-    return gateway.observe(account, stackName);
+  private static StackProgress updating(
+      ObservedStack stack, String status, String applied, String message) {
+    return progress(
+        StackProgress.State.IN_PROGRESS, stack, status, applied, null, "Updating", message);
   }
 }

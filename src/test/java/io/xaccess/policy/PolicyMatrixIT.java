@@ -622,17 +622,18 @@ class PolicyMatrixIT {
     return request(principal, "sts:AssumeRole", ROLE, PROD, trust, identity, context);
   }
 
+  /** A request on a production resource, with the caller's own global context keys added. */
   private static JsonNode s3(
       String principal,
       String action,
       String resource,
-      JsonNode bucketPolicy,
+      JsonNode resourcePolicy,
       List<JsonNode> identity,
       Map<String, Object> context) {
     Map<String, Object> withPrincipal = new LinkedHashMap<>(context);
     withPrincipal.put("aws:PrincipalArn", principal);
     withPrincipal.put("aws:PrincipalAccount", principal.split(":")[4]);
-    return request(principal, action, resource, PROD, bucketPolicy, identity, withPrincipal);
+    return request(principal, action, resource, PROD, resourcePolicy, identity, withPrincipal);
   }
 
   private static JsonNode kms(
@@ -641,10 +642,7 @@ class PolicyMatrixIT {
       JsonNode keyPolicy,
       List<JsonNode> identity,
       Map<String, Object> context) {
-    Map<String, Object> withPrincipal = new LinkedHashMap<>(context);
-    withPrincipal.put("aws:PrincipalArn", principal);
-    withPrincipal.put("aws:PrincipalAccount", principal.split(":")[4]);
-    return request(principal, action, KEY, PROD, keyPolicy, identity, withPrincipal);
+    return s3(principal, action, KEY, keyPolicy, identity, context);
   }
 
   private static JsonNode request(
