@@ -245,6 +245,31 @@ class OperatorLifecycleIT {
   }
 
   @Test
+  void throttlingIsRetriedWithBackoffUntilTheGrantIsReady() {
+    String ns = namespace("op-throttle");
+    String stack = StackNames.production(ns, "throttled");
+    AwsFaultProxy proxy = OperatorTestEnvironment.proxy();
+    java.util.concurrent.atomic.AtomicInteger throttled =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // The first four CreateStack calls of this stack are throttled: more than the SDK's own three
+    // attempts, so the operator's backoff has to carry it through.
+    proxy.add(
+        new AwsFaultProxy.Fault(
+            r ->
+                "CreateStack".equals(r.action())
+                    && stack.equals(r.form().get("StackName"))
+                    && throttled.incrementAndGet() <= 4,
+            400,
+            "Throttling",
+            "Rate exceeded"));
+    create(ns, "throttled", "xaccess-it-throttled", "");
+
+    CrossAccountAccess ready = awaitCondition(ns, "throttled", "Ready", "True");
+    assertThat(throttled.get()).isGreaterThanOrEqualTo(5);
+    assertThat(condition(ready, "Stalled").orElseThrow().getStatus()).isEqualTo("False");
+  }
+
+  @Test
   void aMissingSecretStallsAndCreatingItRecovers() {
     String ns = namespace("op-secret");
     create(
