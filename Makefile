@@ -8,7 +8,7 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test dev tools venv k8s-binaries iam-simulate fmt crds clean python-lock
+.PHONY: help test dev tools venv k8s-binaries iam-simulate go-tools fmt crds manifests helm-lint clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,13 +20,17 @@ dev: tools ## Run the operator end to end on a local API server + AWS emulator; 
 	$(MVNW) -q package -DskipTests
 	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
 
-tools: venv k8s-binaries iam-simulate ## Install everything the tests need (idempotent)
+tools: venv k8s-binaries iam-simulate go-tools ## Install everything the tests need (idempotent)
 
 iam-simulate: ## The IAM policy evaluator the policy matrix runs (npm, pinned by package-lock.json)
 	@if [ tools/iam-simulate/package-lock.json -nt tools/iam-simulate/node_modules/.package-lock.json ] \
 	    || [ ! -d tools/iam-simulate/node_modules ]; then \
 	  cd tools/iam-simulate && npm ci --no-audit --no-fund; \
 	else echo "iam-simulate: up to date"; fi
+
+go-tools: ## Helm and the GitOps health evaluator (Argo CD Lua + kstatus), built from the Go module proxy into .tools/bin
+	tools/helm/build.sh
+	tools/health/build.sh
 
 venv: ## Python virtualenv with pinned moto server, cfn-lint and checkov (.tools/venv)
 	tools/setup-venv.sh
@@ -42,6 +46,12 @@ k8s-binaries: ## kube-apiserver, etcd and kubectl for kube-api-test (see K8S_BIN
 
 crds: ## Regenerate crds/ from the Java API types (review and commit the diff)
 	$(MVNW) test -Dtest=CrdGenerationTest -Dxaccess.crd.update=true -Dsurefire.failIfNoSpecifiedTests=false
+
+manifests: go-tools ## Render deploy/operator.yaml from the Helm chart (commit the result; ChartIT checks it)
+	helm/render-manifests.sh
+
+helm-lint: go-tools ## helm lint --strict the chart
+	.tools/bin/helm lint --strict helm/xaccess
 
 fmt: ## Format the Java sources (the build fails on unformatted code)
 	$(MVNW) spotless:apply
