@@ -4,26 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The CRD in crds/ is exactly what the generator makes of the api/ types today. Run {@code make
- * crds} after changing the types, and review the diff of crds/ like code.
+ * The CRD in crds/ (kubectl and kustomize users) and its copy in the Helm chart's crds/ are exactly
+ * what the generator makes of the api/ types today. Run {@code make crds} after changing the types,
+ * and review the diff like code.
  */
 class CrdGenerationTest {
 
-  private static final Path CHECKED_IN = Path.of("crds", CrdGeneration.FILE_NAME);
-
-  @Test
-  void checkedInCrdMatchesTheJavaTypes() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"crds", "helm/xaccess/crds"})
+  void checkedInCrdMatchesTheJavaTypes(String folder) throws Exception {
+    Path checkedIn = Path.of(folder, CrdGeneration.FILE_NAME);
     String generated = Files.readString(CrdGeneration.generate(Path.of("target", "crds")));
     if (Boolean.getBoolean("xaccess.crd.update")) {
-      Files.writeString(CHECKED_IN, generated);
+      Files.writeString(checkedIn, generated);
     }
 
-    assertThat(CHECKED_IN).exists();
-    assertThat(Files.readString(CHECKED_IN))
-        .as("%s is stale: run 'make crds' and commit the result", CHECKED_IN)
+    assertThat(checkedIn).exists();
+    assertThat(Files.readString(checkedIn))
+        .as("%s is stale: run 'make crds' and commit the result", checkedIn)
         .isEqualTo(generated);
   }
 }

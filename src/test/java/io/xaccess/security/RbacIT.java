@@ -11,7 +11,6 @@ import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
-import io.xaccess.testing.XaccessCrd;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +19,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator's RBAC (deploy/rbac.yaml) is least privilege, and enough: the packaged operator,
- * authenticated as its ServiceAccount with exactly those rights, takes a grant to Ready and deletes
- * it on a real API server.
+ * The operator's RBAC (deploy/operator.yaml, rendered from the Helm chart) is least privilege, and
+ * enough: after {@code kubectl apply -k deploy/}, the packaged operator, authenticated as its
+ * ServiceAccount with exactly those rights, takes a grant to Ready and deletes it on a real API
+ * server.
  */
 class RbacIT {
 
-  private static final Path RBAC = Path.of("deploy", "rbac.yaml");
+  private static final Path RBAC = Path.of("deploy", "operator.yaml");
 
   @Test
   void rulesHaveNoWildcardsAndSecretsAreReadOnlyByName() throws Exception {
@@ -66,8 +66,23 @@ class RbacIT {
     Path log = Files.createTempFile("xaccess-operator-rbac", ".log");
     try {
       try (KubernetesClient admin = kube.newClient()) {
-        XaccessCrd.installWithNamespace(admin, "xaccess-system");
-        new Kubectl(kube).succeed("apply", "-f", RBAC.toString());
+        // What a kustomize user runs: CRD, namespace and operator objects in one apply.
+        new Kubectl(kube).succeed("apply", "-k", "deploy");
+        admin
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("crossaccountaccesses.xaccess.io")
+            .waitUntilCondition(
+                crd ->
+                    crd.getStatus() != null
+                        && crd.getStatus().getConditions().stream()
+                            .anyMatch(
+                                c ->
+                                    c.getType().equals("Established")
+                                        && c.getStatus().equals("True")),
+                30,
+                java.util.concurrent.TimeUnit.SECONDS);
       }
       Path serviceAccount = kube.kubeConfigFor("xaccess-system", "xaccess-operator");
       // The ServiceAccount may not, for instance, list Secrets.

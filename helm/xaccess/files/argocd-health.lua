@@ -1,0 +1,75 @@
+-- Argo CD health check for xaccess.io/CrossAccountAccess.
+-- Install under resource.customizations.health.xaccess.io_CrossAccountAccess in argocd-cm
+-- (deploy/argocd/argocd-cm-patch.yaml carries it). It reads only what the operator writes:
+-- metadata.generation vs status.observedGeneration, spec.suspend, and the Ready, Stalled and
+-- Reconciling conditions.
+local hs = {}
+
+local function condition(type)
+  if obj.status == nil or obj.status.conditions == nil then
+    return nil
+  end
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == type then
+      return c
+    end
+  end
+  return nil
+end
+
+local function describe(c)
+  if c == nil then
+    return ""
+  end
+  local text = c.reason or ""
+  if c.message ~= nil and c.message ~= "" then
+    text = text .. ": " .. c.message
+  end
+  return text
+end
+
+if obj.metadata.deletionTimestamp ~= nil then
+  hs.status = "Progressing"
+  hs.message = "Deleting: removing the development, then the production stack"
+  return hs
+end
+
+local generation = obj.metadata.generation or 0
+if obj.status == nil or obj.status.observedGeneration == nil or obj.status.observedGeneration < generation then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to observe generation " .. generation
+  return hs
+end
+
+local stalled = condition("Stalled")
+local ready = condition("Ready")
+local reconciling = condition("Reconciling")
+
+if obj.spec ~= nil and obj.spec.suspend == true then
+  hs.status = "Suspended"
+  hs.message = describe(reconciling)
+  if ready ~= nil and ready.status == "True" then
+    hs.message = hs.message .. " (last state: Ready)"
+  end
+  return hs
+end
+
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = describe(stalled)
+  return hs
+end
+
+if ready ~= nil and ready.status == "True" then
+  hs.status = "Healthy"
+  hs.message = describe(ready)
+  return hs
+end
+
+hs.status = "Progressing"
+if reconciling ~= nil and reconciling.status == "True" then
+  hs.message = describe(reconciling)
+else
+  hs.message = describe(ready)
+end
+return hs

@@ -1,0 +1,366 @@
+package io.xaccess.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.testing.Helm;
+import io.xaccess.testing.Kubectl;
+import io.xaccess.testing.LocalKubeApiServer;
+import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.OperatorProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Helm chart: lint, its schema, what it renders, that deploy/ is its rendering, and — on a real
+ * API server — that what it installs runs the packaged operator: its ServiceAccount's RBAC, its
+ * environment, its watched namespaces.
+ */
+class ChartIT {
+
+  @Test
+  void lintIsCleanInStrictMode() {
+    assertThat(Helm.succeed("lint", "--strict", Helm.CHART.toString()))
+        .contains("1 chart(s) linted, 0 chart(s) failed")
+        .doesNotContain("[WARNING]", "[ERROR]");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "replicaCount=0                                          | at '/replicaCount'",
+        "replicas=2                                              | additional properties 'replicas'",
+        "aws.deployerRoleName=arn:aws:iam::111111111111:role/x   | at '/aws/deployerRoleName'",
+        "aws.region=Sydney                                       | at '/aws/region'",
+        "aws.endpointUrl=localhost:5000                          | at '/aws/endpointUrl'",
+        "aws.partition=aws-eu                                    | at '/aws/partition'",
+        "reconcile.pollInterval=5 seconds                        | at '/reconcile/pollInterval'",
+        "watchNamespaces[0]=Team_A                               | at '/watchNamespaces/0'",
+        "image.digest=latest                                     | at '/image/digest'",
+        "logLevel=verbose                                        | at '/logLevel'",
+        "resources.limits.memory=lots                            | at '/resources/limits/memory'",
+      })
+  void theSchemaRefusesBadValuesNamingTheKey(String set, String expected) {
+    Helm.Result result =
+        Helm.run("template", "x", Helm.CHART.toString(), "--kube-version", "1.34.0", "--set", set);
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.output()).contains("values don't meet the specifications").contains(expected);
+  }
+
+  @Test
+  void defaultsAreTwoHardenedReplicasWithProbesAndLimits() {
+    List<HasMetadata> objects = Helm.template();
+    Deployment deployment = one(objects, Deployment.class);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getImage()).isEqualTo("ghcr.io/xaccess/xaccess-operator:0.1.0");
+    assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(container.getVolumeMounts()).extracting("mountPath").containsExactly("/tmp");
+    Map<String, EnvVar> env = env(container.getEnv());
+    assertThat(env.get("XACCESS_LEADER_ELECTION_LEASE_NAMESPACE").getValueFrom().getFieldRef())
+        .extracting("fieldPath")
+        .isEqualTo("metadata.namespace");
+    assertThat(env).doesNotContainKeys("AWS_ENDPOINT_URL", namespacesVariable());
+
+    assertThat(one(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal())
+        .isEqualTo(1);
+    assertThat(kinds(objects)).doesNotContain("ServiceMonitor");
+    // Every namespace: the grant rules sit in the ClusterRole; the only Role is the Lease's.
+    assertThat(resources(one(objects, ClusterRole.class).getRules()))
+        .contains("crossaccountaccesses", "secrets");
+    assertThat(all(objects, Role.class))
+        .singleElement()
+        .satisfies(r -> assertThat(resources(r.getRules())).containsOnly("leases"));
+  }
+
+  @Test
+  void optionsRenderWhatTheySay() {
+    List<HasMetadata> objects =
+        Helm.template(
+            "watchNamespaces={team-a,team-b}",
+            "metrics.serviceMonitor.enabled=true",
+            "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn="
+                + "arn:aws:iam::333333333333:role/xaccess-operator",
+            "aws.endpointUrl=http://moto.test:5000",
+            "replicaCount=1",
+            "image.digest=sha256:" + "a".repeat(64));
+    var container = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    Map<String, EnvVar> env = env(container.getContainers().get(0).getEnv());
+    assertThat(env.get(namespacesVariable()).getValue()).isEqualTo("team-a,team-b");
+    assertThat(env.get("AWS_ENDPOINT_URL").getValue()).isEqualTo("http://moto.test:5000");
+    assertThat(container.getContainers().get(0).getImage())
+        .isEqualTo("ghcr.io/xaccess/xaccess-operator@sha256:" + "a".repeat(64));
+    assertThat(one(objects, ServiceAccount.class).getMetadata().getAnnotations())
+        .containsEntry(
+            "eks.amazonaws.com/role-arn", "arn:aws:iam::333333333333:role/xaccess-operator");
+    assertThat(kinds(objects)).contains("ServiceMonitor").doesNotContain("PodDisruptionBudget");
+    // The emulator's port joins the egress the NetworkPolicy allows.
+    assertThat(one(objects, NetworkPolicy.class).getSpec().getEgress())
+        .flatExtracting(NetworkPolicyEgressRule::getPorts)
+        .extracting(p -> p.getPort().getIntVal())
+        .contains(53, 443, 6443, 5000);
+    // Watched namespaces: Secrets and grants only there, through Roles; the ClusterRole keeps
+    // just the CRD check.
+    assertThat(resources(one(objects, ClusterRole.class).getRules()))
+        .containsOnly("customresourcedefinitions");
+    assertThat(all(objects, Role.class))
+        .filteredOn(r -> resources(r.getRules()).contains("secrets"))
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+  }
+
+  @Test
+  void checkovFindsNothingInTheManifestsAndEverySkipIsJustified() throws Exception {
+    Process checkov =
+        new ProcessBuilder(
+                MotoServer.toolsDir().resolve("venv/bin/checkov").toString(),
+                "-f",
+                "deploy/operator.yaml",
+                "--framework",
+                "kubernetes",
+                "--skip-download",
+                "-o",
+                "json")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    JsonNode report = new ObjectMapper().readTree(checkov.getInputStream());
+    checkov.waitFor();
+    JsonNode results = report.get("results");
+    assertThat(report.get("summary").get("failed").asInt())
+        .as("checkov failed checks: %s", results.get("failed_checks"))
+        .isZero();
+    assertThat(report.get("summary").get("passed").asInt()).isGreaterThan(50);
+    for (JsonNode skipped : results.path("skipped_checks")) {
+      assertThat(skipped.path("check_result").path("suppress_comment").asText())
+          .as("justification of skipped %s", skipped.get("check_id").asText())
+          .isNotBlank();
+    }
+  }
+
+  @Test
+  void deployManifestsAreTheChartRenderedWithItsDefaults() throws Exception {
+    Path out = Files.createTempDirectory("xaccess-manifests");
+    ProcessBuilder render =
+        new ProcessBuilder("helm/render-manifests.sh", out.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.resolve("render.log").toFile());
+    render.environment().put("HELM", Helm.binary().toString());
+    assertThat(render.start().waitFor()).as(Files.readString(out.resolve("render.log"))).isZero();
+    assertThat(Files.readString(Path.of("deploy", "operator.yaml")))
+        .as("deploy/operator.yaml is stale: run `make manifests` and commit it")
+        .isEqualTo(Files.readString(out.resolve("operator.yaml")));
+    Path argocd = Path.of("deploy", "argocd", "argocd-cm-patch.yaml");
+    assertThat(Files.readString(argocd))
+        .as("%s is stale: run `make manifests` and commit it", argocd)
+        .isEqualTo(Files.readString(out.resolve("argocd/argocd-cm-patch.yaml")));
+  }
+
+  /**
+   * helm install into a real API server, then the packaged operator runs exactly as the installed
+   * Deployment says (its environment, its ServiceAccount's token): a grant in the watched namespace
+   * becomes Ready, one elsewhere is never touched; helm uninstall keeps the CRD and the grants.
+   */
+  @Test
+  void theInstalledChartRunsTheOperatorAsItsServiceAccount() throws Exception {
+    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
+    MotoServer moto = MotoServer.startNew();
+    Path log = Files.createTempFile("xaccess-operator-chart", ".log");
+    Kubectl kubectl = new Kubectl(kube);
+    try (KubernetesClient client = kube.newClient()) {
+      kubectl.succeed("create", "namespace", "team-a");
+      kubectl.succeed("create", "namespace", "team-b");
+      Helm.succeed(
+          "install",
+          "xaccess",
+          Helm.CHART.toString(),
+          "--kubeconfig",
+          kube.kubeConfigFile().toString(),
+          "--namespace",
+          "xaccess",
+          "--create-namespace",
+          "--set",
+          "watchNamespaces={team-a}",
+          "--set",
+          "aws.endpointUrl=" + moto.endpoint(),
+          "--set",
+          "aws.s3PathStyle=true",
+          "--set",
+          "reconcile.pollInterval=2s",
+          "--set",
+          "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn="
+              + "arn:aws:iam::333333333333:role/xaccess-operator");
+
+      assertThat(Helm.succeed("status", "xaccess", "-n", "xaccess", "--kubeconfig", kubeFile(kube)))
+          .contains("STATUS: deployed");
+      assertThat(
+              client
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName("crossaccountaccesses.xaccess.io")
+                  .get())
+          .isNotNull();
+      Deployment deployment =
+          client.apps().deployments().inNamespace("xaccess").withName("xaccess").get();
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(
+              client
+                  .serviceAccounts()
+                  .inNamespace("xaccess")
+                  .withName("xaccess")
+                  .get()
+                  .getMetadata()
+                  .getAnnotations())
+          .containsKey("eks.amazonaws.com/role-arn");
+      assertThat(client.rbac().roles().inNamespace("team-a").withName("xaccess").get()).isNotNull();
+      assertThat(client.rbac().roles().inNamespace("team-b").list().getItems()).isEmpty();
+      assertThat(
+              client
+                  .policy()
+                  .v1()
+                  .podDisruptionBudget()
+                  .inNamespace("xaccess")
+                  .withName("xaccess")
+                  .get())
+          .isNotNull();
+      assertThat(client.services().inNamespace("xaccess").withName("xaccess-metrics").get())
+          .isNotNull();
+
+      // The operator as the pod would run: the container's environment, the ServiceAccount's token.
+      Map<String, String> env = new HashMap<>();
+      for (EnvVar var :
+          deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        env.put(var.getName(), resolve(var, "xaccess", "xaccess-6d4cf56db6-x7k2p"));
+      }
+      Path serviceAccount = kube.kubeConfigFor("xaccess", "xaccess");
+      try (OperatorProcess operator =
+          OperatorProcess.start(serviceAccount, moto.endpoint(), log, env)) {
+        kubectl.succeed("apply", "-n", "team-a", "-f", "examples/basic.yaml");
+        kubectl.succeed("apply", "-n", "team-b", "-f", "examples/basic.yaml");
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> ready(client, "team-a"));
+        CrossAccountAccess elsewhere =
+            client
+                .resources(CrossAccountAccess.class)
+                .inNamespace("team-b")
+                .withName("basic")
+                .get();
+        assertThat(elsewhere.getStatus()).isNull();
+        assertThat(elsewhere.getMetadata().getFinalizers()).isEmpty();
+        assertThat(client.leases().inNamespace("xaccess").withName("xaccess-operator").get())
+            .extracting(l -> l.getSpec().getHolderIdentity())
+            .isEqualTo("xaccess-6d4cf56db6-x7k2p");
+
+        kubectl.succeed("delete", "-n", "team-a", "xaa", "basic", "--timeout=120s");
+        assertThat(Files.readString(log)).doesNotContain("forbidden");
+      } catch (Throwable failure) {
+        System.out.println("operator log:\n" + Files.readString(log));
+        throw failure;
+      }
+
+      Helm.succeed("uninstall", "xaccess", "-n", "xaccess", "--kubeconfig", kubeFile(kube));
+      assertThat(client.apps().deployments().inNamespace("xaccess").withName("xaccess").get())
+          .isNull();
+      // Helm never deletes a chart's CRDs, so uninstalling cannot cascade to the grants.
+      assertThat(
+              client
+                  .resources(CrossAccountAccess.class)
+                  .inNamespace("team-b")
+                  .withName("basic")
+                  .get())
+          .isNotNull();
+    } finally {
+      kube.stop();
+      moto.stop();
+    }
+  }
+
+  private static String kubeFile(LocalKubeApiServer kube) {
+    return kube.kubeConfigFile().toString();
+  }
+
+  private static boolean ready(KubernetesClient client, String namespace) {
+    CrossAccountAccess grant =
+        client.resources(CrossAccountAccess.class).inNamespace(namespace).withName("basic").get();
+    return grant != null
+        && grant.getStatus() != null
+        && grant.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+  }
+
+  /** The value the kubelet would give: downward-API fields of this pod, or the literal value. */
+  private static String resolve(EnvVar var, String namespace, String podName) {
+    if (var.getValueFrom() == null) {
+      return var.getValue();
+    }
+    String field = var.getValueFrom().getFieldRef().getFieldPath();
+    return switch (field) {
+      case "metadata.namespace" -> namespace;
+      case "metadata.name" -> podName;
+      default -> throw new AssertionError("the test does not resolve " + field);
+    };
+  }
+
+  private static String namespacesVariable() {
+    return "QUARKUS_OPERATOR_SDK_CONTROLLERS_CROSSACCOUNTACCESS_NAMESPACES";
+  }
+
+  private static Map<String, EnvVar> env(List<EnvVar> vars) {
+    Map<String, EnvVar> env = new HashMap<>();
+    vars.forEach(v -> env.put(v.getName(), v));
+    return env;
+  }
+
+  private static List<String> resources(List<PolicyRule> rules) {
+    return rules.stream().flatMap(r -> r.getResources().stream()).toList();
+  }
+
+  private static List<String> kinds(List<HasMetadata> objects) {
+    return objects.stream().map(HasMetadata::getKind).toList();
+  }
+
+  private static <T> List<T> all(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  private static <T> T one(List<HasMetadata> objects, Class<T> type) {
+    List<T> found = all(objects, type);
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+}
