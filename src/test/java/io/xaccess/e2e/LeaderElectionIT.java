@@ -52,6 +52,10 @@ class LeaderElectionIT {
         assertThat(Files.readString(logB))
             .as("the follower runs no controller")
             .doesNotContain(RECONCILED);
+        // A follower is ready (it stands by): otherwise a rolling update with maxUnavailable 0
+        // would wait forever for a new pod while the old one holds the Lease.
+        assertThat(healthStatus(b, "/q/health/ready")).isEqualTo(200);
+        assertThat(healthStatus(b, "/q/health/live")).isEqualTo(200);
 
         a.close(); // SIGTERM; returns once the process is gone
         Instant killed = Instant.now();
@@ -98,6 +102,15 @@ class LeaderElectionIT {
         "1s",
         "QUARKUS_LOG_CATEGORY__IO_XACCESS__LEVEL",
         "DEBUG");
+  }
+
+  private static int healthStatus(OperatorProcess replica, String path) throws Exception {
+    java.net.URI uri = replica.managementUri(Duration.ofSeconds(60)).resolve(path);
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   private static String holder(KubernetesClient client) {

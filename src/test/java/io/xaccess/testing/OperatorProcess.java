@@ -69,6 +69,32 @@ public final class OperatorProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * The management interface (health probes, metrics) once the process has started, read from the
+   * port Quarkus logs (the tests let it pick a free one).
+   */
+  public URI managementUri(java.time.Duration timeout) throws InterruptedException {
+    java.util.regex.Pattern listening =
+        java.util.regex.Pattern.compile(
+            "Management interface listening on (http://[^\\s]+?)\\.?(\\s|$)");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        java.util.regex.Matcher m = listening.matcher(Files.readString(log));
+        if (m.find()) {
+          return URI.create(m.group(1).replace("localhost", "127.0.0.1"));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the operator exited; see " + log);
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("no management interface after " + timeout + "; see " + log);
+  }
+
   @Override
   public void close() {
     process.destroy();
