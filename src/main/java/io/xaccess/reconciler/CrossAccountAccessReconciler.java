@@ -2,6 +2,7 @@ package io.xaccess.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -46,7 +47,10 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(
     name = "crossaccountaccess",
-    finalizerName = CrossAccountAccessReconciler.FINALIZER)
+    finalizerName = CrossAccountAccessReconciler.FINALIZER,
+    // WorthReconciling does the generation check, plus the release annotation.
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = WorthReconciling.class))
 @GradualRetry(
     maxAttempts = 12,
     initialInterval = 2000,
