@@ -14,7 +14,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Counts every AWS API call the operator makes, by service, operation and outcome (one count per
- * logical call, retries included), so calls per grant are measurable.
+ * logical call, whatever the SDK retried inside it), so calls per grant are measurable; and every
+ * HTTP attempt ({@code xaccess_aws_attempts_total}), so the SDK's retries are visible: attempts
+ * minus calls.
  */
 @Singleton
 public final class AwsCallCounter implements ExecutionInterceptor {
@@ -24,6 +26,20 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
   public AwsCallCounter(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  @Override
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    Counter.builder("xaccess.aws.attempts")
+        .description("HTTP attempts of AWS API calls (first tries and the SDK's retries)")
+        .tags(
+            "service",
+            attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+            "operation",
+            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
+        .register(registry)
+        .increment();
   }
 
   @Override
@@ -43,7 +59,8 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         .computeIfAbsent(service + ":" + operation + ":" + outcome, k -> new LongAdder())
         .increment();
     Counter.builder("xaccess.aws.calls")
-        .description("AWS API calls, by service, operation and outcome (retries included)")
+        .description(
+            "AWS API calls, by service, operation and outcome (one per call, not per retry)")
         .tags("service", service, "operation", operation, "outcome", outcome)
         .register(registry)
         .increment();
