@@ -40,6 +40,32 @@ public final class AwsFaultProxy implements AutoCloseable {
   /** An AWS error reply for the requests a predicate selects. */
   public record Fault(Predicate<AwsRequest> when, int status, String code, String message) {}
 
+  /**
+   * A reply the proxy gives itself, without asking moto, for the requests a predicate selects: an
+   * AWS answer the emulator cannot give (an API it lacks, a state it never reaches).
+   */
+  public record Answer(Predicate<AwsRequest> when, int status, String body) {}
+
+  /**
+   * Moto's reply to the selected requests, changed on its way back (a state moto never reaches).
+   */
+  public record Rewrite(
+      Predicate<AwsRequest> when, java.util.function.UnaryOperator<String> body) {}
+
+  /** What random faults the proxy injects into a share of all requests. */
+  public enum ChaosKind {
+    /** 400 Throttling (query APIs) or 503 SlowDown (S3), as AWS throttles. */
+    THROTTLING,
+    /** 500 InternalError. */
+    INTERNAL_ERROR,
+    /** 503 ServiceUnavailable. */
+    UNAVAILABLE,
+    /** The connection closed with no reply. */
+    CONNECTION_DROPPED,
+    /** 2 s before the request goes to moto (and then succeeds). */
+    LATENCY
+  }
+
   private static final Set<String> HOP_BY_HOP =
       Set.of(
           "host",
@@ -55,7 +81,14 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Answer> answers = new CopyOnWriteArrayList<>();
+  private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<ChaosKind, LongAdder> injected = new ConcurrentHashMap<>();
+  private final LongAdder requests = new LongAdder();
+  private final java.util.Random random = new java.util.Random(20261128L);
+  private volatile double chaosShare;
+  private volatile Duration latency = Duration.ofSeconds(2);
 
   public AwsFaultProxy(URI target) throws IOException {
     this.target = target;
@@ -75,6 +108,56 @@ public final class AwsFaultProxy implements AutoCloseable {
 
   public void clearFaults() {
     faults.clear();
+    answers.clear();
+    rewrites.clear();
+    chaosShare = 0;
+  }
+
+  public void answer(Answer answer) {
+    answers.add(answer);
+  }
+
+  public void rewrite(Rewrite rewrite) {
+    rewrites.add(rewrite);
+  }
+
+  public void remove(Object rule) {
+    faults.remove(rule);
+    answers.remove(rule);
+    rewrites.remove(rule);
+  }
+
+  /**
+   * From now on, answers this share of all requests (0..1) with a random fault of the five kinds,
+   * in equal parts; 0 stops. Seeded, so a run is repeatable in kind if not in timing.
+   */
+  public void chaos(double share) {
+    this.chaosShare = share;
+  }
+
+  /** Faults injected so far by kind. */
+  public Map<ChaosKind, Long> injected() {
+    Map<ChaosKind, Long> copy = new java.util.EnumMap<>(ChaosKind.class);
+    injected.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+
+  /** Every request the proxy received, faulted or not. */
+  public long requests() {
+    return requests.sum();
+  }
+
+  private ChaosKind roll() {
+    if (chaosShare <= 0) {
+      return null;
+    }
+    synchronized (random) {
+      if (random.nextDouble() >= chaosShare) {
+        return null;
+      }
+      ChaosKind[] kinds = ChaosKind.values();
+      return kinds[random.nextInt(kinds.length)];
+    }
   }
 
   /** Requests so far by API action. */
@@ -93,11 +176,49 @@ public final class AwsFaultProxy implements AutoCloseable {
               exchange.getRequestURI().getPath(),
               form(exchange, body));
       counts.computeIfAbsent(request.action(), k -> new LongAdder()).increment();
+      requests.increment();
       Optional<Fault> fault = faults.stream().filter(f -> f.when().test(request)).findFirst();
       if (fault.isPresent()) {
         reply(exchange, fault.get().status(), errorXml(fault.get()));
         return;
       }
+      Optional<Answer> answer = answers.stream().filter(a -> a.when().test(request)).findFirst();
+      if (answer.isPresent()) {
+        reply(
+            exchange, answer.get().status(), answer.get().body().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      ChaosKind chaos = roll();
+      if (chaos != null) {
+        injected.computeIfAbsent(chaos, k -> new LongAdder()).increment();
+        boolean s3 = !request.form().containsKey("Action");
+        switch (chaos) {
+          case THROTTLING -> {
+            reply(
+                exchange,
+                s3 ? 503 : 400,
+                errorXml(
+                    new Fault(
+                        r -> true, 0, s3 ? "SlowDown" : "Throttling", "Rate exceeded (injected)")));
+            return;
+          }
+          case INTERNAL_ERROR -> {
+            reply(exchange, 500, errorXml(new Fault(r -> true, 0, "InternalError", "injected")));
+            return;
+          }
+          case UNAVAILABLE -> {
+            reply(
+                exchange, 503, errorXml(new Fault(r -> true, 0, "ServiceUnavailable", "injected")));
+            return;
+          }
+          case CONNECTION_DROPPED -> {
+            // No status line: the client sees the connection end mid-exchange.
+            return;
+          }
+          case LATENCY -> Thread.sleep(latency.toMillis());
+        }
+      }
+      Optional<Rewrite> rewrite = rewrites.stream().filter(r -> r.when().test(request)).findFirst();
       HttpRequest.Builder forward =
           HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
               .timeout(Duration.ofSeconds(60))
@@ -121,7 +242,16 @@ public final class AwsFaultProxy implements AutoCloseable {
                   exchange.getResponseHeaders().put(name, values);
                 }
               });
-      reply(exchange, response.statusCode(), response.body());
+      byte[] replyBody = response.body();
+      if (rewrite.isPresent()) {
+        replyBody =
+            rewrite
+                .get()
+                .body()
+                .apply(new String(replyBody, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+      }
+      reply(exchange, response.statusCode(), replyBody);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -61,6 +61,16 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL: the process gets no chance to finish anything (a node failure, an OOM kill). */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

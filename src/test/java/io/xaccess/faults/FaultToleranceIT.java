@@ -1,0 +1,819 @@
+package io.xaccess.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.TrustSpec;
+import io.xaccess.cloudformation.StackNames;
+import io.xaccess.testing.AwsFaultProxy;
+import io.xaccess.testing.AwsFaultProxy.Answer;
+import io.xaccess.testing.AwsFaultProxy.Fault;
+import io.xaccess.testing.AwsFaultProxy.Rewrite;
+import io.xaccess.testing.AwsTestAccounts;
+import io.xaccess.testing.LocalKubeApiServer;
+import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.TcpProxy;
+import io.xaccess.testing.XaccessCrd;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudformation.model.StackSummary;
+
+/**
+ * Whatever fails, grants converge and nothing is duplicated, orphaned or lost: the packaged
+ * operator (its own process) against a real API server and moto, with a fault proxy in front of AWS
+ * (throttling, 5xx, dropped connections, latency, stack states moto never reaches), SIGKILLs at
+ * random points, deletes in the middle of a rollout, a deployer role that stops working, and API
+ * server connections cut. Each scenario adds a row to {@code target/faults/report.md}: grants,
+ * faults injected, converged, duplicates, orphans, objects lost.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultToleranceIT {
+
+  private static final Duration CONVERGE = Duration.ofMinutes(6);
+  private static final int USER_OBJECTS = 3;
+
+  private static LocalKubeApiServer kube;
+  private static MotoServer moto;
+  private static AwsFaultProxy proxy;
+  private static AwsTestAccounts aws;
+  private static KubernetesClient client;
+  private static final List<String> report = new ArrayList<>();
+
+  private OperatorProcess operator;
+  private Path log;
+
+  @BeforeAll
+  static void start() throws IOException {
+    kube = LocalKubeApiServer.startNew();
+    moto = MotoServer.startNew();
+    proxy = new AwsFaultProxy(moto.endpoint());
+    aws = AwsTestAccounts.open(moto);
+    client = kube.newClient();
+    XaccessCrd.install(client);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Path out = Path.of("target", "faults");
+    Files.createDirectories(out);
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "| scenario | grants | faults injected | converged | duplicates | orphans | objects lost |");
+    lines.add("| --- | --- | --- | --- | --- | --- | --- |");
+    lines.addAll(report);
+    Files.write(out.resolve("report.md"), lines);
+    System.out.println(String.join("\n", lines));
+    client.close();
+    aws.close();
+    proxy.close();
+    moto.stop();
+    kube.stop();
+  }
+
+  @AfterEach
+  void stopOperator() throws IOException {
+    proxy.clearFaults();
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  // 1. A quarter of all AWS calls fail or stall, over 20 grants' creation and deletion.
+  @Test
+  @Order(1)
+  void throttlingErrorsResetsAndLatencyOnAQuarterOfCalls() throws Exception {
+    String ns = namespace("chaos");
+    int grants = 20;
+    startOperator(Map.of());
+    long before = proxy.requests();
+    proxy.chaos(0.25);
+    for (int i = 0; i < grants; i++) {
+      create(ns, "g" + i);
+    }
+    awaitAll(ns, grants, g -> isTrue(g, "Ready"));
+    int duplicates = duplicates(ns, grants);
+    long objects = putUserData(ns, grants);
+
+    deleteAll(ns);
+    awaitGone(ns);
+    proxy.chaos(0);
+    long requests = proxy.requests() - before;
+    long injected = proxy.injected().values().stream().mapToLong(Long::longValue).sum();
+    Map<String, Double> metrics = metrics();
+    double calls = sum(metrics, "xaccess_aws_calls_total");
+    double failed = sumWhere(metrics, "xaccess_aws_calls_total", "outcome=\"failure\"");
+    double attempts = sum(metrics, "xaccess_aws_attempts_total");
+    System.out.printf(
+        "chaos: %d requests, %d faults injected %s; operator: %.0f calls (%.0f failed after the"
+            + " SDK's retries), %.0f HTTP attempts (%.0f SDK retries); %.1f calls per grant%n",
+        requests,
+        injected,
+        proxy.injected(),
+        calls,
+        failed,
+        attempts,
+        attempts - calls,
+        calls / grants);
+
+    assertThat((double) injected / requests).as("share of calls faulted").isGreaterThan(0.2);
+    assertThat(attempts - calls).as("SDK retries, visible in metrics").isPositive();
+    assertThat(failed).as("failed calls the operator retried, visible in metrics").isPositive();
+    assertThat(calls / grants).as("calls per grant stay bounded").isLessThan(150);
+    assertThat(duplicates).isZero();
+    int orphans = orphans(ns, grants);
+    assertThat(orphans).isZero();
+    long lost = objects - countUserData(ns, grants);
+    assertThat(lost).isZero();
+    row(
+        "AWS faults (25% of calls)",
+        grants, injected + " of " + requests + " calls", grants, duplicates, orphans, lost);
+  }
+
+  // 2. SIGKILL at random points of creation and of deletion, restarting each time.
+  @Test
+  @Order(2)
+  void killedAtRandomPointsOfCreationAndDeletion() throws Exception {
+    String ns = namespace("crash");
+    int grants = 12;
+    Random random = new Random(7);
+    List<String> killedAt = new ArrayList<>();
+    int kills = 0;
+    // Creation: each round adds two grants, lets the new leader work 0-3 s, then kills it.
+    for (int round = 0; round < 6; round++) {
+      create(ns, "g" + (2 * round));
+      create(ns, "g" + (2 * round + 1));
+      startOperator(Map.of());
+      awaitLeading();
+      Thread.sleep(random.nextInt(3000));
+      operator.kill();
+      kills++;
+      killedAt.add(count(ns, g -> isTrue(g, "Ready")) + "/" + (2 * round + 2) + " ready");
+    }
+    startOperator(Map.of());
+    awaitAll(ns, grants, g -> isTrue(g, "Ready"));
+    int duplicates = duplicates(ns, grants);
+    long objects = putUserData(ns, grants);
+    operator.close();
+
+    // Deletion: each round deletes three grants, lets the new leader work 0-3 s, then kills it.
+    for (int round = 0; round < 4; round++) {
+      for (int i = 3 * round; i < 3 * round + 3; i++) {
+        client.resources(CrossAccountAccess.class).inNamespace(ns).withName("g" + i).delete();
+      }
+      startOperator(Map.of());
+      awaitLeading();
+      Thread.sleep(random.nextInt(3000));
+      operator.kill();
+      kills++;
+      killedAt.add(
+          client.resources(CrossAccountAccess.class).inNamespace(ns).list().getItems().size()
+              + "/"
+              + (grants - 3 * round)
+              + " left");
+    }
+    startOperator(Map.of());
+    awaitGone(ns);
+    System.out.println("crash: killed " + kills + " times, at " + killedAt);
+
+    assertThat(kills).isGreaterThanOrEqualTo(10);
+    assertThat(duplicates).isZero();
+    int orphans = orphans(ns, grants);
+    assertThat(orphans).isZero();
+    long lost = objects - countUserData(ns, grants);
+    assertThat(lost).isZero();
+    row(
+        "operator SIGKILLed (create and delete)",
+        grants,
+        kills + " kills",
+        grants,
+        duplicates,
+        orphans,
+        lost);
+  }
+
+  // 3. Deleting grants whose production or development stack is still in progress.
+  @Test
+  @Order(3)
+  void deletingWhileStacksAreInProgressCleansUpBothAccounts() throws Exception {
+    String ns = namespace("midway");
+    startOperator(Map.of());
+    String prodStack = StackNames.production(ns, "prod-busy");
+    String devStack = StackNames.development(ns, "dev-busy");
+    Rewrite prodBusy = inProgress(prodStack, "CREATE_COMPLETE", "CREATE_IN_PROGRESS");
+    Rewrite devBusy = inProgress(devStack, "CREATE_COMPLETE", "CREATE_IN_PROGRESS");
+    proxy.rewrite(prodBusy);
+    proxy.rewrite(devBusy);
+    create(ns, "prod-busy");
+    create(ns, "dev-busy");
+    awaitOne(ns, "prod-busy", g -> reason(g, "ProductionStackReady").equals("InProgress"));
+    awaitOne(ns, "dev-busy", g -> reason(g, "DevelopmentStackReady").equals("InProgress"));
+
+    deleteAll(ns);
+    // While a stack is in progress, the operator waits for it rather than deleting under it.
+    Thread.sleep(4000);
+    assertThat(stackExists(true, prodStack)).isTrue();
+    assertThat(stackExists(false, devStack)).isTrue();
+    proxy.remove(prodBusy);
+    proxy.remove(devBusy);
+    awaitGone(ns);
+
+    int orphans = orphans(ns, 2);
+    assertThat(orphans).isZero();
+    row("deleted while stacks in progress", 2, "2 stacks held in progress", 2, 0, orphans, 0);
+  }
+
+  // 4. Stack failures AWS reports and moto never reaches: a failed create (ROLLBACK_COMPLETE) and
+  //    a failed update rollback (UPDATE_ROLLBACK_FAILED).
+  @Test
+  @Order(4)
+  void failedStacksStallWithTheRealReasonAndRecover() throws Exception {
+    String ns = namespace("failing");
+    startOperator(Map.of());
+
+    // A principal that does not exist: AWS refuses the role's trust policy and rolls the create
+    // back (moto accepts it, so the proxy reports what AWS would).
+    String stack = StackNames.production(ns, "ghost");
+    String ghost = "arn:aws:iam::222222222222:role/ghost-runner";
+    Rewrite rolledBack = inProgress(stack, "CREATE_COMPLETE", "ROLLBACK_COMPLETE");
+    Rewrite failureEvent =
+        new Rewrite(
+            r -> "DescribeStackEvents".equals(r.form().get("Action")),
+            body ->
+                body.replaceFirst(
+                    "<StackEvents>",
+                    "<StackEvents>"
+                        + failedEvent(
+                            stack,
+                            "Role",
+                            "Invalid principal in policy: &quot;AWS&quot;:&quot;"
+                                + ghost
+                                + "&quot; (Service: Iam, Status Code: 400)")));
+    proxy.rewrite(rolledBack);
+    proxy.rewrite(failureEvent);
+    create(ns, "ghost", "    principals: [" + ghost + "]\n");
+    CrossAccountAccess stalled = awaitOne(ns, "ghost", g -> isTrue(g, "Stalled"));
+    assertThat(reason(stalled, "Stalled")).isEqualTo("CreateFailed");
+    assertThat(message(stalled, "Stalled")).contains("Role: Invalid principal").contains(ghost);
+    awaitCondition(() -> !stackExists(true, stack)); // the rolled-back stack is deleted
+    // What AWS's rollback removes and moto, which created the stack for real, kept: the bucket
+    // (empty; the stack retains it on deletion).
+    aws.production().s3(Region.AP_SOUTHEAST_2).deleteBucket(r -> r.bucket(bucket(ns, "ghost")));
+    long creates = proxy.counts().getOrDefault("CreateStack", 0L);
+    Thread.sleep(6000);
+    assertThat(proxy.counts().getOrDefault("CreateStack", 0L))
+        .as("no create retried in a loop while the configuration is unchanged")
+        .isEqualTo(creates);
+    proxy.remove(rolledBack);
+    proxy.remove(failureEvent);
+    CrossAccountAccess fix = get(ns, "ghost");
+    fix.getSpec().getDevelopment().setPrincipals(null);
+    client.resource(fix).update();
+    awaitOne(ns, "ghost", g -> isTrue(g, "Ready"));
+
+    // An update whose rollback fails: ContinueUpdateRollback (moto lacks the API) recovers it.
+    create(ns, "rollback");
+    awaitOne(ns, "rollback", g -> isTrue(g, "Ready"));
+    String updated = StackNames.production(ns, "rollback");
+    AtomicBoolean continued = new AtomicBoolean();
+    Rewrite rollbackFailed =
+        new Rewrite(
+            r ->
+                "DescribeStacks".equals(r.form().get("Action"))
+                    && updated.equals(r.form().get("StackName")),
+            body ->
+                body.replace(
+                    "UPDATE_COMPLETE",
+                    continued.get() ? "UPDATE_ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_FAILED"));
+    Answer continueRollback =
+        new Answer(
+            r -> {
+              boolean match =
+                  "ContinueUpdateRollback".equals(r.form().get("Action"))
+                      && updated.equals(r.form().get("StackName"));
+              if (match) {
+                continued.set(true);
+              }
+              return match;
+            },
+            200,
+            "<ContinueUpdateRollbackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">"
+                + "<ContinueUpdateRollbackResult/><ResponseMetadata><RequestId>xaccess-fault</RequestId>"
+                + "</ResponseMetadata></ContinueUpdateRollbackResponse>");
+    proxy.rewrite(rollbackFailed);
+    proxy.answer(continueRollback);
+    CrossAccountAccess grant = get(ns, "rollback");
+    grant.getSpec().setTrust(new TrustSpec());
+    grant.getSpec().getTrust().setRegions(List.of("us-east-1", "eu-west-1"));
+    client.resource(grant).update();
+    awaitCondition(continued::get);
+    CrossAccountAccess rolled =
+        awaitOne(ns, "rollback", g -> reason(g, "ProductionStackReady").equals("UpdateFailed"));
+    assertThat(isTrue(rolled, "Stalled")).isTrue();
+    proxy.remove(rollbackFailed);
+    proxy.remove(continueRollback);
+    grant = get(ns, "rollback");
+    grant.getSpec().getTrust().setRegions(List.of("us-east-1", "eu-west-2"));
+    long generation = client.resource(grant).update().getMetadata().getGeneration();
+    awaitOne(
+        ns,
+        "rollback",
+        g -> g.getStatus().getObservedGeneration() == generation && isTrue(g, "Ready"));
+
+    long objects =
+        putUserData(
+            ns, List.of("ghost", "rollback"), List.of(bucket(ns, "ghost"), bucket(ns, "rollback")));
+    deleteAll(ns);
+    awaitGone(ns);
+    int orphans = orphans(ns, 2);
+    assertThat(orphans).isZero();
+    long lost = objects - countUserData(List.of(bucket(ns, "ghost"), bucket(ns, "rollback")));
+    assertThat(lost).isZero();
+    row(
+        "stack failures (ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED)",
+        2,
+        "2 failed stacks",
+        2,
+        0,
+        orphans,
+        lost);
+  }
+
+  // 5. The deployer role stops working: a clear Stalled reason; the documented release frees the
+  //    grant.
+  @Test
+  @Order(5)
+  void credentialsGoneStallClearlyAndTheFinalizerCanBeReleased() throws Exception {
+    String ns = namespace("creds");
+    startOperator(Map.of());
+    create(ns, "lost");
+    awaitOne(ns, "lost", g -> isTrue(g, "Ready"));
+    long objects = putUserData(ns, List.of("lost"), List.of(bucket(ns, "lost")));
+    operator.close();
+
+    // The production deployer role is deleted: AssumeRole is refused as AWS refuses it.
+    proxy.add(
+        new Fault(
+            r ->
+                "AssumeRole".equals(r.form().get("Action"))
+                    && "arn:aws:iam::111111111111:role/xaccess-deployer"
+                        .equals(r.form().get("RoleArn")),
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/operator is not authorized to perform:"
+                + " sts:AssumeRole on resource: arn:aws:iam::111111111111:role/xaccess-deployer"));
+    startOperator(Map.of());
+    client.resources(CrossAccountAccess.class).inNamespace(ns).withName("lost").delete();
+    CrossAccountAccess stuck = awaitOne(ns, "lost", g -> isTrue(g, "Stalled"));
+    assertThat(reason(stuck, "Stalled")).isEqualTo("AssumeRoleDenied");
+    assertThat(message(stuck, "Stalled")).contains("111111111111").contains("xaccess-deployer");
+    assertThat(stuck.getMetadata().getFinalizers()).contains("xaccess.io/finalizer");
+
+    CrossAccountAccess release = get(ns, "lost");
+    release.getMetadata().getAnnotations().put("xaccess.io/release-finalizer", "true");
+    client.resource(release).update();
+    awaitGone(ns);
+    // Released on request: the operator leaves the AWS resources it could not reach.
+    assertThat(stackExists(true, StackNames.production(ns, "lost"))).isTrue();
+    long lost = objects - countUserData(List.of(bucket(ns, "lost")));
+    assertThat(lost).isZero();
+    row("deployer role gone, finalizer released", 1, "AssumeRole denied", 1, 0, 0, lost);
+  }
+
+  // 7. The API server's connections are cut for 15 s mid-run.
+  @Test
+  @Order(6)
+  void apiServerConnectionsCutAndRestored() throws Exception {
+    String ns = namespace("hiccup");
+    Matcher server =
+        Pattern.compile("server: *'?https://127\\.0\\.0\\.1:(\\d+)").matcher(kube.kubeConfigYaml());
+    assertThat(server.find()).isTrue();
+    try (TcpProxy tcp =
+        new TcpProxy(new InetSocketAddress("127.0.0.1", Integer.parseInt(server.group(1))))) {
+      Path kubeconfig = Files.createTempFile("xaccess-hiccup", ".yaml");
+      Files.writeString(
+          kubeconfig,
+          kube.kubeConfigYaml().replace("127.0.0.1:" + server.group(1), "127.0.0.1:" + tcp.port()));
+      startOperator(kubeconfig, Map.of());
+      create(ns, "before");
+      awaitOne(ns, "before", g -> isTrue(g, "Ready"));
+
+      tcp.cut();
+      create(ns, "during");
+      CrossAccountAccess before = get(ns, "before");
+      before.getSpec().setSessionDuration("30m");
+      long generation = client.resource(before).update().getMetadata().getGeneration();
+      Thread.sleep(15_000);
+      tcp.restore();
+
+      awaitOne(ns, "during", g -> isTrue(g, "Ready"));
+      awaitOne(
+          ns,
+          "before",
+          g -> g.getStatus().getObservedGeneration() == generation && isTrue(g, "Ready"));
+      assertThat(operator.isAlive()).isTrue();
+      deleteAll(ns);
+      awaitGone(ns);
+    }
+    int orphans = orphans(ns, 2);
+    assertThat(orphans).isZero();
+    row("API server connections cut 15 s", 2, "1 cut", 2, 0, orphans, 0);
+  }
+
+  // --- the operator
+
+  private void startOperator(Map<String, String> env) throws IOException {
+    startOperator(kube.kubeConfigFile(), env);
+  }
+
+  private void startOperator(Path kubeconfig, Map<String, String> env) throws IOException {
+    if (log == null) {
+      log = Files.createTempFile("xaccess-faults", ".log");
+    }
+    Map<String, String> all = new HashMap<>(env);
+    all.put("XACCESS_POLL_INTERVAL", "1s");
+    all.put("XACCESS_VERIFICATION_RETRY_INITIAL_DELAY", "1s");
+    all.put("XACCESS_VERIFICATION_RETRY_MAX_DELAY", "10s");
+    all.put("XACCESS_LEADER_ELECTION_LEASE_DURATION", "4s");
+    all.put("XACCESS_LEADER_ELECTION_RENEW_DEADLINE", "3s");
+    all.put("XACCESS_LEADER_ELECTION_RETRY_PERIOD", "1s");
+    // Appends: one log across restarts.
+    Path segment = Files.createTempFile("xaccess-faults-segment", ".log");
+    operator = OperatorProcess.start(kubeconfig, proxy.endpoint(), segment, all);
+    segments.add(segment);
+  }
+
+  private final List<Path> segments = new ArrayList<>();
+
+  /** Until the operator started last holds the Lease and runs its controller. */
+  private void awaitLeading() {
+    Path segment = segments.get(segments.size() - 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Files.readString(segment).contains("leading: this replica reconciles"));
+  }
+
+  // --- grants
+
+  private static String namespace(String name) {
+    return XaccessCrd.ensureNamespace(client, name);
+  }
+
+  private static String bucket(String ns, String name) {
+    return "xaccess-f-" + ns + "-" + name;
+  }
+
+  private static void create(String ns, String name) {
+    create(ns, name, "");
+  }
+
+  private static void create(String ns, String name, String developmentExtra) {
+    String yaml =
+        "apiVersion: xaccess.io/v1alpha1\n"
+            + "kind: CrossAccountAccess\n"
+            + "metadata: {name: "
+            + name
+            + ", namespace: "
+            + ns
+            + "}\n"
+            + "spec:\n"
+            + "  production: {accountId: \"111111111111\", region: ap-southeast-2}\n"
+            + "  development:\n    accountId: \"222222222222\"\n    region: us-east-1\n"
+            + developmentExtra
+            + "  bucket: {name: "
+            + bucket(ns, name)
+            + "}\n"
+            + "  role: {name: DevToProdF-"
+            + ns
+            + "-"
+            + name
+            + "}\n";
+    client.resource(Serialization.unmarshal(yaml, CrossAccountAccess.class)).create();
+  }
+
+  private static void deleteAll(String ns) {
+    client.resources(CrossAccountAccess.class).inNamespace(ns).delete();
+  }
+
+  private void awaitGone(String ns) {
+    explain(
+        () ->
+            await()
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                    () ->
+                        client
+                            .resources(CrossAccountAccess.class)
+                            .inNamespace(ns)
+                            .list()
+                            .getItems()
+                            .isEmpty()));
+  }
+
+  private void awaitAll(String ns, int grants, Predicate<CrossAccountAccess> condition) {
+    explain(
+        () ->
+            await()
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> count(ns, condition) == grants));
+  }
+
+  private CrossAccountAccess awaitOne(
+      String ns, String name, Predicate<CrossAccountAccess> condition) {
+    CrossAccountAccess[] found = new CrossAccountAccess[1];
+    explain(
+        () ->
+            await()
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                    () -> {
+                      CrossAccountAccess g = get(ns, name);
+                      found[0] = g;
+                      return g != null && g.getStatus() != null && condition.test(g);
+                    }));
+    return found[0];
+  }
+
+  private static void awaitCondition(java.util.concurrent.Callable<Boolean> condition) {
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(condition);
+  }
+
+  /** On failure, what the grants and the operator said. */
+  private void explain(Runnable wait) {
+    try {
+      wait.run();
+    } catch (Throwable failure) {
+      StringBuilder why = new StringBuilder();
+      for (CrossAccountAccess g :
+          client.resources(CrossAccountAccess.class).inAnyNamespace().list().getItems()) {
+        why.append(g.getMetadata().getNamespace())
+            .append('/')
+            .append(g.getMetadata().getName())
+            .append(": ")
+            .append(
+                g.getStatus() == null
+                    ? "no status"
+                    : Serialization.asYaml(g.getStatus().getConditions()))
+            .append('\n');
+      }
+      for (Path segment : segments) {
+        try {
+          String text = Files.readString(segment);
+          why.append("--- operator log ").append(segment).append('\n');
+          why.append(text.length() > 20_000 ? text.substring(text.length() - 20_000) : text);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      System.out.println(why);
+      throw failure;
+    }
+  }
+
+  private static long count(String ns, Predicate<CrossAccountAccess> condition) {
+    return client.resources(CrossAccountAccess.class).inNamespace(ns).list().getItems().stream()
+        .filter(g -> g.getStatus() != null && condition.test(g))
+        .count();
+  }
+
+  private static CrossAccountAccess get(String ns, String name) {
+    return client.resources(CrossAccountAccess.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static boolean isTrue(CrossAccountAccess g, String type) {
+    return g.getStatus() != null
+        && g.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static String reason(CrossAccountAccess g, String type) {
+    return g.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getReason())
+        .findFirst()
+        .orElse("");
+  }
+
+  private static String message(CrossAccountAccess g, String type) {
+    return g.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getMessage())
+        .findFirst()
+        .orElse("");
+  }
+
+  // --- what is in AWS (read from moto directly, never through the fault proxy)
+
+  private static List<StackSummary> stacks(boolean production, String ns) {
+    var cfn =
+        production
+            ? aws.production().cloudFormation(Region.AP_SOUTHEAST_2)
+            : aws.development().cloudFormation(Region.US_EAST_1);
+    return cfn.listStacksPaginator(r -> {}).stackSummaries().stream()
+        .filter(s -> s.stackStatus() != StackStatus.DELETE_COMPLETE)
+        .filter(s -> s.stackName().startsWith(ns.isEmpty() ? "xaccess-" : "xaccess-" + ns + "-"))
+        .toList();
+  }
+
+  private static boolean stackExists(boolean production, String name) {
+    return stacks(production, "").stream().anyMatch(s -> s.stackName().equals(name));
+  }
+
+  /** Stacks beyond one production and one development stack per grant. */
+  private static int duplicates(String ns, int grants) {
+    int prod = stacks(true, ns).size();
+    int dev = stacks(false, ns).size();
+    System.out.printf(
+        "%s: %d production and %d development stacks for %d grants%n", ns, prod, dev, grants);
+    return Math.max(0, prod - grants) + Math.max(0, dev - grants);
+  }
+
+  /** What deleted grants left behind: stacks, grant roles, verifier roles. */
+  private static int orphans(String ns, int grants) {
+    int stacks = stacks(true, ns).size() + stacks(false, ns).size();
+    long grantRoles =
+        aws.production().iam().listRolesPaginator().roles().stream()
+            .filter(r -> r.roleName().startsWith("DevToProdF-" + ns + "-"))
+            .count();
+    long verifierRoles =
+        aws.development().iam().listRolesPaginator().roles().stream()
+            .filter(r -> r.roleName().startsWith("xaccess-verifier-"))
+            .filter(r -> verifierOf(ns, r.roleName()))
+            .count();
+    System.out.printf(
+        "%s: after deletion %d stacks, %d grant roles, %d verifier roles remain%n",
+        ns, stacks, grantRoles, verifierRoles);
+    return (int) (stacks + grantRoles + verifierRoles);
+  }
+
+  private static boolean verifierOf(String ns, String roleName) {
+    for (int i = 0; i < 32; i++) {
+      for (String name :
+          List.of(
+              "g" + i, "prod-busy", "dev-busy", "ghost", "rollback", "lost", "before", "during")) {
+        if (StackNames.verifierRole(ns, name).equals(roleName)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static long putUserData(String ns, int grants) {
+    List<String> names = new ArrayList<>();
+    List<String> buckets = new ArrayList<>();
+    for (int i = 0; i < grants; i++) {
+      names.add("g" + i);
+      buckets.add(bucket(ns, "g" + i));
+    }
+    return putUserData(ns, names, buckets);
+  }
+
+  /** A user's own objects, outside anything the operator writes. */
+  private static long putUserData(String ns, List<String> names, List<String> buckets) {
+    var s3 = aws.production().s3(Region.AP_SOUTHEAST_2);
+    for (String bucket : buckets) {
+      for (int i = 0; i < USER_OBJECTS; i++) {
+        int n = i;
+        s3.putObject(
+            r -> r.bucket(bucket).key("user-data/object-" + n), RequestBody.fromString("data"));
+      }
+    }
+    return countUserData(buckets);
+  }
+
+  private static long countUserData(String ns, int grants) {
+    List<String> buckets = new ArrayList<>();
+    for (int i = 0; i < grants; i++) {
+      buckets.add(bucket(ns, "g" + i));
+    }
+    return countUserData(buckets);
+  }
+
+  private static long countUserData(List<String> buckets) {
+    var s3 = aws.production().s3(Region.AP_SOUTHEAST_2);
+    long count = 0;
+    for (String bucket : buckets) {
+      count += s3.listObjectsV2(r -> r.bucket(bucket).prefix("user-data/")).keyCount();
+    }
+    return count;
+  }
+
+  // --- faults
+
+  /** DescribeStacks of one stack answers {@code to} where moto says {@code from}. */
+  private static Rewrite inProgress(String stack, String from, String to) {
+    return new Rewrite(
+        r ->
+            "DescribeStacks".equals(r.form().get("Action"))
+                && stack.equals(r.form().get("StackName")),
+        body -> body.replace(from, to));
+  }
+
+  private static String failedEvent(String stack, String logicalId, String reason) {
+    return "<member><StackId>"
+        + stack
+        + "</StackId><EventId>xaccess-fault-1</EventId><StackName>"
+        + stack
+        + "</StackName><LogicalResourceId>"
+        + logicalId
+        + "</LogicalResourceId><PhysicalResourceId></PhysicalResourceId>"
+        + "<ResourceType>AWS::S3::Bucket</ResourceType><Timestamp>"
+        + Instant.now()
+        + "</Timestamp><ResourceStatus>CREATE_FAILED</ResourceStatus><ResourceStatusReason>"
+        + reason
+        + "</ResourceStatusReason></member>";
+  }
+
+  // --- metrics
+
+  private Map<String, Double> metrics() throws Exception {
+    URI uri = operator.managementUri(Duration.ofSeconds(60)).resolve("/q/metrics");
+    String text =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : text.lines().toList()) {
+      if (!line.startsWith("#") && line.contains(" ")) {
+        int space = line.lastIndexOf(' ');
+        samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+      }
+    }
+    return samples;
+  }
+
+  private static double sum(Map<String, Double> metrics, String name) {
+    return sumWhere(metrics, name, "");
+  }
+
+  private static double sumWhere(Map<String, Double> metrics, String name, String label) {
+    return metrics.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(name + "{") && e.getKey().contains(label))
+        .mapToDouble(Map.Entry::getValue)
+        .sum();
+  }
+
+  private static void row(
+      String scenario,
+      int grants,
+      String faults,
+      long converged,
+      int duplicates,
+      int orphans,
+      long lost) {
+    report.add(
+        "| "
+            + scenario
+            + " | "
+            + grants
+            + " | "
+            + faults
+            + " | "
+            + converged
+            + "/"
+            + grants
+            + " | "
+            + duplicates
+            + " | "
+            + orphans
+            + " | "
+            + lost
+            + " |");
+  }
+}
