@@ -135,7 +135,13 @@ final class ContainerImage {
     Files.createDirectories(rootfs);
     for (Path layer : layers) {
       Process tar =
-          new ProcessBuilder("tar", "-xf", layer.toString(), "-C", rootfs.toString())
+          new ProcessBuilder(
+                  "tar",
+                  "--warning=no-unknown-keyword",
+                  "-xf",
+                  layer.toString(),
+                  "-C",
+                  rootfs.toString())
               .redirectErrorStream(true)
               .start();
       String output = new String(tar.getInputStream().readAllBytes());

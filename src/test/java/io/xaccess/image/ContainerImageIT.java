@@ -339,10 +339,10 @@ class ContainerImageIT {
 
   private static synchronized ContainerImage image() throws IOException {
     if (image == null) {
-      Path tar = Path.of(System.getProperty("xaccess.image.tar", "target/xaccess-image.tar"));
+      Path tar = Path.of(System.getProperty("tests.image.tar", "target/xaccess-image.tar"));
       if (!Files.isRegularFile(tar)) {
         String how = tar + " is missing: build it with 'make image' or './mvnw -Pimage package'";
-        if (Boolean.getBoolean("xaccess.image.required")) {
+        if (Boolean.getBoolean("tests.image.required")) {
           fail(how);
         }
         assumeTrue(false, how);
