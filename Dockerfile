@@ -1,5 +1,5 @@
 # The operator's container image, for machines with a container engine and a registry:
-#   docker build -t xaccess-operator:dev .
+#   docker build --build-arg VERSION=0.1.0 -t ghcr.io/xaccess/xaccess-operator:0.1.0 .
 # Where neither exists, `make image` builds the same image without a daemon (Jib, see README
 # "Container image"); its entrypoint, user, ports and layout are this file's.
 #
