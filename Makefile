@@ -8,19 +8,19 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test dev tools venv k8s-binaries iam-simulate go-tools fmt crds manifests helm-lint clean python-lock
+.PHONY: help test dev tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 test: tools ## Install the test tools if needed, then run unit and integration tests (real API server + moto)
-	$(MVNW) verify
+	$(MVNW) verify -Pimage
 
 dev: tools ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
 	$(MVNW) -q package -DskipTests
 	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
 
-tools: venv k8s-binaries iam-simulate go-tools ## Install everything the tests need (idempotent)
+tools: venv k8s-binaries iam-simulate go-tools image-base ## Install everything the tests need (idempotent)
 
 iam-simulate: ## The IAM policy evaluator the policy matrix runs (npm, pinned by package-lock.json)
 	@if [ tools/iam-simulate/package-lock.json -nt tools/iam-simulate/node_modules/.package-lock.json ] \
@@ -43,6 +43,13 @@ k8s-binaries: ## kube-apiserver, etcd and kubectl for kube-api-test (see K8S_BIN
 	        else echo "k8s-binaries: no Go on PATH, kube-api-test will download the binaries"; fi ;; \
 	  *) echo "K8S_BINARIES must be auto, build or download" >&2; exit 2 ;; \
 	esac
+
+image-base: ## Base image for the daemonless image build: Debian 12 libc + jlink'ed Java 17 (.tools/image)
+	tools/image/build-base.sh
+
+image: ## The operator's container image as a tarball (target/xaccess-image.tar), no Docker daemon needed
+	$(MVNW) -q package -Pimage -DskipTests
+	@echo "image: target/xaccess-image.tar (docker load -i, crane push, skopeo copy docker-archive:)"
 
 crds: ## Regenerate crds/ from the Java API types (review and commit the diff)
 	$(MVNW) test -Dtest=CrdGenerationTest -Dxaccess.crd.update=true -Dsurefire.failIfNoSpecifiedTests=false

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,21 @@ public final class OperatorProcess implements AutoCloseable {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("KUBECONFIG", kubeconfig.toString());
+    env.putAll(environment(awsEndpoint));
+    env.putAll(extraEnv);
+    try {
+      return new OperatorProcess(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The operator's settings for the tests (besides how it reaches Kubernetes): both accounts
+   * through the deployer role {@code xaccess-deployer} at {@code awsEndpoint}, free ports.
+   */
+  public static Map<String, String> environment(URI awsEndpoint) {
+    Map<String, String> env = new LinkedHashMap<>();
     env.put("AWS_ENDPOINT_URL", awsEndpoint.toString());
     env.put("AWS_ACCESS_KEY_ID", "xaccess-local");
     env.put("AWS_SECRET_ACCESS_KEY", "xaccess-local");
@@ -53,12 +69,7 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("XACCESS_POLL_INTERVAL", "2s");
     env.put("QUARKUS_HTTP_PORT", "0");
     env.put("QUARKUS_MANAGEMENT_PORT", "0");
-    env.putAll(extraEnv);
-    try {
-      return new OperatorProcess(builder.start(), log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return env;
   }
 
   /** SIGKILL: the process gets no chance to finish anything (a node failure, an OOM kill). */
