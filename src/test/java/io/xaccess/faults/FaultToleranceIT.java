@@ -197,9 +197,9 @@ class FaultToleranceIT {
       kills++;
       killedAt.add(
           client.resources(CrossAccountAccess.class).inNamespace(ns).list().getItems().size()
-              + "/"
-              + (grants - 3 * round)
-              + " left");
+              + " left, "
+              + (3 * round + 3)
+              + " deletions asked");
     }
     startOperator(Map.of());
     awaitGone(ns);
@@ -238,6 +238,8 @@ class FaultToleranceIT {
     awaitOne(ns, "prod-busy", g -> reason(g, "ProductionStackReady").equals("InProgress"));
     awaitOne(ns, "dev-busy", g -> reason(g, "DevelopmentStackReady").equals("InProgress"));
 
+    List<String> midwayBuckets = List.of(bucket(ns, "prod-busy"), bucket(ns, "dev-busy"));
+    long objects = putUserData(ns, List.of("prod-busy", "dev-busy"), midwayBuckets);
     deleteAll(ns);
     // While a stack is in progress, the operator waits for it rather than deleting under it.
     Thread.sleep(4000);
@@ -249,7 +251,9 @@ class FaultToleranceIT {
 
     int orphans = orphans(ns, 2);
     assertThat(orphans).isZero();
-    row("deleted while stacks in progress", 2, "2 stacks held in progress", 2, 0, orphans, 0);
+    long lost = objects - countUserData(midwayBuckets);
+    assertThat(lost).isZero();
+    row("deleted while stacks in progress", 2, "2 stacks held in progress", 2, 0, orphans, lost);
   }
 
   // 4. Stack failures AWS reports and moto never reaches: a failed create (ROLLBACK_COMPLETE) and
@@ -414,6 +418,8 @@ class FaultToleranceIT {
   @Order(6)
   void apiServerConnectionsCutAndRestored() throws Exception {
     String ns = namespace("hiccup");
+    List<String> hiccupBuckets = List.of(bucket(ns, "before"), bucket(ns, "during"));
+    long objects;
     Matcher server =
         Pattern.compile("server: *'?https://127\\.0\\.0\\.1:(\\d+)").matcher(kube.kubeConfigYaml());
     assertThat(server.find()).isTrue();
@@ -441,12 +447,15 @@ class FaultToleranceIT {
           "before",
           g -> g.getStatus().getObservedGeneration() == generation && isTrue(g, "Ready"));
       assertThat(operator.isAlive()).isTrue();
+      objects = putUserData(ns, List.of("before", "during"), hiccupBuckets);
       deleteAll(ns);
       awaitGone(ns);
     }
     int orphans = orphans(ns, 2);
     assertThat(orphans).isZero();
-    row("API server connections cut 15 s", 2, "1 cut", 2, 0, orphans, 0);
+    long lost = objects - countUserData(hiccupBuckets);
+    assertThat(lost).isZero();
+    row("API server connections cut 15 s", 2, "1 cut", 2, 0, orphans, lost);
   }
 
   // --- the operator
