@@ -141,6 +141,10 @@ class OperatorIT {
         .containsPattern("xaccess_grants\\{phase=\"Ready\"} [1-9]")
         // the Java Operator SDK's own reconcile metrics
         .containsPattern("operator_sdk_[a-z_]*reconcil");
+    // Per controller, not per grant: no series carries a grant's name.
+    assertThat(metrics.lines().filter(l -> l.startsWith("operator_sdk")))
+        .isNotEmpty()
+        .noneMatch(l -> l.contains("handover"));
     assertThat(get("/q/health/ready")).contains("\"status\": \"UP\"");
   }
 
