@@ -24,6 +24,16 @@ public record StackProgress(
     String reason,
     String message) {
 
+  /**
+   * This step started a stack operation (create, update, delete, continue rollback), as opposed to
+   * finding one under way: the first look at it can come sooner than the poll interval.
+   */
+  public boolean started() {
+    return state == State.IN_PROGRESS
+        && java.util.Set.of("Creating", "Updating", "RecoveringRollback", "DeleteStarted")
+            .contains(reason);
+  }
+
   /** The outcomes of a step. */
   public enum State {
     /** Deployed with the desired configuration; outputs are usable. */

@@ -251,7 +251,7 @@ public class StackRollout {
         "DELETE_IN_PROGRESS",
         null,
         null,
-        "Deleting",
+        "DeleteStarted",
         message);
   }
 

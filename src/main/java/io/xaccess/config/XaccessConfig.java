@@ -18,6 +18,14 @@ public interface XaccessConfig {
   Duration resyncInterval();
 
   /**
+   * The first look at a stack operation the operator just started; later looks come every
+   * pollInterval. A fast stack (an update with few changes, an emulator) is seen done at once, for
+   * one extra DescribeStacks on a slow one.
+   */
+  @WithDefault("1s")
+  Duration firstPollDelay();
+
+  /**
    * How often a grant stalled on something outside AWS (a missing Secret) is re-checked: one read
    * of the API server, no AWS call.
    */

@@ -321,7 +321,7 @@ public class CrossAccountAccessReconciler
               StackNames.development(grant.namespace(), grant.name()));
       if (dev.state() != StackProgress.State.GONE) {
         status.deleting("development stack: " + dev.message());
-        return waitForDeletion(resource, status, config.pollInterval());
+        return waitForDeletion(resource, status, poll(dev));
       }
       StackProgress prod =
           rollout.remove(
@@ -330,7 +330,7 @@ public class CrossAccountAccessReconciler
               StackNames.production(grant.namespace(), grant.name()));
       if (prod.state() != StackProgress.State.GONE) {
         status.deleting("production stack: " + prod.message());
-        return waitForDeletion(resource, status, config.pollInterval());
+        return waitForDeletion(resource, status, poll(prod));
       }
       removeEmptyBucket(resource, grant);
       LOG.infof("%s: both stacks deleted", name);
@@ -454,7 +454,14 @@ public class CrossAccountAccessReconciler
       status.stalled(progress.reason(), which + " stack: " + progress.message());
       return config.resyncInterval();
     }
-    return config.pollInterval();
+    return poll(progress);
+  }
+
+  /** Soon after starting an operation, then every pollInterval. */
+  private Duration poll(StackProgress progress) {
+    return progress.started()
+        ? min(config.firstPollDelay(), config.pollInterval())
+        : config.pollInterval();
   }
 
   private UpdateControl<CrossAccountAccess> finish(

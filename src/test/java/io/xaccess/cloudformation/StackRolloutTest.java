@@ -31,14 +31,16 @@ class StackRolloutTest {
 
     assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(progress.appliedHash()).isEqualTo(DESIRED.configurationHash());
+    assertThat(progress.started()).as("a just-started create is looked at soon").isTrue();
     assertThat(cfn.calls).containsExactly("observe", "create");
   }
 
   @Test
   void waitsWhileInProgress() {
     cfn.stack = stack("UPDATE_IN_PROGRESS");
-    assertThat(rollout.advance("production", ACCOUNT, DESIRED, OLD, null).state())
-        .isEqualTo(StackProgress.State.IN_PROGRESS);
+    StackProgress progress = rollout.advance("production", ACCOUNT, DESIRED, OLD, null);
+    assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(progress.started()).as("one found under way waits a poll interval").isFalse();
     assertThat(cfn.calls).containsExactly("observe");
   }
 
@@ -134,8 +136,9 @@ class StackRolloutTest {
         .isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).doesNotContain("delete");
     cfn.stack = stack("CREATE_COMPLETE");
-    assertThat(rollout.remove("production", ACCOUNT, "s").state())
-        .isEqualTo(StackProgress.State.IN_PROGRESS);
+    StackProgress deleting = rollout.remove("production", ACCOUNT, "s");
+    assertThat(deleting.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(deleting.started()).isTrue();
     assertThat(cfn.calls).contains("delete");
     cfn.stack = null;
     assertThat(rollout.remove("production", ACCOUNT, "s").state())
