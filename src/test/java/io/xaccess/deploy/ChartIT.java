@@ -3,8 +3,6 @@ package io.xaccess.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -17,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.testing.Checkov;
 import io.xaccess.testing.Helm;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
@@ -144,30 +143,7 @@ class ChartIT {
 
   @Test
   void checkovFindsNothingInTheManifestsAndEverySkipIsJustified() throws Exception {
-    Process checkov =
-        new ProcessBuilder(
-                MotoServer.toolsDir().resolve("venv/bin/checkov").toString(),
-                "-f",
-                "deploy/operator.yaml",
-                "--framework",
-                "kubernetes",
-                "--skip-download",
-                "-o",
-                "json")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    JsonNode report = new ObjectMapper().readTree(checkov.getInputStream());
-    checkov.waitFor();
-    JsonNode results = report.get("results");
-    assertThat(report.get("summary").get("failed").asInt())
-        .as("checkov failed checks: %s", results.get("failed_checks"))
-        .isZero();
-    assertThat(report.get("summary").get("passed").asInt()).isGreaterThan(50);
-    for (JsonNode skipped : results.path("skipped_checks")) {
-      assertThat(skipped.path("check_result").path("suppress_comment").asText())
-          .as("justification of skipped %s", skipped.get("check_id").asText())
-          .isNotBlank();
-    }
+    Checkov.assertClean("-f", "deploy/operator.yaml", "kubernetes", 50);
   }
 
   @Test

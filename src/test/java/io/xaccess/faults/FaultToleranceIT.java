@@ -13,6 +13,7 @@ import io.xaccess.testing.AwsFaultProxy.Answer;
 import io.xaccess.testing.AwsFaultProxy.Fault;
 import io.xaccess.testing.AwsFaultProxy.Rewrite;
 import io.xaccess.testing.AwsTestAccounts;
+import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
@@ -507,27 +508,14 @@ class FaultToleranceIT {
   }
 
   private static void create(String ns, String name, String developmentExtra) {
-    String yaml =
-        "apiVersion: xaccess.io/v1alpha1\n"
-            + "kind: CrossAccountAccess\n"
-            + "metadata: {name: "
-            + name
-            + ", namespace: "
-            + ns
-            + "}\n"
-            + "spec:\n"
-            + "  production: {accountId: \"111111111111\", region: ap-southeast-2}\n"
-            + "  development:\n    accountId: \"222222222222\"\n    region: us-east-1\n"
-            + developmentExtra
-            + "  bucket: {name: "
-            + bucket(ns, name)
-            + "}\n"
-            + "  role: {name: DevToProdF-"
-            + ns
-            + "-"
-            + name
-            + "}\n";
-    client.resource(Serialization.unmarshal(yaml, CrossAccountAccess.class)).create();
+    client
+        .resource(
+            GrantYaml.of(ns, name)
+                .bucket(bucket(ns, name))
+                .role("DevToProdF-" + ns + "-" + name)
+                .development(developmentExtra)
+                .resource())
+        .create();
   }
 
   private static void deleteAll(String ns) {

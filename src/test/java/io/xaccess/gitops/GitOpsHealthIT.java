@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.testing.GitOpsHealth;
 import io.xaccess.testing.GitOpsHealth.Verdict;
+import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.OperatorTestEnvironment;
 import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
@@ -196,25 +197,14 @@ class GitOpsHealthIT {
   }
 
   private void create(String ns, String name, String bucket, String extraSpec) {
-    String yaml =
-        "apiVersion: xaccess.io/v1alpha1\n"
-            + "kind: CrossAccountAccess\n"
-            + "metadata: {name: "
-            + name
-            + ", namespace: "
-            + ns
-            + "}\n"
-            + "spec:\n"
-            + "  production: {accountId: \"111111111111\", region: ap-southeast-2}\n"
-            + "  development: {accountId: \"222222222222\", region: us-east-1}\n"
-            + "  bucket: {name: "
-            + bucket
-            + "}\n"
-            + "  role: {name: DevToProdS3Health-"
-            + name
-            + "}\n"
-            + extraSpec;
-    client.resource(Serialization.unmarshal(yaml, CrossAccountAccess.class)).create();
+    client
+        .resource(
+            GrantYaml.of(ns, name)
+                .bucket(bucket)
+                .role("DevToProdS3Health-" + name)
+                .spec(extraSpec)
+                .resource())
+        .create();
   }
 
   private CrossAccountAccess awaitGrant(

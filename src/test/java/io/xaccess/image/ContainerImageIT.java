@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.e2e.EndToEndScenario;
+import io.xaccess.testing.Checkov;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.MotoServer;
@@ -19,7 +19,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -221,31 +219,7 @@ class ContainerImageIT {
 
   @Test
   void dockerfilePassesCheckovAndEverySkipIsJustified() throws Exception {
-    Process checkov =
-        new ProcessBuilder(
-                MotoServer.toolsDir().resolve("venv/bin/checkov").toString(),
-                "-f",
-                DOCKERFILE.toString(),
-                "--framework",
-                "dockerfile",
-                "--skip-download",
-                "-o",
-                "json")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String output = new String(checkov.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(checkov.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    JsonNode report = new ObjectMapper().readTree(output);
-    JsonNode results = report.get("results");
-    assertThat(report.get("summary").get("failed").asInt())
-        .as("checkov failed checks: %s", results.get("failed_checks"))
-        .isZero();
-    assertThat(report.get("summary").get("passed").asInt()).isGreaterThan(10);
-    for (JsonNode skipped : results.path("skipped_checks")) {
-      assertThat(skipped.path("check_result").path("suppress_comment").asText())
-          .as("justification of skipped %s", skipped.get("check_id").asText())
-          .isNotBlank();
-    }
+    Checkov.assertClean("-f", DOCKERFILE.toString(), "dockerfile", 10);
   }
 
   @Test
@@ -282,19 +256,7 @@ class ContainerImageIT {
       try (KubernetesClient client = kube.newClient()) {
         XaccessCrd.installWithNamespace(client, "xaccess-system");
         new Kubectl(kube).succeed("apply", "-f", "deploy/operator.yaml");
-        String token =
-            client
-                .serviceAccounts()
-                .inNamespace("xaccess-system")
-                .withName("xaccess-operator")
-                .tokenRequest(
-                    new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withExpirationSeconds(3600L)
-                        .endSpec()
-                        .build())
-                .getStatus()
-                .getToken();
+        String token = kube.serviceAccountToken("xaccess-system", "xaccess-operator");
         Files.writeString(serviceAccount.resolve("token"), token);
       }
       Files.copy(Path.of(admin.getCaCertFile()), serviceAccount.resolve("ca.crt"));

@@ -13,6 +13,7 @@ import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.AwsTestAccounts;
+import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.OperatorTestEnvironment;
 import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
@@ -350,31 +351,16 @@ class OperatorLifecycleIT {
       String productionExtra,
       String bucketExtra,
       String developmentExtra) {
-    String yaml =
-        "apiVersion: xaccess.io/v1alpha1\n"
-            + "kind: CrossAccountAccess\n"
-            + "metadata: {name: "
-            + name
-            + ", namespace: "
-            + ns
-            + "}\n"
-            + "spec:\n"
-            + "  production:\n"
-            + "    accountId: \"111111111111\"\n"
-            + "    region: ap-southeast-2\n"
-            + productionExtra
-            + "  development:\n    accountId: \"222222222222\"\n    region: us-east-1\n"
-            + developmentExtra
-            + "  bucket:\n    name: "
-            + bucket
-            + "\n"
-            + bucketExtra
-            + "  role: {name: DevToProdS3Publisher-"
-            + name
-            + "}\n"
-            + extraSpec;
-    CrossAccountAccess resource = Serialization.unmarshal(yaml, CrossAccountAccess.class);
-    return client.resource(resource).create();
+    return client
+        .resource(
+            GrantYaml.of(ns, name)
+                .bucket(bucket)
+                .production(productionExtra)
+                .development(developmentExtra)
+                .bucketLines(bucketExtra)
+                .spec(extraSpec)
+                .resource())
+        .create();
   }
 
   private CrossAccountAccess awaitCondition(String ns, String name, String type, String status) {

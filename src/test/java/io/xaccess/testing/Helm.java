@@ -3,14 +3,11 @@ package io.xaccess.testing;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The real Helm CLI ({@code make tools} builds it into .tools/bin) and the project's chart. */
 public final class Helm {
@@ -34,20 +31,8 @@ public final class Helm {
     List<String> command = new ArrayList<>();
     command.add(binary().toString());
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("helm " + String.join(" ", args) + " timed out");
-      }
-      return new Result(process.exitValue(), output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Processes.Result result = Processes.run(command, java.time.Duration.ofSeconds(120));
+    return new Result(result.exitCode(), result.output());
   }
 
   public static String succeed(String... args) {

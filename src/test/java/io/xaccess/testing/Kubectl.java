@@ -1,12 +1,8 @@
 package io.xaccess.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The real kubectl binary, pointed at the JVM's test API server. */
 public final class Kubectl {
@@ -33,21 +29,8 @@ public final class Kubectl {
     command.add("--kubeconfig");
     command.add(kubeconfig.toString());
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      // Read before waiting: a full pipe would block kubectl.
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " timed out");
-      }
-      return new Result(process.exitValue(), output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Processes.Result result = Processes.run(command, java.time.Duration.ofSeconds(60));
+    return new Result(result.exitCode(), result.output());
   }
 
   /** Runs kubectl and returns its output, failing the test when it exits non-zero. */

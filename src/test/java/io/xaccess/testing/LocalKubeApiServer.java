@@ -111,22 +111,7 @@ public final class LocalKubeApiServer {
    * process gets exactly the RBAC rights bound to it — as the operator does in a cluster.
    */
   public Path kubeConfigFor(String namespace, String serviceAccount) {
-    String token;
-    try (KubernetesClient client = newClient()) {
-      token =
-          client
-              .serviceAccounts()
-              .inNamespace(namespace)
-              .withName(serviceAccount)
-              .tokenRequest(
-                  new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
-                      .withNewSpec()
-                      .withExpirationSeconds(3600L)
-                      .endSpec()
-                      .build())
-              .getStatus()
-              .getToken();
-    }
+    String token = serviceAccountToken(namespace, serviceAccount);
     String server = field("server:");
     String ca = field("certificate-authority:");
     String yaml =
@@ -156,6 +141,24 @@ public final class LocalKubeApiServer {
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A one-hour token of a ServiceAccount, from the TokenRequest API. */
+  public String serviceAccountToken(String namespace, String serviceAccount) {
+    try (KubernetesClient client = newClient()) {
+      return client
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .withName(serviceAccount)
+          .tokenRequest(
+              new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                  .withNewSpec()
+                  .withExpirationSeconds(3600L)
+                  .endSpec()
+                  .build())
+          .getStatus()
+          .getToken();
     }
   }
 
