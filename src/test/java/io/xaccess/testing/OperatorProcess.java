@@ -69,6 +69,11 @@ public final class OperatorProcess implements AutoCloseable {
     return log;
   }
 
+  /** The operator's OS process: its pid (for /proc and jcmd) and start time. */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   @Override
   public void close() {
     process.destroy();
