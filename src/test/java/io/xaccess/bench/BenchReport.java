@@ -43,6 +43,7 @@ public final class BenchReport {
     row(md, "memory", r.machine().memoryMb() + " MB");
     row(md, "OS", r.machine().os() + " (" + r.machine().kernel() + ")");
     row(md, "JDK", r.machine().jdk());
+    row(md, "load average before the run (1/5/15 min)", r.machine().loadAverageAtStart());
     row(md, "components", s.versions());
     row(md, "N (grants at once)", "" + s.grants());
     row(md, "one-grant runs", "" + s.runs());
@@ -191,9 +192,30 @@ public final class BenchReport {
             many.peakExecutingReconciles(),
             many.peakQueuedReconciles(),
             many.failedCalls()));
-    md.append("CPU seconds used while the N grants were created (2 cores = 2 CPU s per s):\n\n");
-    md.append("| process | CPU s |\n|---|---|\n");
-    many.cpuSeconds().forEach((k, v) -> row(md, k, String.format(Locale.ROOT, "%.1f", v)));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "moto answered %d requests with HTTP 500 during this phase%s.\n\n",
+            many.moto().serverErrors(),
+            many.moto().exceptions().isEmpty()
+                ? ""
+                : " (Python exceptions inside moto: " + many.moto().exceptions() + ")"));
+    md.append(
+        "CPU seconds used until all were Ready, and by the floor's N grants (section 3); "
+            + r.machine().cores()
+            + " cores = "
+            + r.machine().cores()
+            + " CPU s per s. \"Other processes\" is the machine's busy time (`/proc/stat`) not"
+            + " spent by the processes listed: work outside the bench on a shared machine.\n\n");
+    md.append("| process | operator, N grants | floor, N grants |\n|---|---|---|\n");
+    for (String k : many.cpuSeconds().keySet()) {
+      row(
+          md,
+          k,
+          String.format(Locale.ROOT, "%.1f", many.cpuSeconds().get(k))
+              + " | "
+              + num(floor.cpuSeconds().get(k)));
+    }
     md.append(
         String.format(
             Locale.ROOT,
@@ -229,11 +251,18 @@ public final class BenchReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "\n%d grants in %s (%.1f grants/min). Operator / floor: one grant median %.1f×, p95"
-                + " %.1f×; N grants total %.1f×, p50 %.1f×.\n",
+            "\n%d grants in %s (%.1f grants/min), %d failed%s; moto answered %d requests with"
+                + " HTTP 500%s. Operator / floor: one grant median %.1f×, p95 %.1f×; N grants total"
+                + " %.1f×, p50 %.1f×.\n",
             floor.n(),
             seconds(floor.allDoneMs()),
             floor.throughputPerMinute(),
+            floor.failures(),
+            floor.failureExamples().isEmpty() ? "" : " (" + floor.failureExamples() + ")",
+            floor.moto().serverErrors(),
+            floor.moto().exceptions().isEmpty()
+                ? ""
+                : " (Python exceptions inside moto: " + floor.moto().exceptions() + ")",
             floor.ratioOneMedian(),
             floor.ratioOneP95(),
             floor.ratioManyTotal(),

@@ -20,7 +20,13 @@ public record BenchResult(
 
   /** The machine the run was on. */
   public record Machine(
-      String cpuModel, int cores, long memoryMb, String os, String kernel, String jdk) {}
+      String cpuModel,
+      int cores,
+      long memoryMb,
+      String os,
+      String kernel,
+      String jdk,
+      String loadAverageAtStart) {}
 
   /** What the run was measured with. */
   public record Settings(
@@ -71,6 +77,7 @@ public record BenchResult(
       int peakExecutingReconciles,
       int peakQueuedReconciles,
       Map<String, Double> cpuSeconds,
+      MotoLog.Errors moto,
       int metricsBytesBefore,
       int metricsSeriesBefore,
       int metricsBytesAtN,
@@ -85,6 +92,10 @@ public record BenchResult(
       double throughputPerMinute,
       Distribution many,
       List<Long> timesMs,
+      long failures,
+      List<String> failureExamples,
+      MotoLog.Errors moto,
+      Map<String, Double> cpuSeconds,
       Map<String, Double> callsPerGrant,
       double totalCallsPerGrant,
       boolean parametersIdentical,

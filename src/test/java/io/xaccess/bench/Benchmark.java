@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
 public final class Benchmark {
 
   private static final String NS = BenchGrants.NAMESPACE;
+  private static final String MACHINE = "machine";
   private static final Pattern RECONCILING =
       Pattern.compile("reconciling " + NS + "/(\\S+) generation");
   private static final Set<String> MUTATING_PREFIXES =
@@ -87,6 +88,10 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     BenchSettings settings = BenchSettings.fromSystemProperties();
+    say(
+        "load average (1/5/15 min) before the run: "
+            + Machine.LOAD_AT_START
+            + " — other work on this machine skews the figures");
     Files.createDirectories(settings.out());
     Instant began = Instant.now();
     Benchmark bench = new Benchmark(settings);
@@ -240,6 +245,8 @@ public final class Benchmark {
     }
     Map<String, ProcessHandle> processes = components();
     Map<String, Duration> cpuBefore = cpu(processes);
+    MotoLog motoLog = MotoLog.find();
+    long motoMark = motoLog.mark();
     OperatorMetrics before = scrape();
     AtomicInteger peakExecuting = new AtomicInteger();
     AtomicInteger peakQueued = new AtomicInteger();
@@ -316,13 +323,10 @@ public final class Benchmark {
     long allReadyMs = all ? lastReady / 1_000_000 : settings.timeout().toMillis();
     Map<String, Long> calls = after.awsCallsSince(before);
     Map<String, Double> perGrant = perGrant(calls, n);
-    Map<String, Double> cpuSeconds = new LinkedHashMap<>();
-    cpuAfter.forEach(
-        (k, v) ->
-            cpuSeconds.put(
-                k, round1(v.minus(cpuBefore.getOrDefault(k, Duration.ZERO)).toMillis() / 1000.0)));
-    cpuSeconds.put("wall clock", round1(allReadyMs / 1000.0));
+    Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpuAfter, allReadyMs);
+    MotoLog.Errors motoErrors = motoLog.since(motoMark);
     say("  all Ready: " + all + " after " + allReadyMs + " ms; CPU seconds " + cpuSeconds);
+    say("  moto: " + motoErrors);
     return new BenchResult.ManyGrants(
         n,
         times.size(),
@@ -343,6 +347,7 @@ public final class Benchmark {
         peakExecuting.get(),
         peakQueued.get(),
         cpuSeconds,
+        motoErrors,
         before.bytes(),
         before.seriesCount(),
         after.bytes(),
@@ -382,6 +387,11 @@ public final class Benchmark {
       int parallelism = settings.effectiveThreads();
       ExecutorService pool = Executors.newFixedThreadPool(parallelism);
       Map<String, Long> done = new ConcurrentHashMap<>();
+      List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      MotoLog motoLog = MotoLog.find();
+      long motoMark = motoLog.mark();
+      Map<String, ProcessHandle> processes = components();
+      Map<String, Duration> cpuBefore = cpu(processes);
       long t0 = System.nanoTime();
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -389,8 +399,12 @@ public final class Benchmark {
         futures.add(
             pool.submit(
                 () -> {
-                  floor.grant(floorGrant(name));
-                  done.put(name, (System.nanoTime() - t0) / 1_000_000);
+                  try {
+                    floor.grant(floorGrant(name));
+                    done.put(name, (System.nanoTime() - t0) / 1_000_000);
+                  } catch (RuntimeException e) {
+                    failures.add(name + ": " + e.getMessage());
+                  }
                 }));
       }
       for (Future<?> f : futures) {
@@ -398,6 +412,10 @@ public final class Benchmark {
       }
       long allDone = (System.nanoTime() - t0) / 1_000_000;
       pool.shutdown();
+      MotoLog.Errors motoErrors = motoLog.since(motoMark);
+      Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpu(processes), allDone);
+      say("  floor CPU seconds " + cpuSeconds);
+      say("  floor failures: " + failures.size() + " " + failures + "; moto: " + motoErrors);
       List<Long> manyTimes = new ArrayList<>(done.values());
       Distribution oneDist = Distribution.of(oneTimes);
       Distribution manyDist = Distribution.of(manyTimes);
@@ -407,9 +425,13 @@ public final class Benchmark {
           n,
           parallelism,
           allDone,
-          round1(n / (allDone / 60_000.0)),
+          round1(done.size() / (allDone / 60_000.0)),
           manyDist,
           manyTimes,
+          failures.size(),
+          failures.stream().limit(5).toList(),
+          motoErrors,
+          cpuSeconds,
           perGrant,
           total(perGrant),
           identical,
@@ -467,12 +489,20 @@ public final class Benchmark {
     int grants = settings.grants() + 1;
     say("steady state: counting for " + settings.steadyWindow().toSeconds() + " s");
     OperatorMetrics a = scrape();
+    Instant from = Instant.now();
     long updatesA = watch.updates();
     Thread.sleep(settings.steadyWindow().toMillis());
     OperatorMetrics b = scrape();
+    Instant to = Instant.now();
     long statusWrites = watch.updates() - updatesA;
     Map<String, Long> calls = b.awsCallsSince(a);
-    long reconciles = b.reconcilesSince(a, l -> true);
+    // Every reconcile logs one "reconciling" line (DEBUG), so the log counts them exactly.
+    long reconciles =
+        new OperatorLog(logs.get(logs.size() - 1))
+            .lines().stream()
+                .filter(l -> RECONCILING.matcher(l.message()).find())
+                .filter(l -> !l.time().isBefore(from) && l.time().isBefore(to))
+                .count();
     Map<String, Double> perReconcile = new TreeMap<>();
     calls.forEach(
         (k, v) -> perReconcile.put(label(k), round2(v / (double) Math.max(1, reconciles))));
@@ -545,7 +575,27 @@ public final class Benchmark {
   private static Map<String, Duration> cpu(Map<String, ProcessHandle> processes) {
     Map<String, Duration> cpu = new LinkedHashMap<>();
     processes.forEach((k, p) -> cpu.put(k, ProcessProbe.cpu(p)));
+    cpu.put(MACHINE, ProcessProbe.machineBusy());
     return cpu;
+  }
+
+  /** CPU seconds per process between two readings, plus what the rest of the machine used. */
+  private static Map<String, Double> cpuSeconds(
+      Map<String, Duration> before, Map<String, Duration> after, long wallMs) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    double ours = 0;
+    for (Map.Entry<String, Duration> e : after.entrySet()) {
+      if (!e.getKey().equals(MACHINE)) {
+        double s =
+            e.getValue().minus(before.getOrDefault(e.getKey(), Duration.ZERO)).toMillis() / 1000.0;
+        seconds.put(e.getKey(), round1(s));
+        ours += s;
+      }
+    }
+    double machine = after.get(MACHINE).minus(before.get(MACHINE)).toMillis() / 1000.0;
+    seconds.put("other processes on the machine", round1(Math.max(0, machine - ours)));
+    seconds.put("wall clock", round1(wallMs / 1000.0));
+    return seconds;
   }
 
   private static Map<String, Double> perGrant(Map<String, Long> calls, int grants) {
@@ -648,6 +698,8 @@ public final class Benchmark {
 
   /** Collects the machine description. */
   static final class Machine {
+    static final String LOAD_AT_START = loadAverage();
+
     private Machine() {}
 
     static BenchResult.Machine describe() {
@@ -657,7 +709,17 @@ public final class Benchmark {
           kb(field(Path.of("/proc/meminfo"), "MemTotal", ":")) / 1024,
           field(Path.of("/etc/os-release"), "PRETTY_NAME", "=").replace("\"", ""),
           System.getProperty("os.name") + " " + System.getProperty("os.version"),
-          System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+          System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+          LOAD_AT_START);
+    }
+
+    static String loadAverage() {
+      try {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+        return f[0] + " " + f[1] + " " + f[2];
+      } catch (IOException | RuntimeException e) {
+        return "?";
+      }
     }
 
     static String versions(Path operatorLog) {

@@ -55,6 +55,25 @@ public final class ProcessProbe {
     return process.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
+  /**
+   * CPU time the whole machine spent busy so far (all processes, {@code /proc/stat}: everything but
+   * idle and iowait), to tell the bench's own load from other work on a shared machine.
+   */
+  public static Duration machineBusy() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long ticks = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        if (i != 4 && i != 5) { // idle, iowait
+          ticks += Long.parseLong(f[i]);
+        }
+      }
+      return Duration.ofMillis(ticks * 10); // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return Duration.ZERO;
+    }
+  }
+
   /** Runs a full GC in the JVM, then reads its heap, RSS and threads. */
   public static Memory jvmMemory(String label, long pid) {
     jcmd(pid, "GC.run");
