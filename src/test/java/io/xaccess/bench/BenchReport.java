@@ -67,6 +67,17 @@ public final class BenchReport {
             + " for the steady-state window, scaled back to "
             + s.resyncInterval());
     row(md, "operator JVM", s.operatorHeap() + ", G1, log level DEBUG for io.xaccess");
+    row(
+        md,
+        "AWS endpoint",
+        s.motoThreads() > 0
+            ? "moto behind a proxy (`AwsFaultProxy`) forwarding "
+                + s.motoThreads()
+                + " request(s) at a time: moto's backends are not thread-safe, and under"
+                + " concurrent CreateStack calls they fail with HTTP 500 and can leave a stack"
+                + " CREATE_IN_PROGRESS for ever; operator and floor both go"
+                + " through it"
+            : "moto directly (no proxy)");
     if (!s.operatorEnv().isEmpty()) {
       row(md, "extra operator environment", "`" + s.operatorEnv() + "`");
     }
@@ -195,7 +206,10 @@ public final class BenchReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "moto answered %d requests with HTTP 500 during this phase%s.\n\n",
+            "Requests that reached moto: %d (the operator counted %.0f calls; the difference is"
+                + " SDK retries). moto answered %d requests with HTTP 500 during this phase%s.\n\n",
+            many.requestsAtMoto(),
+            many.totalCallsPerGrant() * many.n(),
             many.moto().serverErrors(),
             many.moto().exceptions().isEmpty()
                 ? ""
@@ -413,9 +427,8 @@ public final class BenchReport {
 
     md.append("\n## Reproduce\n\n```bash\n");
     md.append("make bench                    # N=200\n");
-    md.append("make bench BENCH_GRANTS=50    # other N; also BENCH_RUNS, BENCH_POLL_INTERVAL,\n");
-    md.append(
-        "                              # BENCH_THREADS, BENCH_OPERATOR_ENV, BENCH_OUT\n```\n");
+    md.append("make bench BENCH_GRANTS=50    # other N; the Makefile lists BENCH_RUNS,\n");
+    md.append("                              # BENCH_POLL_INTERVAL, BENCH_THREADS, ...\n```\n");
     md.append(
         "\nOutputs: `target/bench/report.md`, `report.json` (every figure, including each"
             + " grant's time), `"

@@ -39,6 +39,7 @@ public record BenchResult(
       String steadyResync,
       long steadyWindowSeconds,
       String operatorHeap,
+      int motoThreads,
       Map<String, String> operatorEnv,
       String grantShape,
       String versions) {}
@@ -78,6 +79,7 @@ public record BenchResult(
       int peakQueuedReconciles,
       Map<String, Double> cpuSeconds,
       MotoLog.Errors moto,
+      long requestsAtMoto,
       int metricsBytesBefore,
       int metricsSeriesBefore,
       int metricsBytesAtN,

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param timeout how long N grants may take to become Ready before the bench gives up on them
  * @param operatorEnv further operator environment (tuning experiments), {@code K=V,K=V}
  * @param out where the report goes
+ * @param motoThreads requests forwarded to moto at a time by a proxy in front of it (1: one at a
+ *     time, as moto's backends are not thread-safe; 0: no proxy, straight to moto)
+ * @param profile record the operator with Java Flight Recorder while the N grants are created
+ *     ({@code operator-many.jfr} in {@code out})
  */
 public record BenchSettings(
     int grants,
@@ -30,7 +34,9 @@ public record BenchSettings(
     Duration steadyWindow,
     Duration timeout,
     Map<String, String> operatorEnv,
-    Path out) {
+    Path out,
+    int motoThreads,
+    boolean profile) {
 
   /** The operator's own defaults, stated in the report beside what was used. */
   public static final String DEFAULT_POLL_INTERVAL = "5s";
@@ -56,7 +62,9 @@ public record BenchSettings(
         Durations.parse(get("steady-window", "2m")),
         Durations.parse(get("timeout", "20m")),
         env,
-        Path.of(get("out", "target/bench")));
+        Path.of(get("out", "target/bench")),
+        Integer.parseInt(get("moto-threads", "1")),
+        Boolean.parseBoolean(get("profile", "false")));
   }
 
   /** The reconcile pool size in effect. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.cloudformation.StackRequest;
+import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
@@ -69,6 +70,8 @@ public final class Benchmark {
   private final BenchSettings settings;
   private final LocalKubeApiServer kube;
   private final MotoServer moto;
+  private final AwsFaultProxy proxy;
+  private final java.net.URI aws;
   private final KubernetesClient client;
   private final ReadyWatch watch;
   private final List<ProcessProbe.Memory> memory = new ArrayList<>();
@@ -81,6 +84,17 @@ public final class Benchmark {
     say("starting kube-apiserver + etcd and moto");
     this.kube = LocalKubeApiServer.startNew();
     this.moto = MotoServer.startNew();
+    if (settings.motoThreads() > 0) {
+      try {
+        this.proxy = new AwsFaultProxy(moto.endpoint(), settings.motoThreads());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      this.aws = proxy.endpoint();
+    } else {
+      this.proxy = null;
+      this.aws = moto.endpoint();
+    }
     this.client = kube.newClient();
     XaccessCrd.installWithNamespace(client, NS);
     this.watch = new ReadyWatch(client, NS);
@@ -180,7 +194,7 @@ public final class Benchmark {
     }
     env.putAll(settings.operatorEnv());
     env.putAll(extra);
-    operator = OperatorProcess.start(kube.kubeConfigFile(), moto.endpoint(), log, env);
+    operator = OperatorProcess.start(kube.kubeConfigFile(), aws, log, env);
     Instant processStart = operator.handle().info().startInstant().orElse(Instant.now());
     say("operator started (pid " + pid() + ", log " + log + ")");
     OperatorLog operatorLog = new OperatorLog(log);
@@ -247,6 +261,7 @@ public final class Benchmark {
     Map<String, Duration> cpuBefore = cpu(processes);
     MotoLog motoLog = MotoLog.find();
     long motoMark = motoLog.mark();
+    long proxyBefore = proxyRequests();
     OperatorMetrics before = scrape();
     AtomicInteger peakExecuting = new AtomicInteger();
     AtomicInteger peakQueued = new AtomicInteger();
@@ -284,6 +299,9 @@ public final class Benchmark {
             "bench-sampler");
     sampler.setDaemon(true);
     sampler.start();
+    if (settings.profile()) {
+      say("  " + ProcessProbe.jcmd(pid(), "JFR.start name=bench settings=profile").strip());
+    }
     ExecutorService pool = Executors.newFixedThreadPool(16);
     List<Future<?>> creates = new ArrayList<>();
     for (String name : names) {
@@ -309,6 +327,10 @@ public final class Benchmark {
     }
     OperatorMetrics after = scrape();
     Map<String, Duration> cpuAfter = cpu(processes);
+    if (settings.profile()) {
+      Path jfr = settings.out().resolve("operator-many.jfr").toAbsolutePath();
+      say("  " + ProcessProbe.jcmd(pid(), "JFR.stop name=bench filename=" + jfr).strip());
+    }
     List<Long> times = new ArrayList<>();
     List<Long> server = new ArrayList<>();
     long lastReady = 0;
@@ -325,6 +347,7 @@ public final class Benchmark {
     Map<String, Double> perGrant = perGrant(calls, n);
     Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpuAfter, allReadyMs);
     MotoLog.Errors motoErrors = motoLog.since(motoMark);
+    long proxied = proxy == null ? -1 : proxyRequests() - proxyBefore;
     say("  all Ready: " + all + " after " + allReadyMs + " ms; CPU seconds " + cpuSeconds);
     say("  moto: " + motoErrors);
     return new BenchResult.ManyGrants(
@@ -348,6 +371,7 @@ public final class Benchmark {
         peakQueued.get(),
         cpuSeconds,
         motoErrors,
+        proxied,
         before.bytes(),
         before.seriesCount(),
         after.bytes(),
@@ -357,7 +381,7 @@ public final class Benchmark {
   private BenchResult.Floor floor(BenchResult.OneGrant one, BenchResult.ManyGrants many)
       throws Exception {
     say("floor: the same work as direct AWS SDK calls");
-    try (DirectFloor floor = new DirectFloor(moto.endpoint(), client)) {
+    try (DirectFloor floor = new DirectFloor(aws, client)) {
       CrossAccountAccess startup =
           client.resources(CrossAccountAccess.class).inNamespace(NS).withName("startup").get();
       StackRequest expected = floor.productionStack(startup);
@@ -495,6 +519,7 @@ public final class Benchmark {
     OperatorMetrics b = scrape();
     Instant to = Instant.now();
     long statusWrites = watch.updates() - updatesA;
+    long countedByJosdk = b.reconcilesSince(a, l -> true);
     Map<String, Long> calls = b.awsCallsSince(a);
     // Every reconcile logs one "reconciling" line (DEBUG), so the log counts them exactly.
     long reconciles =
@@ -526,7 +551,15 @@ public final class Benchmark {
     double total =
         resyncPerHour.values().stream().mapToDouble(Double::doubleValue).sum()
             + verification.values().stream().mapToDouble(Double::doubleValue).sum();
-    say("  " + reconciles + " reconciles, calls " + calls + ", status writes " + statusWrites);
+    say(
+        "  "
+            + reconciles
+            + " reconciles ("
+            + countedByJosdk
+            + " by the Operator SDK's execution counter), calls "
+            + calls
+            + ", status writes "
+            + statusWrites);
     return new BenchResult.SteadyState(
         settings.steadyResync(),
         settings.steadyWindow().toSeconds(),
@@ -552,6 +585,11 @@ public final class Benchmark {
     CrossAccountAccess grant = BenchGrants.grant("floor", name);
     grant.getMetadata().setUid(UUID.randomUUID().toString());
     return grant;
+  }
+
+  /** Requests the proxy in front of moto forwarded so far (SDK retries included). */
+  private long proxyRequests() {
+    return proxy == null ? -1 : proxy.counts().values().stream().mapToLong(Long::longValue).sum();
   }
 
   private OperatorMetrics scrape() {
@@ -667,6 +705,7 @@ public final class Benchmark {
         settings.steadyResync(),
         settings.steadyWindow().toSeconds(),
         "-Xmx256m (OperatorProcess)",
+        settings.motoThreads(),
         settings.operatorEnv(),
         "examples/basic.yaml shape: new KMS bucket, any development principal, verification on;"
             + " unique bucket and role name per grant",
