@@ -8,7 +8,7 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test dev tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
+.PHONY: help test dev bench tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,6 +19,30 @@ test: tools ## Install the test tools if needed, then run unit and integration t
 dev: tools ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
 	$(MVNW) -q package -DskipTests
 	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
+
+# make bench: N grants at once (BENCH_GRANTS), sequential one-grant runs (BENCH_RUNS), the operator's
+# poll interval (BENCH_POLL_INTERVAL, its default 5s), reconcile threads (BENCH_THREADS, empty = the
+# Java Operator SDK default), extra operator env for tuning runs (BENCH_OPERATOR_ENV=K=V,K=V), the
+# steady-state window (BENCH_STEADY_WINDOW), requests forwarded to moto at a time (BENCH_MOTO_THREADS,
+# 0 = no proxy; moto is not thread-safe), a JFR recording of the N-grant phase (BENCH_PROFILE=true),
+# output folder (BENCH_OUT).
+BENCH_GRANTS ?= 200
+BENCH_RUNS ?= 10
+BENCH_POLL_INTERVAL ?= 5s
+BENCH_THREADS ?=
+BENCH_OPERATOR_ENV ?=
+BENCH_STEADY_WINDOW ?= 2m
+BENCH_MOTO_THREADS ?= 1
+BENCH_PROFILE ?= false
+BENCH_OUT ?= target/bench
+
+bench: tools ## Benchmark the packaged operator (not part of test): writes target/bench/report.{md,json} + chart
+	$(MVNW) -q package -DskipTests
+	$(MVNW) -q exec:java@bench -Dxaccess.bench.grants=$(BENCH_GRANTS) -Dxaccess.bench.runs=$(BENCH_RUNS) \
+	  -Dxaccess.bench.poll-interval=$(BENCH_POLL_INTERVAL) -Dxaccess.bench.threads=$(BENCH_THREADS) \
+	  -Dxaccess.bench.operator-env="$(BENCH_OPERATOR_ENV)" -Dxaccess.bench.steady-window=$(BENCH_STEADY_WINDOW) \
+	  -Dxaccess.bench.moto-threads=$(BENCH_MOTO_THREADS) -Dxaccess.bench.profile=$(BENCH_PROFILE) \
+	  -Dxaccess.bench.out=$(BENCH_OUT)
 
 tools: venv k8s-binaries iam-simulate go-tools image-base ## Install everything the tests need (idempotent)
 

@@ -91,9 +91,17 @@ public final class AwsFaultProxy implements AutoCloseable {
   private volatile Duration latency = Duration.ofSeconds(2);
 
   public AwsFaultProxy(URI target) throws IOException {
+    this(target, 16);
+  }
+
+  /**
+   * A proxy that forwards at most {@code threads} requests at a time; one thread serialises every
+   * request, which keeps moto's backends (not thread-safe) consistent under concurrent load.
+   */
+  public AwsFaultProxy(URI target, int threads) throws IOException {
     this.target = target;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(16));
+    server.setExecutor(Executors.newFixedThreadPool(threads));
     server.createContext("/", this::handle);
     server.start();
   }

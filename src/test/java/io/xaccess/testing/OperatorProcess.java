@@ -116,6 +116,11 @@ public final class OperatorProcess implements AutoCloseable {
     throw new IllegalStateException("no management interface after " + timeout + "; see " + log);
   }
 
+  /** The operator's OS process: its pid (for /proc and jcmd) and start time. */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   @Override
   public void close() {
     process.destroy();

@@ -1,0 +1,483 @@
+package io.xaccess.bench;
+
+import static io.xaccess.bench.Distribution.seconds;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Renders a {@link BenchResult} as the Markdown report (report.md, copied to docs/). */
+public final class BenchReport {
+
+  public static final String CHART = "time-to-ready.png";
+
+  private BenchReport() {}
+
+  public static String markdown(BenchResult r) {
+    StringBuilder md = new StringBuilder();
+    BenchResult.Settings s = r.settings();
+    BenchResult.OneGrant one = r.oneGrant();
+    BenchResult.ManyGrants many = r.manyGrants();
+    BenchResult.Floor floor = r.floor();
+    BenchResult.SteadyState steady = r.steadyState();
+
+    md.append("# xaccess benchmark\n\n");
+    md.append(
+        "Produced by `make bench` ("
+            + r.runSeconds() / 60
+            + " min "
+            + r.runSeconds() % 60
+            + " s, started "
+            + r.date()
+            + "). The packaged operator runs as its own JVM (`target/quarkus-app/quarkus-run.jar`)"
+            + " against a real kube-apiserver + etcd and one moto server emulating both AWS"
+            + " accounts, all on this one machine. moto creates stacks synchronously, so these"
+            + " figures measure the operator's own overhead (polling, queueing, Kubernetes and AWS"
+            + " round trips), not CloudFormation's provisioning time, which on AWS adds minutes per"
+            + " stack.\n\n");
+
+    md.append("## Machine and settings\n\n| | |\n|---|---|\n");
+    row(md, "CPU", r.machine().cpuModel() + ", " + r.machine().cores() + " cores");
+    row(md, "memory", r.machine().memoryMb() + " MB");
+    row(md, "OS", r.machine().os() + " (" + r.machine().kernel() + ")");
+    row(md, "JDK", r.machine().jdk());
+    row(md, "load average before the run (1/5/15 min)", r.machine().loadAverageAtStart());
+    row(md, "components", s.versions());
+    row(md, "N (grants at once)", "" + s.grants());
+    row(md, "one-grant runs", "" + s.runs());
+    row(
+        md,
+        "poll interval (`XACCESS_POLL_INTERVAL`)",
+        s.pollInterval() + " (operator default " + BenchSettings.DEFAULT_POLL_INTERVAL + ")");
+    row(
+        md,
+        "reconcile threads",
+        s.reconcileThreads()
+            + (s.reconcileThreadsDefault()
+                ? " (Java Operator SDK default; `QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS` unset)"
+                : " (`QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS`)"));
+    row(
+        md,
+        "resync interval",
+        s.resyncInterval()
+            + " (default) while creating; "
+            + s.steadyResync()
+            + " for the steady-state window, scaled back to "
+            + s.resyncInterval());
+    row(md, "operator JVM", s.operatorHeap() + ", G1, log level DEBUG for io.xaccess");
+    row(
+        md,
+        "AWS endpoint",
+        s.motoThreads() > 0
+            ? "moto behind a proxy (`AwsFaultProxy`) forwarding "
+                + s.motoThreads()
+                + " request(s) at a time: moto's backends are not thread-safe, and under"
+                + " concurrent CreateStack calls they fail with HTTP 500 and can leave a stack"
+                + " CREATE_IN_PROGRESS for ever; operator and floor both go"
+                + " through it"
+            : "moto directly (no proxy)");
+    if (!s.operatorEnv().isEmpty()) {
+      row(md, "extra operator environment", "`" + s.operatorEnv() + "`");
+    }
+    row(md, "grant", s.grantShape());
+
+    md.append("\n## Headline\n\n| measure | operator | floor (direct SDK) | operator / floor |\n");
+    md.append("|---|---|---|---|\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| one grant, apply → Ready, median | %s | %s | %.1f× |\n",
+            seconds(one.timeToReady().p50Ms()),
+            seconds(floor.one().p50Ms()),
+            floor.ratioOneMedian()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| one grant, p95 | %s | %s | %.1f× |\n",
+            seconds(one.timeToReady().p95Ms()),
+            seconds(floor.one().p95Ms()),
+            floor.ratioOneP95()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| %d grants at once, until all Ready | %s | %s | %.1f× |\n",
+            many.n(),
+            seconds(many.allReadyMs()),
+            seconds(floor.allDoneMs()),
+            floor.ratioManyTotal()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| throughput | %.1f grants/min | %.1f grants/min | |\n",
+            many.throughputPerMinute(),
+            floor.throughputPerMinute()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| time to Ready p50 / p95 / p99 (N grants) | %s / %s / %s | %s / %s / %s | %.1f× (p50) |\n",
+            seconds(many.timeToReady().p50Ms()),
+            seconds(many.timeToReady().p95Ms()),
+            seconds(many.timeToReady().p99Ms()),
+            seconds(floor.many().p50Ms()),
+            seconds(floor.many().p95Ms()),
+            seconds(floor.many().p99Ms()),
+            floor.ratioManyP50()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| AWS calls per grant to Ready | %.1f (one) / %.1f (N) | %.1f | |\n",
+            one.totalCallsPerGrant(),
+            many.totalCallsPerGrant(),
+            floor.totalCallsPerGrant()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| steady state, calls per grant per hour (10 min resync, 1 h verification) | %.1f"
+                + " (mutating in window: %d) | – | |\n",
+            steady.totalPerGrantPerHour(),
+            steady.mutatingCallsInWindow()));
+    ProcessProbe.Memory idle = r.memory().get(0);
+    ProcessProbe.Memory atN = r.memory().size() > 1 ? r.memory().get(1) : idle;
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| operator RSS idle / with %d grants | %d MB / %d MB (heap after GC %d / %d MB) | | |\n",
+            many.n() + 1,
+            idle.rssMb(),
+            atN.rssMb(),
+            idle.heapUsedAfterGcMb(),
+            atN.heapUsedAfterGcMb()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| process start → first reconcile | %s (restart with %d grants: %s) | | |\n",
+            seconds(r.startup().processToFirstReconcileMs()),
+            r.restart().grants(),
+            seconds(r.restart().processToFirstReconcileMs())));
+    md.append("\n![time-to-Ready distribution](" + CHART + ")\n");
+
+    // 1
+    md.append("\n## 1. One grant\n\n");
+    md.append(
+        "Sequential runs; each a fresh grant with its own name, bucket and role, **deleted (and"
+            + " waited for until gone, both stacks removed) before the next**, so the operator"
+            + " always has one grant in flight (plus one settled grant from start-up). Time to"
+            + " Ready = the bench's informer seeing `Ready=True` for the current generation minus"
+            + " the moment the bench sent the create (monotonic clock in the bench JVM).\n\n");
+    md.append("| | min | p50 | p95 | max | mean |\n|---|---|---|---|---|---|\n");
+    dist(md, "apply → Ready (watch)", one.timeToReady());
+    dist(
+        md,
+        "apply → Ready (server: Ready lastTransitionTime − creationTimestamp, 1 s steps)",
+        one.serverTimeToReady());
+    dist(md, "delete → gone", one.deleteToGone());
+    md.append("\nRuns (ms): " + one.runsMs() + ". ");
+    md.append(
+        String.format(
+            Locale.ROOT, "Reconciles per grant to Ready: %.1f.\n", one.reconcilesPerGrant()));
+
+    // 2
+    md.append("\n## 2. " + many.n() + " grants at once\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "All %d created by 16 client threads in %d ms; the bench's informer notes each grant's"
+                + " first Ready. %d of %d became Ready; the last %s after the first create.\n\n",
+            many.n(),
+            many.applyMs(),
+            many.ready(),
+            many.n(),
+            seconds(many.allReadyMs())));
+    md.append("| | min | p50 | p95 | p99 | max | mean |\n|---|---|---|---|---|---|---|\n");
+    dist7(md, "apply → Ready (watch)", many.timeToReady());
+    dist7(md, "apply → Ready (server, 1 s steps)", many.serverTimeToReady());
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "\nThroughput %.1f grants/min. Reconciles per grant %.1f; at most %d reconciles"
+                + " executing and %d queued at the 5 s samples. Failed AWS calls: %d.\n\n",
+            many.throughputPerMinute(),
+            many.reconcilesPerGrant(),
+            many.peakExecutingReconciles(),
+            many.peakQueuedReconciles(),
+            many.failedCalls()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Requests that reached moto: %d (the operator counted %.0f calls; the difference is"
+                + " SDK retries). moto answered %d requests with HTTP 500 during this phase%s.\n\n",
+            many.requestsAtMoto(),
+            many.totalCallsPerGrant() * many.n(),
+            many.moto().serverErrors(),
+            many.moto().exceptions().isEmpty()
+                ? ""
+                : " (Python exceptions inside moto: " + many.moto().exceptions() + ")"));
+    md.append(
+        "CPU seconds used until all were Ready, and by the floor's N grants (section 3); "
+            + r.machine().cores()
+            + " cores = "
+            + r.machine().cores()
+            + " CPU s per s. \"Other processes\" is the machine's busy time (`/proc/stat`) not"
+            + " spent by the processes listed: work outside the bench on a shared machine.\n\n");
+    md.append("| process | operator, N grants | floor, N grants |\n|---|---|---|\n");
+    for (String k : many.cpuSeconds().keySet()) {
+      row(
+          md,
+          k,
+          String.format(Locale.ROOT, "%.1f", many.cpuSeconds().get(k))
+              + " | "
+              + num(floor.cpuSeconds().get(k)));
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "\n`/q/metrics`: %d series (%d KB) before, %d series (%d KB) with %d grants —"
+                + " %.0f series per grant, because the Java Operator SDK's metrics, as the Quarkus"
+                + " extension configures them, carry one set of series (with a histogram) per"
+                + " resource.\n",
+            many.metricsSeriesBefore(),
+            many.metricsBytesBefore() / 1024,
+            many.metricsSeriesAtN(),
+            many.metricsBytesAtN() / 1024,
+            many.n() + 1,
+            (many.metricsSeriesAtN() - many.metricsSeriesBefore()) / (double) many.n()));
+
+    // 3
+    md.append("\n## 3. The floor: the same work with direct AWS SDK calls\n\n");
+    md.append(
+        "Same moto, same run, after the operator's phases: create the production stack from"
+            + " `production.yaml` with the parameters `GrantStacks` computes for the same kind of"
+            + " resource, `DescribeStacks` until complete (100 ms poll), create the development"
+            + " stack, wait, assume the verifier role and from it the production role, put, get"
+            + " (compare) and delete one object. Deployer sessions are opened once and clients"
+            + " shared, as the operator caches them. One untimed warm-up grant first. For N, the"
+            + " grants run on "
+            + floor.parallelism()
+            + " threads — the operator's reconcile pool size — each timed from the common start."
+            + "\n\nParameter check: "
+            + floor.parameterCheck()
+            + ".\n\n");
+    md.append("| | min | p50 | p95 | p99 | max | mean |\n|---|---|---|---|---|---|---|\n");
+    dist7(md, "one grant", floor.one());
+    dist7(md, floor.n() + " grants, " + floor.parallelism() + " threads", floor.many());
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "\n%d grants in %s (%.1f grants/min), %d failed%s; moto answered %d requests with"
+                + " HTTP 500%s. Operator / floor: one grant median %.1f×, p95 %.1f×; N grants total"
+                + " %.1f×, p50 %.1f×.\n",
+            floor.n(),
+            seconds(floor.allDoneMs()),
+            floor.throughputPerMinute(),
+            floor.failures(),
+            floor.failureExamples().isEmpty() ? "" : " (" + floor.failureExamples() + ")",
+            floor.moto().serverErrors(),
+            floor.moto().exceptions().isEmpty()
+                ? ""
+                : " (Python exceptions inside moto: " + floor.moto().exceptions() + ")",
+            floor.ratioOneMedian(),
+            floor.ratioOneP95(),
+            floor.ratioManyTotal(),
+            floor.ratioManyP50()));
+
+    // 4
+    md.append("\n## 4. AWS calls\n\n");
+    md.append(
+        "Counted by the operator itself (`xaccess_aws_calls_total{service,operation,outcome}` on"
+            + " its management port, one count per SDK call, retries included) and, for the floor,"
+            + " by the same kind of SDK interceptor. Per grant, from apply to Ready; deployer"
+            + " sessions are cached, so their `AssumeRole` is amortised.\n\n");
+    md.append("| call | operator, one grant | operator, N at once | floor |\n|---|---|---|---|\n");
+    TreeSet<String> ops = new TreeSet<>();
+    ops.addAll(one.callsPerGrant().keySet());
+    ops.addAll(many.callsPerGrant().keySet());
+    ops.addAll(floor.callsPerGrant().keySet());
+    for (String op : ops) {
+      md.append(
+          "| "
+              + op
+              + " | "
+              + num(one.callsPerGrant().get(op))
+              + " | "
+              + num(many.callsPerGrant().get(op))
+              + " | "
+              + num(floor.callsPerGrant().get(op))
+              + " |\n");
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| **total** | **%.2f** | **%.2f** | **%.2f** |\n",
+            one.totalCallsPerGrant(),
+            many.totalCallsPerGrant(),
+            floor.totalCallsPerGrant()));
+
+    md.append("\n### Steady state (no spec changes)\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "The operator was restarted with `XACCESS_RESYNC_INTERVAL=%s` and, once every grant had"
+                + " been reconciled after the restart, calls were counted for %d s with %d settled"
+                + " grants: %d reconciles, calls %s, **%d mutating calls**, **%d status writes**"
+                + " (changes seen by the watch). Scaled to the default 10 min resync (6 resyncs an"
+                + " hour) plus one proof of access an hour (`verification.interval` default 1h;"
+                + " the verifier's S3 calls as measured in section 1, and its two `AssumeRole`"
+                + " hops):\n\n",
+            steady.resync(),
+            steady.windowSeconds(),
+            steady.grants(),
+            steady.reconciles(),
+            steady.callsInWindow(),
+            steady.mutatingCallsInWindow(),
+            steady.statusWritesInWindow()));
+    md.append("| call | per reconcile | per grant per hour |\n|---|---|---|\n");
+    Map<String, Double> hour = new LinkedHashMap<>(steady.resyncCallsPerGrantPerHour());
+    steady.verificationCallsPerGrantPerHour().forEach((k, v) -> hour.merge(k, v, Double::sum));
+    for (String op : new TreeSet<>(hour.keySet())) {
+      md.append(
+          "| "
+              + op
+              + " | "
+              + num(steady.callsPerReconcile().get(op))
+              + " | "
+              + num(hour.get(op))
+              + (steady.verificationCallsPerGrantPerHour().containsKey(op)
+                  ? " (incl. hourly proof)"
+                  : "")
+              + " |\n");
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| **total** | | **%.1f** |\n\nThe hourly proof writes and removes one object under"
+                + " the verification prefix (`PutObject`, `DeleteObjects`): 2 S3 writes per grant"
+                + " per hour by design; no CloudFormation, IAM or KMS write happens in steady"
+                + " state.\n",
+            steady.totalPerGrantPerHour()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "\nRestart sweep: after a restart every grant is reconciled once; calls per grant"
+                + " %s (mutating: %d).\n",
+            r.restart().callsPerGrant(),
+            r.restart().mutatingCalls()));
+
+    // 5
+    md.append("\n## 5. Memory and start-up\n\n");
+    md.append(
+        "RSS is `VmRSS` from `/proc/<pid>/status` (peak: `VmHWM`); heap after a full GC from"
+            + " `jcmd <pid> GC.run` then `GC.heap_info`.\n\n");
+    md.append(
+        "| moment | RSS | peak RSS | heap used after GC | heap committed | metaspace | threads |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (ProcessProbe.Memory m : r.memory()) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d MB | %d MB | %d MB | %d MB | %d MB | %d |\n",
+              m.label(),
+              m.rssMb(),
+              m.peakRssMb(),
+              m.heapUsedAfterGcMb(),
+              m.heapCommittedMb(),
+              m.metaspaceUsedMb(),
+              m.threads()));
+    }
+    md.append("\n| start-up (from the OS process start) | |\n|---|---|\n");
+    row(
+        md,
+        "Quarkus started",
+        seconds(r.startup().processToStartedMs())
+            + " (log: "
+            + r.startup().quarkusReported()
+            + ")");
+    row(md, "controller processing events", seconds(r.startup().processToEventProcessingMs()));
+    row(
+        md,
+        "first reconcile (one grant present)",
+        seconds(r.startup().processToFirstReconcileMs()));
+    row(
+        md,
+        "restart with " + r.restart().grants() + " grants: first reconcile",
+        seconds(r.restart().processToFirstReconcileMs()));
+    row(
+        md,
+        "restart with " + r.restart().grants() + " grants: every grant reconciled",
+        seconds(r.restart().processToAllReconciledMs()));
+
+    md.append("\n## Operator log: warnings and errors\n\n");
+    List<OperatorLog.Problem> problems = r.logProblems();
+    if (problems.isEmpty()) {
+      md.append("None.\n");
+    } else {
+      md.append("| level | count | example |\n|---|---|---|\n");
+      for (OperatorLog.Problem p : problems) {
+        md.append(
+            "| "
+                + p.level()
+                + " | "
+                + p.count()
+                + " | `"
+                + p.example().replace("|", "\\|").replace("`", "'")
+                + "` |\n");
+      }
+    }
+
+    md.append("\n## Reproduce\n\n```bash\n");
+    md.append("make bench                    # N=200\n");
+    md.append("make bench BENCH_GRANTS=50    # other N; the Makefile lists BENCH_RUNS,\n");
+    md.append("                              # BENCH_POLL_INTERVAL, BENCH_THREADS, ...\n```\n");
+    md.append(
+        "\nOutputs: `target/bench/report.md`, `report.json` (every figure, including each"
+            + " grant's time), `"
+            + CHART
+            + "`, and the operator logs.\n");
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, String key, String value) {
+    md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+  }
+
+  private static void dist(StringBuilder md, String what, Distribution d) {
+    md.append(
+        "| "
+            + what
+            + " | "
+            + seconds(d.minMs())
+            + " | "
+            + seconds(d.p50Ms())
+            + " | "
+            + seconds(d.p95Ms())
+            + " | "
+            + seconds(d.maxMs())
+            + " | "
+            + seconds(d.meanMs())
+            + " |\n");
+  }
+
+  private static void dist7(StringBuilder md, String what, Distribution d) {
+    md.append(
+        "| "
+            + what
+            + " | "
+            + seconds(d.minMs())
+            + " | "
+            + seconds(d.p50Ms())
+            + " | "
+            + seconds(d.p95Ms())
+            + " | "
+            + seconds(d.p99Ms())
+            + " | "
+            + seconds(d.maxMs())
+            + " | "
+            + seconds(d.meanMs())
+            + " |\n");
+  }
+
+  private static String num(Double value) {
+    return value == null ? "–" : String.format(Locale.ROOT, "%.2f", value);
+  }
+}

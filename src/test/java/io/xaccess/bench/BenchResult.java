@@ -1,0 +1,131 @@
+package io.xaccess.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** Everything one {@code make bench} run measured; serialised as report.json. */
+public record BenchResult(
+    String date,
+    Machine machine,
+    Settings settings,
+    Startup startup,
+    OneGrant oneGrant,
+    ManyGrants manyGrants,
+    Floor floor,
+    Restart restart,
+    SteadyState steadyState,
+    List<ProcessProbe.Memory> memory,
+    List<OperatorLog.Problem> logProblems,
+    long runSeconds) {
+
+  /** The machine the run was on. */
+  public record Machine(
+      String cpuModel,
+      int cores,
+      long memoryMb,
+      String os,
+      String kernel,
+      String jdk,
+      String loadAverageAtStart) {}
+
+  /** What the run was measured with. */
+  public record Settings(
+      int grants,
+      int runs,
+      String pollInterval,
+      int reconcileThreads,
+      boolean reconcileThreadsDefault,
+      String resyncInterval,
+      String steadyResync,
+      long steadyWindowSeconds,
+      String operatorHeap,
+      int motoThreads,
+      Map<String, String> operatorEnv,
+      String grantShape,
+      String versions) {}
+
+  /** From the operator process's start to its first reconcile (one grant already present). */
+  public record Startup(
+      long processToStartedMs,
+      long processToEventProcessingMs,
+      long processToFirstReconcileMs,
+      String quarkusReported) {}
+
+  /** Sequential single grants, each deleted (and its stacks gone) before the next. */
+  public record OneGrant(
+      List<Long> runsMs,
+      Distribution timeToReady,
+      Distribution serverTimeToReady,
+      Distribution deleteToGone,
+      Map<String, Double> callsPerGrant,
+      double totalCallsPerGrant,
+      double reconcilesPerGrant) {}
+
+  /** N grants applied at once. */
+  public record ManyGrants(
+      int n,
+      long ready,
+      long applyMs,
+      long allReadyMs,
+      double throughputPerMinute,
+      Distribution timeToReady,
+      Distribution serverTimeToReady,
+      List<Long> timesMs,
+      Map<String, Double> callsPerGrant,
+      double totalCallsPerGrant,
+      long failedCalls,
+      double reconcilesPerGrant,
+      int peakExecutingReconciles,
+      int peakQueuedReconciles,
+      Map<String, Double> cpuSeconds,
+      MotoLog.Errors moto,
+      long requestsAtMoto,
+      int metricsBytesBefore,
+      int metricsSeriesBefore,
+      int metricsBytesAtN,
+      int metricsSeriesAtN) {}
+
+  /** The same work as direct AWS SDK calls, no operator. */
+  public record Floor(
+      Distribution one,
+      int n,
+      int parallelism,
+      long allDoneMs,
+      double throughputPerMinute,
+      Distribution many,
+      List<Long> timesMs,
+      long failures,
+      List<String> failureExamples,
+      MotoLog.Errors moto,
+      Map<String, Double> cpuSeconds,
+      Map<String, Double> callsPerGrant,
+      double totalCallsPerGrant,
+      boolean parametersIdentical,
+      String parameterCheck,
+      double ratioOneMedian,
+      double ratioOneP95,
+      double ratioManyTotal,
+      double ratioManyP50) {}
+
+  /** The operator restarted with N grants already Ready. */
+  public record Restart(
+      int grants,
+      long processToFirstReconcileMs,
+      long processToAllReconciledMs,
+      Map<String, Double> callsPerGrant,
+      long mutatingCalls) {}
+
+  /** No spec changes: calls over a window with a short resync, scaled to the default. */
+  public record SteadyState(
+      String resync,
+      long windowSeconds,
+      int grants,
+      long reconciles,
+      Map<String, Long> callsInWindow,
+      Map<String, Double> callsPerReconcile,
+      Map<String, Double> resyncCallsPerGrantPerHour,
+      Map<String, Double> verificationCallsPerGrantPerHour,
+      double totalPerGrantPerHour,
+      long mutatingCallsInWindow,
+      long statusWritesInWindow) {}
+}

@@ -1,0 +1,79 @@
+package io.xaccess.bench;
+
+import io.xaccess.grant.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code make bench} measures with, from system properties ({@code -Dxaccess.bench.*}; the
+ * Makefile maps {@code BENCH_*} variables onto them).
+ *
+ * @param grants N, the grants applied at once
+ * @param runs sequential one-grant runs
+ * @param pollInterval the operator's XACCESS_POLL_INTERVAL (its own default: 5s)
+ * @param reconcileThreads QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS, empty for the
+ *     Java Operator SDK default (50)
+ * @param steadyResync XACCESS_RESYNC_INTERVAL for the steady-state window (default is 10m)
+ * @param steadyWindow how long steady-state calls are counted
+ * @param timeout how long N grants may take to become Ready before the bench gives up on them
+ * @param operatorEnv further operator environment (tuning experiments), {@code K=V,K=V}
+ * @param out where the report goes
+ * @param motoThreads requests forwarded to moto at a time by a proxy in front of it (1: one at a
+ *     time, as moto's backends are not thread-safe; 0: no proxy, straight to moto)
+ * @param profile record the operator with Java Flight Recorder while the N grants are created
+ *     ({@code operator-many.jfr} in {@code out})
+ */
+public record BenchSettings(
+    int grants,
+    int runs,
+    String pollInterval,
+    String reconcileThreads,
+    String steadyResync,
+    Duration steadyWindow,
+    Duration timeout,
+    Map<String, String> operatorEnv,
+    Path out,
+    int motoThreads,
+    boolean profile) {
+
+  /** The operator's own defaults, stated in the report beside what was used. */
+  public static final String DEFAULT_POLL_INTERVAL = "5s";
+
+  public static final String DEFAULT_RESYNC_INTERVAL = "10m";
+  public static final int JOSDK_DEFAULT_THREADS = 50;
+
+  public static BenchSettings fromSystemProperties() {
+    Map<String, String> env = new LinkedHashMap<>();
+    String extra = get("operator-env", "");
+    for (String pair : extra.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        env.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+      }
+    }
+    return new BenchSettings(
+        Integer.parseInt(get("grants", "200")),
+        Integer.parseInt(get("runs", "10")),
+        get("poll-interval", DEFAULT_POLL_INTERVAL),
+        get("threads", ""),
+        get("steady-resync", "30s"),
+        Durations.parse(get("steady-window", "2m")),
+        Durations.parse(get("timeout", "20m")),
+        env,
+        Path.of(get("out", "target/bench")),
+        Integer.parseInt(get("moto-threads", "1")),
+        Boolean.parseBoolean(get("profile", "false")));
+  }
+
+  /** The reconcile pool size in effect. */
+  public int effectiveThreads() {
+    return reconcileThreads.isBlank() ? JOSDK_DEFAULT_THREADS : Integer.parseInt(reconcileThreads);
+  }
+
+  private static String get(String name, String fallback) {
+    String value = System.getProperty("xaccess.bench." + name);
+    return value == null || value.isBlank() ? fallback : value.strip();
+  }
+}

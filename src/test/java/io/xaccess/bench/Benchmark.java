@@ -1,0 +1,824 @@
+package io.xaccess.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.cloudformation.StackRequest;
+import io.xaccess.testing.AwsFaultProxy;
+import io.xaccess.testing.LocalKubeApiServer;
+import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.XaccessCrd;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code make bench}: the packaged operator as its own process against a real kube-apiserver and
+ * moto, measured end to end — one grant at a time, N grants at once, the same work done directly
+ * with the AWS SDK (the floor), AWS calls per grant and in steady state, memory and start-up — and
+ * written to {@code target/bench/report.{md,json}} with a chart of the time-to-Ready distribution.
+ * Not part of {@code make test}; it asserts nothing.
+ */
+public final class Benchmark {
+
+  private static final String NS = BenchGrants.NAMESPACE;
+  private static final String MACHINE = "machine";
+  private static final Pattern RECONCILING =
+      Pattern.compile("reconciling " + NS + "/(\\S+) generation");
+  private static final Set<String> MUTATING_PREFIXES =
+      Set.of(
+          "Create",
+          "Update",
+          "Delete",
+          "Put",
+          "Execute",
+          "Continue",
+          "Schedule",
+          "Attach",
+          "Detach",
+          "Tag",
+          "Untag",
+          "Set",
+          "Cancel",
+          "Enable",
+          "Disable",
+          "Copy",
+          "Restore");
+
+  private final BenchSettings settings;
+  private final LocalKubeApiServer kube;
+  private final MotoServer moto;
+  private final AwsFaultProxy proxy;
+  private final java.net.URI aws;
+  private final KubernetesClient client;
+  private final ReadyWatch watch;
+  private final List<ProcessProbe.Memory> memory = new ArrayList<>();
+  private final List<Path> logs = new ArrayList<>();
+  private OperatorProcess operator;
+  private int managementPort;
+
+  private Benchmark(BenchSettings settings) {
+    this.settings = settings;
+    say("starting kube-apiserver + etcd and moto");
+    this.kube = LocalKubeApiServer.startNew();
+    this.moto = MotoServer.startNew();
+    if (settings.motoThreads() > 0) {
+      try {
+        this.proxy = new AwsFaultProxy(moto.endpoint(), settings.motoThreads());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      this.aws = proxy.endpoint();
+    } else {
+      this.proxy = null;
+      this.aws = moto.endpoint();
+    }
+    this.client = kube.newClient();
+    XaccessCrd.installWithNamespace(client, NS);
+    this.watch = new ReadyWatch(client, NS);
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchSettings settings = BenchSettings.fromSystemProperties();
+    say(
+        "load average (1/5/15 min) before the run: "
+            + Machine.LOAD_AT_START
+            + " — other work on this machine skews the figures");
+    Files.createDirectories(settings.out());
+    Instant began = Instant.now();
+    Benchmark bench = new Benchmark(settings);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (bench.operator != null) {
+                    bench.operator.close();
+                  }
+                },
+                "bench-operator-stop"));
+    int exit = 0;
+    try {
+      bench.run(began);
+    } catch (Throwable failure) {
+      failure.printStackTrace();
+      say("bench failed; operator logs: " + bench.logs);
+      exit = 1;
+    } finally {
+      if (bench.operator != null) {
+        bench.operator.close();
+      }
+    }
+    System.exit(exit); // shutdown hooks stop the API server and moto
+  }
+
+  private void run(Instant began) throws Exception {
+    // Start-up: one grant exists before the operator starts, so "first reconcile" is measurable.
+    create("startup");
+    BenchResult.Startup startup = startOperator("operator.log", Map.of());
+    require(watch.awaitReady(List.of("startup"), Duration.ofMinutes(3)), "startup grant Ready");
+    Thread.sleep(5000);
+    memory.add(ProcessProbe.jvmMemory("idle (1 settled grant)", pid()));
+
+    BenchResult.OneGrant one = oneGrant();
+    BenchResult.ManyGrants many = manyGrants();
+    Thread.sleep(5000);
+    memory.add(
+        ProcessProbe.jvmMemory("after N grants Ready (" + (settings.grants() + 1) + ")", pid()));
+    BenchResult.Floor floor = floor(one, many);
+
+    say("restarting the operator with XACCESS_RESYNC_INTERVAL=" + settings.steadyResync());
+    operator.close();
+    startOperator(
+        "operator-steady.log", Map.of("XACCESS_RESYNC_INTERVAL", settings.steadyResync()));
+    BenchResult.Restart restart = restart();
+    BenchResult.SteadyState steady = steadyState(one);
+    memory.add(
+        ProcessProbe.jvmMemory("restarted, " + (settings.grants() + 1) + " settled grants", pid()));
+    operator.close();
+
+    List<OperatorLog.Problem> problems =
+        OperatorLog.problems(logs.stream().map(OperatorLog::new).toList());
+    BenchResult result =
+        new BenchResult(
+            began.toString(),
+            Machine.describe(),
+            settingsRecord(),
+            startup,
+            one,
+            many,
+            floor,
+            restart,
+            steady,
+            memory,
+            problems,
+            Duration.between(began, Instant.now()).toSeconds());
+    write(result);
+  }
+
+  // ---- phases ------------------------------------------------------------------------------
+
+  private BenchResult.Startup startOperator(String logName, Map<String, String> extra)
+      throws Exception {
+    Path log = settings.out().resolve(logName);
+    logs.add(log);
+    managementPort = freePort();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("XACCESS_POLL_INTERVAL", settings.pollInterval());
+    env.put("QUARKUS_MANAGEMENT_PORT", "" + managementPort);
+    env.put("QUARKUS_LOG_CATEGORY__IO_XACCESS__LEVEL", "DEBUG");
+    if (!settings.reconcileThreads().isBlank()) {
+      env.put(
+          "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS", settings.reconcileThreads());
+    }
+    env.putAll(settings.operatorEnv());
+    env.putAll(extra);
+    operator = OperatorProcess.start(kube.kubeConfigFile(), aws, log, env);
+    Instant processStart = operator.handle().info().startInstant().orElse(Instant.now());
+    say("operator started (pid " + pid() + ", log " + log + ")");
+    OperatorLog operatorLog = new OperatorLog(log);
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    Optional<OperatorLog.Line> first = Optional.empty();
+    while (first.isEmpty() && System.nanoTime() < deadline && operator.isAlive()) {
+      Thread.sleep(100);
+      first = operatorLog.first("reconciling " + NS + "/");
+    }
+    require(first.isPresent(), "operator reconciles within 3 minutes (see " + log + ")");
+    Optional<OperatorLog.Line> started = operatorLog.first("started in");
+    Optional<OperatorLog.Line> processing = operatorLog.first("Started event processing");
+    return new BenchResult.Startup(
+        since(processStart, started),
+        since(processStart, processing),
+        since(processStart, first),
+        started.map(l -> l.message().replaceAll(".*(started in [0-9.]+s).*", "$1")).orElse("?"));
+  }
+
+  private BenchResult.OneGrant oneGrant() throws Exception {
+    say("one grant at a time: " + settings.runs() + " runs, each deleted before the next");
+    List<Long> times = new ArrayList<>();
+    List<Long> server = new ArrayList<>();
+    List<Long> deletes = new ArrayList<>();
+    Map<String, Long> calls = new TreeMap<>();
+    long reconciles = 0;
+    for (int i = 0; i < settings.runs(); i++) {
+      String name = String.format("one-%02d", i);
+      OperatorMetrics before = scrape();
+      create(name);
+      require(watch.awaitReady(List.of(name), Duration.ofMinutes(3)), name + " Ready");
+      OperatorMetrics after = scrape();
+      after.awsCallsSince(before).forEach((k, v) -> calls.merge(k, v, Long::sum));
+      reconciles += after.reconcilesSince(before, l -> name.equals(l.get("resource_name")));
+      times.add(watch.get(name).readyMillis());
+      server.add(watch.get(name).serverReadyMillis());
+      long deleteStart = System.nanoTime();
+      client.resources(CrossAccountAccess.class).inNamespace(NS).withName(name).delete();
+      require(watch.awaitGone(name, Duration.ofMinutes(3)), name + " deleted");
+      deletes.add((System.nanoTime() - deleteStart) / 1_000_000);
+      say(
+          String.format(
+              "  %s Ready in %d ms, gone %d ms after delete", name, times.get(i), deletes.get(i)));
+    }
+    Map<String, Double> perGrant = perGrant(calls, settings.runs());
+    return new BenchResult.OneGrant(
+        times,
+        Distribution.of(times),
+        Distribution.of(server),
+        Distribution.of(deletes),
+        perGrant,
+        total(perGrant),
+        reconciles / (double) settings.runs());
+  }
+
+  private BenchResult.ManyGrants manyGrants() throws Exception {
+    int n = settings.grants();
+    say(n + " grants at once");
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      names.add(String.format("many-%04d", i));
+    }
+    Map<String, ProcessHandle> processes = components();
+    Map<String, Duration> cpuBefore = cpu(processes);
+    MotoLog motoLog = MotoLog.find();
+    long motoMark = motoLog.mark();
+    long proxyBefore = proxyRequests();
+    OperatorMetrics before = scrape();
+    AtomicInteger peakExecuting = new AtomicInteger();
+    AtomicInteger peakQueued = new AtomicInteger();
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    long t0 = System.nanoTime();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (sampling.get()) {
+                try {
+                  Thread.sleep(5000);
+                  OperatorMetrics m = scrape();
+                  peakExecuting.accumulateAndGet(
+                      (int) m.sum("operator_sdk_reconciliations_executions_crossaccountaccess"),
+                      Math::max);
+                  peakQueued.accumulateAndGet(
+                      (int) m.sum("operator_sdk_reconciliations_queue_size_crossaccountaccess"),
+                      Math::max);
+                  say(
+                      String.format(
+                          "  %3d s: %d/%d Ready, %d reconciling, %d queued",
+                          (System.nanoTime() - t0) / 1_000_000_000,
+                          watch.readyCount(names),
+                          n,
+                          (int) m.sum("operator_sdk_reconciliations_executions_crossaccountaccess"),
+                          (int)
+                              m.sum("operator_sdk_reconciliations_queue_size_crossaccountaccess")));
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  say("  (metrics scrape failed: " + e.getMessage() + ")");
+                }
+              }
+            },
+            "bench-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+    if (settings.profile()) {
+      say("  " + ProcessProbe.jcmd(pid(), "JFR.start name=bench settings=profile").strip());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    List<Future<?>> creates = new ArrayList<>();
+    for (String name : names) {
+      creates.add(pool.submit(() -> create(name)));
+    }
+    for (Future<?> f : creates) {
+      f.get();
+    }
+    long applyMs = (System.nanoTime() - t0) / 1_000_000;
+    pool.shutdown();
+    say("  applied " + n + " grants in " + applyMs + " ms");
+    boolean all = watch.awaitReady(names, settings.timeout());
+    sampling.set(false);
+    sampler.interrupt();
+    if (!all) {
+      say(
+          "  TIMEOUT: only "
+              + watch.readyCount(names)
+              + "/"
+              + n
+              + " Ready after "
+              + settings.timeout());
+    }
+    OperatorMetrics after = scrape();
+    Map<String, Duration> cpuAfter = cpu(processes);
+    if (settings.profile()) {
+      Path jfr = settings.out().resolve("operator-many.jfr").toAbsolutePath();
+      say("  " + ProcessProbe.jcmd(pid(), "JFR.stop name=bench filename=" + jfr).strip());
+    }
+    List<Long> times = new ArrayList<>();
+    List<Long> server = new ArrayList<>();
+    long lastReady = 0;
+    for (String name : names) {
+      ReadyWatch.Grant g = watch.get(name);
+      if (g.readyMillis() >= 0) {
+        times.add(g.readyMillis());
+        server.add(g.serverReadyMillis());
+        lastReady = Math.max(lastReady, g.readyNanos - t0);
+      }
+    }
+    long allReadyMs = all ? lastReady / 1_000_000 : settings.timeout().toMillis();
+    Map<String, Long> calls = after.awsCallsSince(before);
+    Map<String, Double> perGrant = perGrant(calls, n);
+    Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpuAfter, allReadyMs);
+    MotoLog.Errors motoErrors = motoLog.since(motoMark);
+    long proxied = proxy == null ? -1 : proxyRequests() - proxyBefore;
+    say("  all Ready: " + all + " after " + allReadyMs + " ms; CPU seconds " + cpuSeconds);
+    say("  moto: " + motoErrors);
+    return new BenchResult.ManyGrants(
+        n,
+        times.size(),
+        applyMs,
+        allReadyMs,
+        round1(times.size() / (allReadyMs / 60_000.0)),
+        Distribution.of(times),
+        Distribution.of(server),
+        times,
+        perGrant,
+        total(perGrant),
+        calls.entrySet().stream()
+            .filter(e -> e.getKey().endsWith(":failure"))
+            .mapToLong(Map.Entry::getValue)
+            .sum(),
+        after.reconcilesSince(before, l -> l.getOrDefault("resource_name", "").startsWith("many-"))
+            / (double) n,
+        peakExecuting.get(),
+        peakQueued.get(),
+        cpuSeconds,
+        motoErrors,
+        proxied,
+        before.bytes(),
+        before.seriesCount(),
+        after.bytes(),
+        after.seriesCount());
+  }
+
+  private BenchResult.Floor floor(BenchResult.OneGrant one, BenchResult.ManyGrants many)
+      throws Exception {
+    say("floor: the same work as direct AWS SDK calls");
+    try (DirectFloor floor = new DirectFloor(aws, client)) {
+      CrossAccountAccess startup =
+          client.resources(CrossAccountAccess.class).inNamespace(NS).withName("startup").get();
+      StackRequest expected = floor.productionStack(startup);
+      Map<String, String> deployed = floor.deployedParameters(expected.stackName());
+      Map<String, String> wanted = new TreeMap<>(expected.parameters());
+      boolean identical = wanted.equals(deployed);
+      String check =
+          identical
+              ? "the floor's production-stack parameters equal those the operator deployed"
+                  + " for the same resource ("
+                  + wanted.size()
+                  + " parameters)"
+              : "parameters differ: floor " + wanted + " vs operator " + deployed;
+      say("  " + check);
+
+      floor.grant(floorGrant("warmup")); // JIT and connection warm-up, not measured
+      Map<String, Long> callsBefore = floor.calls();
+      List<Long> oneTimes = new ArrayList<>();
+      for (int i = 0; i < settings.runs(); i++) {
+        oneTimes.add(floor.grant(floorGrant(String.format("one-%02d", i))));
+      }
+      Map<String, Double> perGrant =
+          perGrant(OperatorMetrics.delta(callsBefore, floor.calls()), settings.runs());
+      say("  one grant: " + oneTimes + " ms");
+
+      int n = settings.grants();
+      int parallelism = settings.effectiveThreads();
+      ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+      Map<String, Long> done = new ConcurrentHashMap<>();
+      List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      MotoLog motoLog = MotoLog.find();
+      long motoMark = motoLog.mark();
+      Map<String, ProcessHandle> processes = components();
+      Map<String, Duration> cpuBefore = cpu(processes);
+      long t0 = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = String.format("many-%04d", i);
+        futures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    floor.grant(floorGrant(name));
+                    done.put(name, (System.nanoTime() - t0) / 1_000_000);
+                  } catch (RuntimeException e) {
+                    failures.add(name + ": " + e.getMessage());
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      long allDone = (System.nanoTime() - t0) / 1_000_000;
+      pool.shutdown();
+      MotoLog.Errors motoErrors = motoLog.since(motoMark);
+      Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpu(processes), allDone);
+      say("  floor CPU seconds " + cpuSeconds);
+      say("  floor failures: " + failures.size() + " " + failures + "; moto: " + motoErrors);
+      List<Long> manyTimes = new ArrayList<>(done.values());
+      Distribution oneDist = Distribution.of(oneTimes);
+      Distribution manyDist = Distribution.of(manyTimes);
+      say("  " + n + " grants with " + parallelism + " threads: " + allDone + " ms");
+      return new BenchResult.Floor(
+          oneDist,
+          n,
+          parallelism,
+          allDone,
+          round1(done.size() / (allDone / 60_000.0)),
+          manyDist,
+          manyTimes,
+          failures.size(),
+          failures.stream().limit(5).toList(),
+          motoErrors,
+          cpuSeconds,
+          perGrant,
+          total(perGrant),
+          identical,
+          check,
+          ratio(one.timeToReady().p50Ms(), oneDist.p50Ms()),
+          ratio(one.timeToReady().p95Ms(), oneDist.p95Ms()),
+          ratio(many.allReadyMs(), allDone),
+          ratio(many.timeToReady().p50Ms(), manyDist.p50Ms()));
+    }
+  }
+
+  private BenchResult.Restart restart() throws Exception {
+    int grants = settings.grants() + 1;
+    OperatorLog log = new OperatorLog(logs.get(logs.size() - 1));
+    Instant processStart = operator.handle().info().startInstant().orElse(Instant.now());
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    Map<String, Instant> firstSeen = new TreeMap<>();
+    while (System.nanoTime() < deadline) {
+      firstSeen.clear();
+      for (OperatorLog.Line line : log.lines()) {
+        Matcher m = RECONCILING.matcher(line.message());
+        if (m.find()) {
+          firstSeen.putIfAbsent(m.group(1), line.time());
+        }
+      }
+      if (firstSeen.size() >= grants) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    require(firstSeen.size() >= grants, "every grant reconciled after the restart");
+    Instant first = firstSeen.values().stream().min(Instant::compareTo).orElseThrow();
+    Instant last = firstSeen.values().stream().max(Instant::compareTo).orElseThrow();
+    Thread.sleep(3000); // let the last of the sweep finish its calls
+    OperatorMetrics sweep = scrape();
+    Map<String, Double> perGrant = perGrant(sweep.awsCalls(), grants);
+    say(
+        "  restart: first reconcile "
+            + Duration.between(processStart, first).toMillis()
+            + " ms, all "
+            + grants
+            + " reconciled "
+            + Duration.between(processStart, last).toMillis()
+            + " ms after process start; calls per grant "
+            + perGrant);
+    return new BenchResult.Restart(
+        grants,
+        Duration.between(processStart, first).toMillis(),
+        Duration.between(processStart, last).toMillis(),
+        perGrant,
+        mutating(sweep.awsCalls()));
+  }
+
+  private BenchResult.SteadyState steadyState(BenchResult.OneGrant one) throws Exception {
+    int grants = settings.grants() + 1;
+    say("steady state: counting for " + settings.steadyWindow().toSeconds() + " s");
+    OperatorMetrics a = scrape();
+    Instant from = Instant.now();
+    long updatesA = watch.updates();
+    Thread.sleep(settings.steadyWindow().toMillis());
+    OperatorMetrics b = scrape();
+    Instant to = Instant.now();
+    long statusWrites = watch.updates() - updatesA;
+    long countedByJosdk = b.reconcilesSince(a, l -> true);
+    Map<String, Long> calls = b.awsCallsSince(a);
+    // Every reconcile logs one "reconciling" line (DEBUG), so the log counts them exactly.
+    long reconciles =
+        new OperatorLog(logs.get(logs.size() - 1))
+            .lines().stream()
+                .filter(l -> RECONCILING.matcher(l.message()).find())
+                .filter(l -> !l.time().isBefore(from) && l.time().isBefore(to))
+                .count();
+    Map<String, Double> perReconcile = new TreeMap<>();
+    calls.forEach(
+        (k, v) -> perReconcile.put(label(k), round2(v / (double) Math.max(1, reconciles))));
+    double resyncsPerHour =
+        Duration.ofHours(1).toSeconds()
+            / (double)
+                io.xaccess.grant.Durations.parse(BenchSettings.DEFAULT_RESYNC_INTERVAL).toSeconds();
+    Map<String, Double> resyncPerHour = new TreeMap<>();
+    perReconcile.forEach((k, v) -> resyncPerHour.put(k, round2(v * resyncsPerHour)));
+    // One proof of access an hour (verification.interval default 1h): the verifier's calls as
+    // measured per grant in the one-grant phase, plus its two AssumeRole hops.
+    Map<String, Double> verification = new TreeMap<>();
+    one.callsPerGrant()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("S3:")) {
+                verification.put(k, v);
+              }
+            });
+    verification.put("Sts:AssumeRole", 2.0);
+    double total =
+        resyncPerHour.values().stream().mapToDouble(Double::doubleValue).sum()
+            + verification.values().stream().mapToDouble(Double::doubleValue).sum();
+    say(
+        "  "
+            + reconciles
+            + " reconciles ("
+            + countedByJosdk
+            + " by the Operator SDK's execution counter), calls "
+            + calls
+            + ", status writes "
+            + statusWrites);
+    return new BenchResult.SteadyState(
+        settings.steadyResync(),
+        settings.steadyWindow().toSeconds(),
+        grants,
+        reconciles,
+        calls,
+        perReconcile,
+        resyncPerHour,
+        verification,
+        round2(total),
+        mutating(calls),
+        statusWrites);
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private void create(String name) {
+    watch.created(name);
+    client.resource(BenchGrants.grant(NS, name)).create();
+  }
+
+  private static CrossAccountAccess floorGrant(String name) {
+    CrossAccountAccess grant = BenchGrants.grant("floor", name);
+    grant.getMetadata().setUid(UUID.randomUUID().toString());
+    return grant;
+  }
+
+  /** Requests the proxy in front of moto forwarded so far (SDK retries included). */
+  private long proxyRequests() {
+    return proxy == null ? -1 : proxy.counts().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private OperatorMetrics scrape() {
+    return OperatorMetrics.scrape(managementPort);
+  }
+
+  private long pid() {
+    return operator.handle().pid();
+  }
+
+  private Map<String, ProcessHandle> components() {
+    Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    processes.put("operator", operator.handle());
+    ProcessProbe.descendant("moto_server").ifPresent(p -> processes.put("moto", p));
+    ProcessProbe.descendant("kube-apiserver").ifPresent(p -> processes.put("kube-apiserver", p));
+    ProcessProbe.descendant("/etcd").ifPresent(p -> processes.put("etcd", p));
+    processes.put("bench (this JVM)", ProcessHandle.current());
+    return processes;
+  }
+
+  private static Map<String, Duration> cpu(Map<String, ProcessHandle> processes) {
+    Map<String, Duration> cpu = new LinkedHashMap<>();
+    processes.forEach((k, p) -> cpu.put(k, ProcessProbe.cpu(p)));
+    cpu.put(MACHINE, ProcessProbe.machineBusy());
+    return cpu;
+  }
+
+  /** CPU seconds per process between two readings, plus what the rest of the machine used. */
+  private static Map<String, Double> cpuSeconds(
+      Map<String, Duration> before, Map<String, Duration> after, long wallMs) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    double ours = 0;
+    for (Map.Entry<String, Duration> e : after.entrySet()) {
+      if (!e.getKey().equals(MACHINE)) {
+        double s =
+            e.getValue().minus(before.getOrDefault(e.getKey(), Duration.ZERO)).toMillis() / 1000.0;
+        seconds.put(e.getKey(), round1(s));
+        ours += s;
+      }
+    }
+    double machine = after.get(MACHINE).minus(before.get(MACHINE)).toMillis() / 1000.0;
+    seconds.put("other processes on the machine", round1(Math.max(0, machine - ours)));
+    seconds.put("wall clock", round1(wallMs / 1000.0));
+    return seconds;
+  }
+
+  private static Map<String, Double> perGrant(Map<String, Long> calls, int grants) {
+    Map<String, Double> perGrant = new TreeMap<>();
+    calls.forEach((k, v) -> perGrant.merge(label(k), v / (double) grants, Double::sum));
+    perGrant.replaceAll((k, v) -> round2(v));
+    return perGrant;
+  }
+
+  /** {@code Service:Operation:outcome} → {@code Service:Operation}, failures marked. */
+  private static String label(String key) {
+    return key.endsWith(":failure")
+        ? key.substring(0, key.lastIndexOf(':')) + " (failed)"
+        : key.substring(0, key.lastIndexOf(':'));
+  }
+
+  static boolean isMutating(String key) {
+    String operation = key.split(":")[1];
+    return MUTATING_PREFIXES.stream().anyMatch(operation::startsWith);
+  }
+
+  private static long mutating(Map<String, Long> calls) {
+    return calls.entrySet().stream()
+        .filter(e -> isMutating(e.getKey()))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  private static double total(Map<String, Double> perGrant) {
+    return round2(perGrant.values().stream().mapToDouble(Double::doubleValue).sum());
+  }
+
+  private static long since(Instant start, Optional<OperatorLog.Line> line) {
+    return line.map(l -> Duration.between(start, l.time()).toMillis()).orElse(-1L);
+  }
+
+  private static double ratio(long a, long b) {
+    return b == 0 ? 0 : round1(a / (double) b);
+  }
+
+  static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static void require(boolean condition, String what) {
+    if (!condition) {
+      throw new IllegalStateException("bench stopped: expected " + what);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private BenchResult.Settings settingsRecord() {
+    return new BenchResult.Settings(
+        settings.grants(),
+        settings.runs(),
+        settings.pollInterval(),
+        settings.effectiveThreads(),
+        settings.reconcileThreads().isBlank(),
+        BenchSettings.DEFAULT_RESYNC_INTERVAL,
+        settings.steadyResync(),
+        settings.steadyWindow().toSeconds(),
+        "-Xmx256m (OperatorProcess)",
+        settings.motoThreads(),
+        settings.operatorEnv(),
+        "examples/basic.yaml shape: new KMS bucket, any development principal, verification on;"
+            + " unique bucket and role name per grant",
+        Machine.versions(logs.get(0)));
+  }
+
+  private void write(BenchResult result) throws IOException {
+    Path out = settings.out();
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(out.resolve("report.json").toFile(), result);
+    TimeToReadyChart.write(
+        out.resolve(BenchReport.CHART),
+        result.manyGrants().timesMs(),
+        result.floor().timesMs(),
+        "Time to Ready, "
+            + result.manyGrants().n()
+            + " grants applied at once (poll "
+            + result.settings().pollInterval()
+            + ", "
+            + result.settings().reconcileThreads()
+            + " reconcile threads)");
+    Files.writeString(out.resolve("report.md"), BenchReport.markdown(result));
+    say("report: " + out.resolve("report.md") + ", report.json, " + BenchReport.CHART);
+  }
+
+  static void say(String message) {
+    System.out.println("==> " + message);
+  }
+
+  /** Collects the machine description. */
+  static final class Machine {
+    static final String LOAD_AT_START = loadAverage();
+
+    private Machine() {}
+
+    static BenchResult.Machine describe() {
+      return new BenchResult.Machine(
+          field(Path.of("/proc/cpuinfo"), "model name", ":"),
+          Runtime.getRuntime().availableProcessors(),
+          kb(field(Path.of("/proc/meminfo"), "MemTotal", ":")) / 1024,
+          field(Path.of("/etc/os-release"), "PRETTY_NAME", "=").replace("\"", ""),
+          System.getProperty("os.name") + " " + System.getProperty("os.version"),
+          System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+          LOAD_AT_START);
+    }
+
+    static String loadAverage() {
+      try {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+        return f[0] + " " + f[1] + " " + f[2];
+      } catch (IOException | RuntimeException e) {
+        return "?";
+      }
+    }
+
+    static String versions(Path operatorLog) {
+      OperatorLog log = new OperatorLog(operatorLog);
+      String sdk =
+          log.lines().stream()
+              .filter(l -> l.message().startsWith("Operator SDK "))
+              .findFirst()
+              .map(l -> l.message().replaceAll("^(Operator SDK [0-9.]+).*", "$1"))
+              .orElse("");
+      String extension =
+          log.first("Quarkus Java Operator SDK extension")
+              .map(
+                  l ->
+                      l.message()
+                          .replaceAll(".*(Quarkus Java Operator SDK extension [0-9.]+).*", "$1"))
+              .orElse("");
+      String quarkus =
+          log.first("powered by Quarkus")
+              .map(l -> l.message().replaceAll(".*powered by (Quarkus [0-9.]+).*", "$1"))
+              .orElse("");
+      String kube = LocalKubeApiServer.kubectlBinary().getParent().getFileName().toString();
+      return String.join(
+          ", ",
+          quarkus,
+          extension,
+          "Java " + sdk,
+          "kube-apiserver " + kube.replace("-linux-amd64", ""),
+          motoVersion());
+    }
+
+    private static String motoVersion() {
+      try {
+        return Files.readAllLines(Path.of("tools", "python-requirements.txt")).stream()
+            .filter(l -> l.startsWith("moto"))
+            .findFirst()
+            .orElse("moto");
+      } catch (IOException e) {
+        return "moto";
+      }
+    }
+
+    private static String field(Path file, String key, String separator) {
+      try {
+        return Files.readAllLines(file).stream()
+            .filter(l -> l.startsWith(key))
+            .map(l -> l.substring(l.indexOf(separator) + 1).strip())
+            .findFirst()
+            .orElse("?");
+      } catch (IOException e) {
+        return "?";
+      }
+    }
+
+    private static long kb(String value) {
+      try {
+        return Long.parseLong(value.split("\\s+")[0]);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+  }
+}
