@@ -59,6 +59,9 @@ class LeaderElectionIT {
 
         a.close(); // SIGTERM; returns once the process is gone
         Instant killed = Instant.now();
+        assertThat(Files.readString(logA))
+            .as("a normal shutdown gives up the Lease quietly")
+            .doesNotContain("lost the leader Lease");
         await().atMost(LEASE.multipliedBy(4)).until(() -> "replica-b".equals(holder(client)));
         Duration handover = Duration.between(killed, Instant.now());
         System.out.println("leader handover took " + handover.toMillis() + " ms");
