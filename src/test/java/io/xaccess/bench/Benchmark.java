@@ -101,6 +101,9 @@ public final class Benchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    // The proxy in front of moto is the JDK's HttpServer, which leaves Nagle's algorithm on unless
+    // told otherwise: small replies then wait for delayed ACKs, tens of ms per AWS call.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     BenchSettings settings = BenchSettings.fromSystemProperties();
     say(
         "load average (1/5/15 min) before the run: "
