@@ -148,7 +148,8 @@ public final class Benchmark {
     BenchResult.ManyGrants many = manyGrants();
     Thread.sleep(5000);
     memory.add(
-        ProcessProbe.jvmMemory("after N grants Ready (" + (settings.grants() + 1) + ")", pid()));
+        ProcessProbe.jvmMemory(
+            "after creating N grants (" + (settings.grants() + 1) + " Ready)", pid()));
     BenchResult.Floor floor = floor(one, many);
 
     say("restarting the operator with XACCESS_RESYNC_INTERVAL=" + settings.steadyResync());
