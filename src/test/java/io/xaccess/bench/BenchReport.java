@@ -156,6 +156,17 @@ public final class BenchReport {
             seconds(r.startup().processToFirstReconcileMs()),
             r.restart().grants(),
             seconds(r.restart().processToFirstReconcileMs())));
+    String contention =
+        contention(r, "the operator's N-grant phase", many.cpuSeconds())
+            + contention(r, "the floor's N-grant phase", floor.cpuSeconds());
+    md.append(
+        contention.isEmpty()
+            ? "\nNo other work ran on the machine during the N-grant phases (CPU outside the"
+                + " bench's processes below 10% of the machine).\n"
+            : "\n**Warning:**"
+                + contention
+                + " Those figures are pessimistic; rerun on a quiet"
+                + " machine.\n");
     md.append("\n![time-to-Ready distribution](" + CHART + ")\n");
 
     // 1
@@ -176,7 +187,14 @@ public final class BenchReport {
     md.append("\nRuns (ms): " + one.runsMs() + ". ");
     md.append(
         String.format(
-            Locale.ROOT, "Reconciles per grant to Ready: %.1f.\n", one.reconcilesPerGrant()));
+            Locale.ROOT,
+            "Reconciles per grant to Ready: %.1f. moto finishes a stack within the CreateStack call,"
+                + " so the operator's path is: create the production stack, wait one poll interval"
+                + " (%s), see it complete and create the development stack, wait another poll"
+                + " interval, see it complete and verify — two poll intervals plus the work. The"
+                + " floor looks again after 100 ms.\n",
+            one.reconcilesPerGrant(),
+            s.pollInterval()));
 
     // 2
     md.append("\n## 2. " + many.n() + " grants at once\n\n");
@@ -228,7 +246,9 @@ public final class BenchReport {
           k,
           String.format(Locale.ROOT, "%.1f", many.cpuSeconds().get(k))
               + " | "
-              + num(floor.cpuSeconds().get(k)));
+              + (floor.cpuSeconds().containsKey(k)
+                  ? String.format(Locale.ROOT, "%.1f", floor.cpuSeconds().get(k))
+                  : "–"));
     }
     md.append(
         String.format(
@@ -435,6 +455,23 @@ public final class BenchReport {
             + CHART
             + "`, and the operator logs.\n");
     return md.toString();
+  }
+
+  /** A sentence when processes outside the bench used more than 10% of the machine, else "". */
+  private static String contention(BenchResult r, String phase, Map<String, Double> cpu) {
+    Double other = cpu.get("other processes on the machine");
+    Double wall = cpu.get("wall clock");
+    if (other == null || wall == null || wall == 0) {
+      return "";
+    }
+    double share = other / (wall * r.machine().cores());
+    return share < 0.10
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            " other work on the machine used %.0f%% of its CPU during %s.",
+            share * 100,
+            phase);
   }
 
   private static void row(StringBuilder md, String key, String value) {

@@ -101,6 +101,9 @@ public final class Benchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    // The proxy in front of moto is the JDK's HttpServer, which leaves Nagle's algorithm on unless
+    // told otherwise: small replies then wait for delayed ACKs, tens of ms per AWS call.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     BenchSettings settings = BenchSettings.fromSystemProperties();
     say(
         "load average (1/5/15 min) before the run: "
@@ -145,7 +148,8 @@ public final class Benchmark {
     BenchResult.ManyGrants many = manyGrants();
     Thread.sleep(5000);
     memory.add(
-        ProcessProbe.jvmMemory("after N grants Ready (" + (settings.grants() + 1) + ")", pid()));
+        ProcessProbe.jvmMemory(
+            "after creating N grants (" + (settings.grants() + 1) + " Ready)", pid()));
     BenchResult.Floor floor = floor(one, many);
 
     say("restarting the operator with XACCESS_RESYNC_INTERVAL=" + settings.steadyResync());

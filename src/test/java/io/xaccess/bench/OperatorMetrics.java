@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 public final class OperatorMetrics {
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: plain, short-lived requests
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** One sample: metric name, labels, value. */
@@ -38,6 +41,14 @@ public final class OperatorMetrics {
   }
 
   public static OperatorMetrics scrape(int managementPort) {
+    try {
+      return scrapeOnce(managementPort);
+    } catch (java.io.UncheckedIOException e) {
+      return scrapeOnce(managementPort); // one retry: a connection the server just closed
+    }
+  }
+
+  private static OperatorMetrics scrapeOnce(int managementPort) {
     long start = System.nanoTime();
     String text;
     try {
