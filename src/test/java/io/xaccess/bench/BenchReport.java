@@ -479,39 +479,19 @@ public final class BenchReport {
   }
 
   private static void dist(StringBuilder md, String what, Distribution d) {
-    md.append(
-        "| "
-            + what
-            + " | "
-            + seconds(d.minMs())
-            + " | "
-            + seconds(d.p50Ms())
-            + " | "
-            + seconds(d.p95Ms())
-            + " | "
-            + seconds(d.maxMs())
-            + " | "
-            + seconds(d.meanMs())
-            + " |\n");
+    cells(md, what, d.minMs(), d.p50Ms(), d.p95Ms(), d.maxMs(), d.meanMs());
   }
 
   private static void dist7(StringBuilder md, String what, Distribution d) {
-    md.append(
-        "| "
-            + what
-            + " | "
-            + seconds(d.minMs())
-            + " | "
-            + seconds(d.p50Ms())
-            + " | "
-            + seconds(d.p95Ms())
-            + " | "
-            + seconds(d.p99Ms())
-            + " | "
-            + seconds(d.maxMs())
-            + " | "
-            + seconds(d.meanMs())
-            + " |\n");
+    cells(md, what, d.minMs(), d.p50Ms(), d.p95Ms(), d.p99Ms(), d.maxMs(), d.meanMs());
+  }
+
+  private static void cells(StringBuilder md, String what, long... millis) {
+    md.append("| ").append(what);
+    for (long ms : millis) {
+      md.append(" | ").append(seconds(ms));
+    }
+    md.append(" |\n");
   }
 
   private static String num(Double value) {
