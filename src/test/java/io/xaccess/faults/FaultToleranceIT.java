@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -68,6 +69,10 @@ class FaultToleranceIT {
   private static AwsTestAccounts aws;
   private static KubernetesClient client;
   private static final List<String> report = new ArrayList<>();
+
+  /** The grants this suite created, by namespace: what to look for in AWS afterwards. */
+  private static final Map<String, Set<String>> created =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private OperatorProcess operator;
   private Path log;
@@ -508,6 +513,7 @@ class FaultToleranceIT {
   }
 
   private static void create(String ns, String name, String developmentExtra) {
+    created.computeIfAbsent(ns, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(name);
     client
         .resource(
             GrantYaml.of(ns, name)
@@ -676,17 +682,10 @@ class FaultToleranceIT {
     return (int) (stacks + grantRoles + verifierRoles);
   }
 
+  /** Whether a role is the verifier role of a grant this suite created in {@code ns}. */
   private static boolean verifierOf(String ns, String roleName) {
-    for (int i = 0; i < 32; i++) {
-      for (String name :
-          List.of(
-              "g" + i, "prod-busy", "dev-busy", "ghost", "rollback", "lost", "before", "during")) {
-        if (StackNames.verifierRole(ns, name).equals(roleName)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return created.getOrDefault(ns, Set.of()).stream()
+        .anyMatch(name -> StackNames.verifierRole(ns, name).equals(roleName));
   }
 
   private static long putUserData(String ns, int grants) {
