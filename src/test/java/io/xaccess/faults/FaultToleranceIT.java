@@ -128,6 +128,9 @@ class FaultToleranceIT {
     }
     awaitAll(ns, grants, g -> isTrue(g, "Ready"));
     int duplicates = duplicates(ns, grants);
+    // The inventory sees what the grants made, so "none left" after deletion means something.
+    assertThat(grantRoles(ns)).isEqualTo(grants);
+    assertThat(verifierRoles(ns)).isEqualTo(grants);
     long objects = putUserData(ns, grants);
 
     deleteAll(ns);
@@ -667,19 +670,26 @@ class FaultToleranceIT {
   /** What deleted grants left behind: stacks, grant roles, verifier roles. */
   private static int orphans(String ns, int grants) {
     int stacks = stacks(true, ns).size() + stacks(false, ns).size();
-    long grantRoles =
-        aws.production().iam().listRolesPaginator().roles().stream()
-            .filter(r -> r.roleName().startsWith("DevToProdF-" + ns + "-"))
-            .count();
-    long verifierRoles =
-        aws.development().iam().listRolesPaginator().roles().stream()
-            .filter(r -> r.roleName().startsWith("xaccess-verifier-"))
-            .filter(r -> verifierOf(ns, r.roleName()))
-            .count();
+    long grantRoles = grantRoles(ns);
+    long verifierRoles = verifierRoles(ns);
     System.out.printf(
         "%s: after deletion %d stacks, %d grant roles, %d verifier roles remain%n",
         ns, stacks, grantRoles, verifierRoles);
     return (int) (stacks + grantRoles + verifierRoles);
+  }
+
+  /** The production roles of the grants in {@code ns}. */
+  private static long grantRoles(String ns) {
+    return aws.production().iam().listRolesPaginator().roles().stream()
+        .filter(r -> r.roleName().startsWith("DevToProdF-" + ns + "-"))
+        .count();
+  }
+
+  /** The verifier roles (development account) of the grants in {@code ns}. */
+  private static long verifierRoles(String ns) {
+    return aws.development().iam().listRolesPaginator().roles().stream()
+        .filter(r -> verifierOf(ns, r.roleName()))
+        .count();
   }
 
   /** Whether a role is the verifier role of a grant this suite created in {@code ns}. */
