@@ -22,6 +22,8 @@ import java.util.Map;
  * @param out where the report goes
  * @param motoThreads requests forwarded to moto at a time by a proxy in front of it (1: one at a
  *     time, as moto's backends are not thread-safe; 0: no proxy, straight to moto)
+ * @param quietWait how long to wait, before each N-grant phase, for other work on the machine to
+ *     stop (zero: do not wait)
  * @param profile record the operator with Java Flight Recorder while the N grants are created
  *     ({@code operator-many.jfr} in {@code out})
  */
@@ -36,6 +38,7 @@ public record BenchSettings(
     Map<String, String> operatorEnv,
     Path out,
     int motoThreads,
+    Duration quietWait,
     boolean profile) {
 
   /** The operator's own defaults, stated in the report beside what was used. */
@@ -64,6 +67,7 @@ public record BenchSettings(
         env,
         Path.of(get("out", "target/bench")),
         Integer.parseInt(get("moto-threads", "1")),
+        Durations.parse(get("quiet-wait", "15m")),
         Boolean.parseBoolean(get("profile", "false")));
   }
 

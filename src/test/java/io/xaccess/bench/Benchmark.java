@@ -263,6 +263,7 @@ public final class Benchmark {
       names.add(String.format("many-%04d", i));
     }
     Map<String, ProcessHandle> processes = components();
+    awaitQuietMachine(processes);
     Map<String, Duration> cpuBefore = cpu(processes);
     MotoLog motoLog = MotoLog.find();
     long motoMark = motoLog.mark();
@@ -419,6 +420,7 @@ public final class Benchmark {
       MotoLog motoLog = MotoLog.find();
       long motoMark = motoLog.mark();
       Map<String, ProcessHandle> processes = components();
+      awaitQuietMachine(processes);
       Map<String, Duration> cpuBefore = cpu(processes);
       long t0 = System.nanoTime();
       List<Future<?>> futures = new ArrayList<>();
@@ -619,6 +621,32 @@ public final class Benchmark {
     processes.forEach((k, p) -> cpu.put(k, ProcessProbe.cpu(p)));
     cpu.put(MACHINE, ProcessProbe.machineBusy());
     return cpu;
+  }
+
+  /**
+   * Waits (up to the quiet-wait setting) until processes outside the bench use less than 10% of the
+   * machine for two 5 s samples in a row: on a shared machine another build can double the N-grant
+   * figures. The report still shows what other work ran during each phase.
+   */
+  private void awaitQuietMachine(Map<String, ProcessHandle> processes) throws InterruptedException {
+    long deadline = System.nanoTime() + settings.quietWait().toNanos();
+    int quiet = 0;
+    boolean said = false;
+    while (quiet < 2 && System.nanoTime() < deadline) {
+      Map<String, Duration> a = cpu(processes);
+      Thread.sleep(5000);
+      double other =
+          cpuSeconds(a, cpu(processes), 5000).get("other processes on the machine")
+              / (5.0 * Runtime.getRuntime().availableProcessors());
+      quiet = other < 0.10 ? quiet + 1 : 0;
+      if (quiet == 0 && !said) {
+        say(
+            String.format(
+                "  other work is using %.0f%% of the machine; waiting up to %s for it to stop",
+                other * 100, settings.quietWait()));
+        said = true;
+      }
+    }
   }
 
   /** CPU seconds per process between two readings, plus what the rest of the machine used. */
