@@ -1,17 +1,17 @@
 package io.xaccess.aws;
 
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.config.XaccessConfig;
+import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
-import io.xaccess.grant.Secret;
+import io.xaccess.grant.SecretValue;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,13 +26,10 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
-import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
-import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 /**
@@ -106,7 +103,7 @@ public class AwsClients {
     if (!identity.account().equals(account.accountId())) {
       throw new AwsProblem(
           AwsProblem.Kind.TERMINAL,
-          "WrongAccount",
+          Reason.WrongAccount,
           describe(account)
               + " ("
               + identity.arn()
@@ -118,44 +115,9 @@ public class AwsClients {
               + " xaccess.aws.deployer-role-name)",
           null);
     }
-    String arn = roleArnOf(identity.arn());
+    String arn = Arns.roleOfCaller(identity.arn());
     principalArns.put(key, arn);
     return arn;
-  }
-
-  /**
-   * Opens a session in {@code target}'s region through a chain of roles: from the operator's
-   * identity in {@code start} to {@code firstRoleArn}, then to {@code secondRoleArn}. Used by the
-   * verifier; the session's clients are closed with it.
-   */
-  public BucketSession chainedSession(
-      Grant.Account start,
-      String firstRoleArn,
-      String secondRoleArn,
-      Optional<Secret> externalId,
-      String sessionName,
-      Duration duration,
-      String targetRegion) {
-    Credentials first =
-        assume(
-            sts(start),
-            firstRoleArn,
-            Optional.empty(),
-            sessionName,
-            Duration.ofMinutes(15),
-            start.accountId());
-    try (StsClient hop =
-        configure(
-                StsClient.builder(),
-                start.region(),
-                StaticCredentialsProvider.create(session(first)))
-            .build()) {
-      Credentials second =
-          assume(hop, secondRoleArn, externalId, sessionName, duration, accountOf(secondRoleArn));
-      S3Client s3 =
-          s3Builder(targetRegion, StaticCredentialsProvider.create(session(second))).build();
-      return new BucketSession(s3, accountOf(secondRoleArn), "role " + secondRoleArn, true);
-    }
   }
 
   /** A session of the operator's deployer identity in the account, for its own S3 work. */
@@ -164,28 +126,23 @@ public class AwsClients {
         s3(account, account.region()), account.accountId(), describe(account), false);
   }
 
-  /**
-   * Schedules deletion of a KMS key the grant created (the minimum 7-day waiting period, so it can
-   * still be cancelled) and removes its alias. Only called after its bucket was deleted empty.
-   */
-  public void scheduleKeyDeletion(Grant.Account account, String keyArn, String aliasName) {
-    try {
-      KmsClient kms =
-          client(
-              "kms",
-              account,
-              account.region(),
-              () -> configure(KmsClient.builder(), account.region(), provider(account)).build());
-      try {
-        kms.deleteAlias(r -> r.aliasName(aliasName));
-      } catch (NotFoundException e) {
-        // already gone
-      }
-      kms.scheduleKeyDeletion(r -> r.keyId(keyArn).pendingWindowInDays(7));
-    } catch (SdkException e) {
-      throw AwsProblems.classify(
-          e, "schedule deletion of key " + keyArn, account.accountId(), describe(account));
-    }
+  /** KMS in the account's region, as the account's deployer identity. */
+  KmsClient kms(Grant.Account account) {
+    return client(
+        "kms",
+        account,
+        account.region(),
+        () -> configure(KmsClient.builder(), account.region(), provider(account)).build());
+  }
+
+  /** A new STS client with fixed credentials (a hop of a role chain); the caller closes it. */
+  StsClient stsWith(AwsCredentialsProvider provider, String region) {
+    return configure(StsClient.builder(), region, provider).build();
+  }
+
+  /** A new S3 client with fixed credentials (the end of a role chain); the caller closes it. */
+  S3Client s3With(AwsCredentialsProvider provider, String region) {
+    return s3Builder(region, provider).build();
   }
 
   /** A human-readable name of how the operator reaches the account; never a secret. */
@@ -197,26 +154,6 @@ public class AwsClients {
       return "static keys from a Secret";
     }
     return "the operator's own identity";
-  }
-
-  private Credentials assume(
-      StsClient sts,
-      String roleArn,
-      Optional<Secret> externalId,
-      String sessionName,
-      Duration duration,
-      String accountId) {
-    try {
-      AssumeRoleRequest.Builder request =
-          AssumeRoleRequest.builder()
-              .roleArn(roleArn)
-              .roleSessionName(sessionName)
-              .durationSeconds((int) duration.toSeconds());
-      externalId.ifPresent(id -> request.externalId(id.reveal()));
-      return sts.assumeRole(request.build()).credentials();
-    } catch (SdkException e) {
-      throw AwsProblems.classify(e, "assume " + roleArn, accountId, "the verifier");
-    }
   }
 
   private AwsCredentialsProvider provider(Grant.Account account) {
@@ -271,7 +208,7 @@ public class AwsClients {
                       + "|"
                       + s.secretAccessKey().reveal()
                       + "|"
-                      + s.sessionToken().map(Secret::reveal).orElse(""));
+                      + s.sessionToken().map(SecretValue::reveal).orElse(""));
     }
     return account.accountId() + "|" + identity;
   }
@@ -303,24 +240,6 @@ public class AwsClients {
       sync.httpClient(http);
     }
     return builder;
-  }
-
-  private static AwsSessionCredentials session(Credentials c) {
-    return AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
-  }
-
-  /** arn:aws:sts::1:assumed-role/Name/session → arn:aws:iam::1:role/Name; others unchanged. */
-  static String roleArnOf(String callerArn) {
-    String[] parts = callerArn.split(":", 6);
-    if (parts.length == 6 && "sts".equals(parts[2]) && parts[5].startsWith("assumed-role/")) {
-      String role = parts[5].split("/")[1];
-      return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role;
-    }
-    return callerArn;
-  }
-
-  private static String accountOf(String arn) {
-    return arn.split(":")[4];
   }
 
   private static String digest(String value) {

@@ -1,8 +1,10 @@
 package io.xaccess.aws;
 
+import io.xaccess.api.v1alpha1.Reason;
+
 /**
- * A failed AWS call in the project's own terms: whether retrying can help, a CamelCase reason for
- * the condition, and a message that says what happened and what to fix. Never carries a secret.
+ * A failed AWS call in the project's own terms: whether retrying can help, the reason for the
+ * condition, and a message that says what happened and what to fix. Never carries a secret.
  */
 public class AwsProblem extends RuntimeException {
 
@@ -15,9 +17,9 @@ public class AwsProblem extends RuntimeException {
   }
 
   private final Kind kind;
-  private final String reason;
+  private final Reason reason;
 
-  public AwsProblem(Kind kind, String reason, String message, Throwable cause) {
+  public AwsProblem(Kind kind, Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.reason = reason;
@@ -27,7 +29,7 @@ public class AwsProblem extends RuntimeException {
     return kind;
   }
 
-  public String reason() {
+  public Reason reason() {
     return reason;
   }
 

@@ -1,5 +1,7 @@
 package io.xaccess.aws;
 
+import io.xaccess.api.v1alpha1.Reason;
+import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -46,12 +48,12 @@ public final class AwsProblems {
       if (cause instanceof StsException sts
           && sts.awsErrorDetails() != null
           && identity.startsWith("deployer role")) {
-        String code = sts.awsErrorDetails().errorCode();
+        String code = Objects.requireNonNullElse(sts.awsErrorDetails().errorCode(), "");
         boolean expired = EXPIRED.contains(code);
         if (expired || ACCESS_DENIED.contains(code)) {
           return new AwsProblem(
               AwsProblem.Kind.TERMINAL,
-              expired ? "CredentialsExpired" : "AssumeRoleDenied",
+              expired ? Reason.CredentialsExpired : Reason.AssumeRoleDenied,
               "the operator cannot assume its "
                   + identity
                   + " in account "
@@ -70,7 +72,11 @@ public final class AwsProblems {
       }
     }
     if (e instanceof AwsServiceException service) {
-      String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
+      // Proxies, load balancers and some emulator paths answer without an error code.
+      String code =
+          service.awsErrorDetails() == null
+              ? ""
+              : Objects.requireNonNullElse(service.awsErrorDetails().errorCode(), "");
       String detail =
           service.awsErrorDetails() == null
               ? e.getMessage()
@@ -78,7 +84,7 @@ public final class AwsProblems {
       if (EXPIRED.contains(code)) {
         return new AwsProblem(
             AwsProblem.Kind.TERMINAL,
-            "CredentialsExpired",
+            Reason.CredentialsExpired,
             "AWS credentials of "
                 + identity
                 + " expired while trying to "
@@ -92,7 +98,7 @@ public final class AwsProblems {
       if (ACCESS_DENIED.contains(code)) {
         return new AwsProblem(
             AwsProblem.Kind.TERMINAL,
-            "AccessDenied",
+            Reason.AccessDenied,
             "access denied to "
                 + identity
                 + " trying to "
@@ -109,7 +115,7 @@ public final class AwsProblems {
           || service.statusCode() >= 500) {
         return new AwsProblem(
             AwsProblem.Kind.RECOVERABLE,
-            "AwsUnavailable",
+            Reason.AwsUnavailable,
             "AWS answered "
                 + code
                 + " ("
@@ -123,15 +129,21 @@ public final class AwsProblems {
       }
       return new AwsProblem(
           AwsProblem.Kind.TERMINAL,
-          code.isEmpty() ? "AwsRejected" : code,
-          "AWS rejected the request to " + what + " in account " + accountId + ": " + detail,
+          Reason.AwsRejected,
+          "AWS rejected the request to "
+              + what
+              + " in account "
+              + accountId
+              + (code.isEmpty() ? "" : " (" + code + ")")
+              + ": "
+              + detail,
           e);
     }
     if (e instanceof SdkClientException
         && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
       return new AwsProblem(
           AwsProblem.Kind.TERMINAL,
-          "NoCredentials",
+          Reason.NoCredentials,
           "the operator has no AWS identity to "
               + what
               + " in account "
@@ -143,7 +155,7 @@ public final class AwsProblems {
     if (e instanceof SdkClientException) {
       return new AwsProblem(
           AwsProblem.Kind.RECOVERABLE,
-          "AwsUnreachable",
+          Reason.AwsUnreachable,
           "could not reach AWS to "
               + what
               + " in account "
@@ -155,7 +167,7 @@ public final class AwsProblems {
     }
     return new AwsProblem(
         AwsProblem.Kind.RECOVERABLE,
-        "AwsError",
+        Reason.AwsError,
         "failed to " + what + " in account " + accountId + ": " + e.getMessage(),
         e);
   }

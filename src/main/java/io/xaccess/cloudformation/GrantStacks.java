@@ -1,6 +1,8 @@
 package io.xaccess.cloudformation;
 
+import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
+import io.xaccess.grant.Side;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +38,7 @@ public final class GrantStacks {
     p.put(
         "PrincipalArnPatterns",
         grant.principals().isEmpty()
-            ? "arn:" + partition + ":iam::" + dev + ":*"
+            ? Arns.anyPrincipal(partition, dev)
             : String.join(",", grant.principals()));
     p.put("VerifierRoleArn", verifierRoleArn);
     p.put("AllowedRegions", String.join(",", grant.trust().regions()));
@@ -61,8 +63,7 @@ public final class GrantStacks {
     p.put("ManageBucketPolicy", Boolean.toString(bucket.managePolicy()));
     p.put("OperatorPrincipalArn", operatorPrincipalArn);
     p.put("VerificationPrefix", grant.verificationPrefix());
-    return request(
-        grant, StackNames.production(grant.namespace(), grant.name()), StackTemplate.PRODUCTION, p);
+    return request(grant, Side.PRODUCTION, StackTemplate.PRODUCTION, p);
   }
 
   /**
@@ -79,8 +80,7 @@ public final class GrantStacks {
       if (principal.contains("*")) {
         continue; // a pattern names no principal to attach to; it relies on its own policies
       }
-      String resource =
-          principal.substring(principal.indexOf(":", principal.indexOf("::") + 2) + 1);
+      String resource = Arns.resourceOf(principal);
       String name = resource.substring(resource.lastIndexOf('/') + 1);
       (resource.startsWith("role/") ? roles : users).add(name);
     }
@@ -93,25 +93,25 @@ public final class GrantStacks {
     p.put("CreateAssumerRole", Boolean.toString(grant.assumer().isPresent()));
     p.put("AssumerRoleName", grant.assumer().map(Grant.Assumer::name).orElse("DevToProdS3Assumer"));
     p.put("AssumerTrustedBy", grant.assumer().map(Grant.Assumer::trustedBy).orElse("SSO"));
-    return request(
-        grant,
-        StackNames.development(grant.namespace(), grant.name()),
-        StackTemplate.DEVELOPMENT,
-        p);
+    return request(grant, Side.DEVELOPMENT, StackTemplate.DEVELOPMENT, p);
   }
 
   /** The verifier role's ARN, known before the development stack exists. */
   public static String verifierRoleArn(Grant grant, String partition) {
-    return "arn:"
-        + partition
-        + ":iam::"
-        + grant.development().accountId()
-        + ":role/"
-        + StackNames.verifierRole(grant.namespace(), grant.name());
+    return Arns.role(
+        partition,
+        grant.development().accountId(),
+        StackNames.verifierRole(grant.namespace(), grant.name()));
+  }
+
+  /** The role ARN the production stack creates, known before it exists. */
+  public static String productionRoleArn(Grant grant, String partition) {
+    return Arns.role(partition, grant.production().accountId(), grant.role().name());
   }
 
   private static StackRequest request(
-      Grant grant, String stackName, StackTemplate template, Map<String, String> parameters) {
+      Grant grant, Side side, StackTemplate template, Map<String, String> parameters) {
+    String stackName = StackNames.of(side, grant.namespace(), grant.name());
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("xaccess.io/namespace", grant.namespace());
     tags.put("xaccess.io/name", grant.name());

@@ -1,5 +1,7 @@
 package io.xaccess.cloudformation;
 
+import io.xaccess.grant.Side;
+
 /**
  * Deterministic names: {@code xaccess-<namespace>-<name>-prod|-dev} for stacks (hashed when too
  * long), and the verifier role's name. The same resource always maps to the same names, so a
@@ -12,12 +14,17 @@ public final class StackNames {
 
   private StackNames() {}
 
+  /** The stack of one side of the grant {@code namespace/name}. */
+  public static String of(Side side, String namespace, String name) {
+    return stackName(namespace, name, side.stackSuffix());
+  }
+
   public static String production(String namespace, String name) {
-    return stackName(namespace, name, "-prod");
+    return of(Side.PRODUCTION, namespace, name);
   }
 
   public static String development(String namespace, String name) {
-    return stackName(namespace, name, "-dev");
+    return of(Side.DEVELOPMENT, namespace, name);
   }
 
   /** The verifier role in the development account, unique per resource. */

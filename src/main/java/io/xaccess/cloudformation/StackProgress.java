@@ -1,6 +1,9 @@
 package io.xaccess.cloudformation;
 
+import io.xaccess.api.v1alpha1.Reason;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where one stack stands after a rollout step, in terms the status builder understands.
@@ -11,7 +14,7 @@ import java.util.Map;
  * @param outputs the stack's outputs (empty until it is ready)
  * @param appliedHash the configuration the stack now has or is moving to
  * @param failedHash a configuration that failed and is not to be retried, or null
- * @param reason a CamelCase reason for conditions
+ * @param reason the reason for the stack's condition
  * @param message what happened, in words
  */
 public record StackProgress(
@@ -21,17 +24,18 @@ public record StackProgress(
     Map<String, String> outputs,
     String appliedHash,
     String failedHash,
-    String reason,
+    Reason reason,
     String message) {
+
+  private static final Set<Reason> STARTED =
+      EnumSet.of(Reason.Creating, Reason.Updating, Reason.RecoveringRollback, Reason.DeleteStarted);
 
   /**
    * This step started a stack operation (create, update, delete, continue rollback), as opposed to
    * finding one under way: the first look at it can come sooner than the poll interval.
    */
   public boolean started() {
-    return state == State.IN_PROGRESS
-        && java.util.Set.of("Creating", "Updating", "RecoveringRollback", "DeleteStarted")
-            .contains(reason);
+    return state == State.IN_PROGRESS && STARTED.contains(reason);
   }
 
   /** The outcomes of a step. */

@@ -1,6 +1,8 @@
 package io.xaccess.cloudformation;
 
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.grant.Grant;
+import io.xaccess.grant.Side;
 import io.xaccess.metrics.GrantMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -32,7 +34,7 @@ public class StackRollout {
    * @param failedHash a configuration hash known to fail (from status), or null
    */
   public StackProgress advance(
-      String role,
+      Side side,
       Grant.Account account,
       StackRequest desired,
       String appliedHash,
@@ -48,18 +50,18 @@ public class StackRollout {
             Map.of(),
             null,
             failedHash,
-            "DeployFailed",
+            Reason.DeployFailed,
             "the last attempt with this configuration failed; change the spec (or the Secret) to retry");
       }
       gateway.create(account, desired);
-      metrics.stackOperation(role, "create", "started");
+      metrics.stackOperation(side.label(), "create", "started");
       return progress(
           StackProgress.State.IN_PROGRESS,
           null,
           "CREATE_IN_PROGRESS",
           want,
           null,
-          "Creating",
+          Reason.Creating,
           "creating the stack");
     }
     ObservedStack stack = observed.get();
@@ -71,7 +73,7 @@ public class StackRollout {
       // A failed create cannot be updated: delete it, and recreate once the configuration changes.
       String why = failure(account, stack);
       gateway.delete(account, stack.stackId());
-      metrics.stackOperation(role, "create", "failed");
+      metrics.stackOperation(side.label(), "create", "failed");
       return new StackProgress(
           StackProgress.State.FAILED,
           stack.stackId(),
@@ -79,19 +81,19 @@ public class StackRollout {
           Map.of(),
           appliedHash,
           want,
-          "CreateFailed",
+          Reason.CreateFailed,
           why);
     }
     if ("UPDATE_ROLLBACK_FAILED".equals(status)) {
       gateway.continueUpdateRollback(account, stack.stackName());
-      metrics.stackOperation(role, "continue-rollback", "started");
+      metrics.stackOperation(side.label(), "continue-rollback", "started");
       return progress(
           StackProgress.State.IN_PROGRESS,
           stack,
           status,
           appliedHash,
           failedHash,
-          "RecoveringRollback",
+          Reason.RecoveringRollback,
           "continuing a failed update rollback: " + failure(account, stack));
     }
     if ("REVIEW_IN_PROGRESS".equals(status)) {
@@ -103,7 +105,7 @@ public class StackRollout {
           status,
           null,
           failedHash,
-          "Deleting",
+          Reason.Deleting,
           "removing an unfinished stack");
     }
     if (stack.inProgress()) {
@@ -113,7 +115,7 @@ public class StackRollout {
           status,
           appliedHash,
           failedHash,
-          "InProgress",
+          Reason.InProgress,
           "stack is " + status);
     }
     if ("UPDATE_ROLLBACK_COMPLETE".equals(status) && want.equals(appliedHash)) {
@@ -124,7 +126,7 @@ public class StackRollout {
           stack.outputs(),
           appliedHash,
           want,
-          "UpdateFailed",
+          Reason.UpdateFailed,
           "the update was rolled back: " + failure(account, stack));
     }
     if (want.equals(appliedHash)) {
@@ -146,14 +148,14 @@ public class StackRollout {
           stack.outputs(),
           appliedHash,
           failedHash,
-          "UpdateFailed",
+          Reason.UpdateFailed,
           "the last update with this configuration failed; change the spec (or the Secret) to retry");
     }
-    return update(role, account, desired, stack, appliedHash);
+    return update(side, account, desired, stack, appliedHash);
   }
 
   private StackProgress update(
-      String role,
+      Side side,
       Grant.Account account,
       StackRequest desired,
       ObservedStack stack,
@@ -171,7 +173,7 @@ public class StackRollout {
       }
       case READY -> {
         gateway.executeChangeSet(account, stack.stackName(), desired.changeSetName());
-        metrics.stackOperation(role, "update", "started");
+        metrics.stackOperation(side.label(), "update", "started");
         return updating(stack, "UPDATE_IN_PROGRESS", want, "updating the stack");
       }
       case NO_CHANGES -> {
@@ -199,14 +201,14 @@ public class StackRollout {
             stack.outputs(),
             appliedHash,
             want,
-            "ChangeSetFailed",
+            Reason.ChangeSetFailed,
             "the change set failed: " + changeSet.reason());
       }
     }
   }
 
   /** One step towards the stack being gone; never touches a stack it does not find. */
-  public StackProgress remove(String role, Grant.Account account, String stackName) {
+  public StackProgress remove(Side side, Grant.Account account, String stackName) {
     Optional<ObservedStack> observed = gateway.observe(account, stackName);
     if (observed.isEmpty()) {
       return progress(
@@ -215,7 +217,7 @@ public class StackRollout {
           "DELETE_COMPLETE",
           null,
           null,
-          "Deleted",
+          Reason.Deleted,
           "stack is gone");
     }
     ObservedStack stack = observed.get();
@@ -226,7 +228,7 @@ public class StackRollout {
           stack.status(),
           null,
           null,
-          "Deleting",
+          Reason.Deleting,
           "stack is being deleted");
     }
     if (stack.inProgress() && !"REVIEW_IN_PROGRESS".equals(stack.status())) {
@@ -236,7 +238,7 @@ public class StackRollout {
           stack.status(),
           null,
           null,
-          "WaitingToDelete",
+          Reason.WaitingToDelete,
           "waiting for " + stack.status() + " to finish before deleting");
     }
     String message = "deleting the stack";
@@ -244,14 +246,14 @@ public class StackRollout {
       message = "retrying a failed delete: " + failure(account, stack);
     }
     gateway.delete(account, stack.stackId());
-    metrics.stackOperation(role, "delete", "started");
+    metrics.stackOperation(side.label(), "delete", "started");
     return progress(
         StackProgress.State.IN_PROGRESS,
         stack,
         "DELETE_IN_PROGRESS",
         null,
         null,
-        "DeleteStarted",
+        Reason.DeleteStarted,
         message);
   }
 
@@ -261,11 +263,11 @@ public class StackRollout {
         .orElse(stack.statusReason().isEmpty() ? stack.status() : stack.statusReason());
   }
 
-  private static String readyReason(String status) {
+  private static Reason readyReason(String status) {
     return switch (status) {
-      case "CREATE_COMPLETE" -> "CreateComplete";
-      case "UPDATE_COMPLETE" -> "UpdateComplete";
-      default -> "Deployed";
+      case "CREATE_COMPLETE" -> Reason.CreateComplete;
+      case "UPDATE_COMPLETE" -> Reason.UpdateComplete;
+      default -> Reason.Deployed;
     };
   }
 
@@ -275,7 +277,7 @@ public class StackRollout {
       String status,
       String applied,
       String failed,
-      String reason,
+      Reason reason,
       String message) {
     return new StackProgress(
         state,
@@ -291,6 +293,6 @@ public class StackRollout {
   private static StackProgress updating(
       ObservedStack stack, String status, String applied, String message) {
     return progress(
-        StackProgress.State.IN_PROGRESS, stack, status, applied, null, "Updating", message);
+        StackProgress.State.IN_PROGRESS, stack, status, applied, null, Reason.Updating, message);
   }
 }

@@ -50,10 +50,11 @@ public record Grant(
     record OperatorIdentity() implements Credentials {}
 
     /** A deployer role assumed from the operator's identity. */
-    record AssumeRole(String roleArn, Optional<Secret> externalId) implements Credentials {}
+    record AssumeRole(String roleArn, Optional<SecretValue> externalId) implements Credentials {}
 
     /** Static keys from a Secret (emulators, bootstrap). */
-    record StaticKeys(Secret accessKeyId, Secret secretAccessKey, Optional<Secret> sessionToken)
+    record StaticKeys(
+        SecretValue accessKeyId, SecretValue secretAccessKey, Optional<SecretValue> sessionToken)
         implements Credentials {}
   }
 
@@ -81,13 +82,18 @@ public record Grant(
       List<String> regions,
       boolean requireMfa,
       Optional<String> organizationId,
-      Optional<Secret> externalId,
+      Optional<SecretValue> externalId,
       String externalIdVersion) {}
 
   /** Verification settings; {@code interval} zero means only after changes. */
   public record Verification(boolean enabled, Duration interval) {}
 
-  /** The production stack's outputs the development stack and the verifier need. */
+  /** How to reach one side's account. */
+  public Account account(Side side) {
+    return side == Side.PRODUCTION ? production : development;
+  }
+
+  /** Where the verifier writes its objects: a folder of its own under the grant's prefix. */
   public String verificationPrefix() {
     return bucket.prefix() + "xaccess-verification/";
   }

@@ -10,6 +10,7 @@ import io.xaccess.api.v1alpha1.BucketSpec;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.CrossAccountAccessSpec;
 import io.xaccess.api.v1alpha1.DeletionPolicy;
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.RoleSpec;
 import io.xaccess.api.v1alpha1.SecretKeySelector;
 import io.xaccess.api.v1alpha1.TrustSpec;
@@ -51,7 +52,7 @@ public class GrantResolver {
     AssumerRole assumer = spec.getDevelopment().getAssumerRole();
     boolean create = !Boolean.FALSE.equals(bucket.getCreate());
 
-    Optional<io.xaccess.grant.Secret> externalId;
+    Optional<io.xaccess.grant.SecretValue> externalId;
     String externalIdVersion;
     if (trust.getExternalIdSecretRef() != null) {
       externalId =
@@ -59,7 +60,8 @@ public class GrantResolver {
               secrets.read(trust.getExternalIdSecretRef(), "spec.trust.externalIdSecretRef"));
       externalIdVersion = secrets.version(trust.getExternalIdSecretRef().getName());
     } else {
-      externalId = Optional.ofNullable(trust.getExternalId()).map(io.xaccess.grant.Secret::new);
+      externalId =
+          Optional.ofNullable(trust.getExternalId()).map(io.xaccess.grant.SecretValue::new);
       externalIdVersion =
           trust.getExternalId() == null ? "" : "inline:" + digest(trust.getExternalId());
     }
@@ -117,12 +119,7 @@ public class GrantResolver {
               .<Grant.Credentials>map(
                   name ->
                       new Grant.Credentials.AssumeRole(
-                          "arn:"
-                              + config.aws().partition()
-                              + ":iam::"
-                              + account.getAccountId()
-                              + ":role/"
-                              + name,
+                          Arns.role(config.aws().partition(), account.getAccountId(), name),
                           Optional.empty()))
               .orElse(new Grant.Credentials.OperatorIdentity());
     } else if (credentials.getRoleArn() != null) {
@@ -174,12 +171,13 @@ public class GrantResolver {
       this.namespace = namespace;
     }
 
-    io.xaccess.grant.Secret read(SecretKeySelector selector, String field) throws GrantProblem {
+    io.xaccess.grant.SecretValue read(SecretKeySelector selector, String field)
+        throws GrantProblem {
       return readOptional(selector, field)
           .orElseThrow(
               () ->
                   new GrantProblem(
-                      "SecretKeyNotFound",
+                      Reason.SecretKeyNotFound,
                       "Secret "
                           + namespace
                           + "/"
@@ -191,14 +189,14 @@ public class GrantResolver {
                           + "): add the key to the Secret"));
     }
 
-    Optional<io.xaccess.grant.Secret> readOptional(SecretKeySelector selector, String field)
+    Optional<io.xaccess.grant.SecretValue> readOptional(SecretKeySelector selector, String field)
         throws GrantProblem {
       Secret secret = read.get(selector.getName());
       if (secret == null) {
         secret = client.secrets().inNamespace(namespace).withName(selector.getName()).get();
         if (secret == null) {
           throw new GrantProblem(
-              "SecretNotFound",
+              Reason.SecretNotFound,
               "Secret "
                   + namespace
                   + "/"
@@ -211,14 +209,14 @@ public class GrantResolver {
       }
       if (secret.getData() != null && secret.getData().get(selector.getKey()) != null) {
         return Optional.of(
-            new io.xaccess.grant.Secret(
+            new io.xaccess.grant.SecretValue(
                 new String(
                     Base64.getDecoder().decode(secret.getData().get(selector.getKey())),
                     StandardCharsets.UTF_8)));
       }
       if (secret.getStringData() != null && secret.getStringData().get(selector.getKey()) != null) {
         return Optional.of(
-            new io.xaccess.grant.Secret(secret.getStringData().get(selector.getKey())));
+            new io.xaccess.grant.SecretValue(secret.getStringData().get(selector.getKey())));
       }
       return Optional.empty();
     }

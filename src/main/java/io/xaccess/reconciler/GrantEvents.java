@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
-import io.xaccess.status.GrantStatusBuilder;
+import io.xaccess.api.v1alpha1.Phase;
+import io.xaccess.api.v1alpha1.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Objects;
@@ -32,42 +34,44 @@ public class GrantEvents {
       CrossAccountAccess resource,
       CrossAccountAccessStatus before,
       CrossAccountAccessStatus after) {
-    var stalledBefore = condition(before, GrantStatusBuilder.STALLED);
-    var stalledAfter = condition(after, GrantStatusBuilder.STALLED);
+    var stalledBefore = condition(before, ConditionType.Stalled);
+    var stalledAfter = condition(after, ConditionType.Stalled);
     if (stalledAfter != null
         && "True".equals(stalledAfter.getStatus())
         && (stalledBefore == null
             || !"True".equals(stalledBefore.getStatus())
             || !Objects.equals(stalledBefore.getMessage(), stalledAfter.getMessage()))) {
-      warning(resource, stalledAfter.getReason(), stalledAfter.getMessage());
+      emit(resource, "Warning", stalledAfter.getReason(), stalledAfter.getMessage());
     }
-    var verifiedBefore = condition(before, GrantStatusBuilder.ACCESS_VERIFIED);
-    var verifiedAfter = condition(after, GrantStatusBuilder.ACCESS_VERIFIED);
+    var verifiedBefore = condition(before, ConditionType.AccessVerified);
+    var verifiedAfter = condition(after, ConditionType.AccessVerified);
     if (verifiedAfter != null
         && "False".equals(verifiedAfter.getStatus())
-        && !"WaitingForStacks".equals(verifiedAfter.getReason())
+        && !Reason.WaitingForStacks.name().equals(verifiedAfter.getReason())
         && (verifiedBefore == null
             || !Objects.equals(verifiedBefore.getMessage(), verifiedAfter.getMessage()))) {
-      warning(resource, "VerificationFailed", verifiedAfter.getMessage());
+      warning(resource, Reason.VerificationFailed, verifiedAfter.getMessage());
     }
     if (after.getPhase() != null && (before == null || before.getPhase() != after.getPhase())) {
-      var ready = condition(after, GrantStatusBuilder.READY);
-      normal(
+      var ready = condition(after, ConditionType.Ready);
+      emit(
           resource,
+          "Normal",
           after.getPhase().name(),
           ready == null ? after.getPhase().name() : ready.getMessage());
     }
   }
 
-  public void normal(CrossAccountAccess resource, String reason, String message) {
-    emit(resource, "Normal", reason, message);
+  public void normal(CrossAccountAccess resource, Reason reason, String message) {
+    emit(resource, "Normal", reason.name(), message);
   }
 
-  public void warning(CrossAccountAccess resource, String reason, String message) {
-    emit(resource, "Warning", reason, message);
+  public void warning(CrossAccountAccess resource, Reason reason, String message) {
+    emit(resource, "Warning", reason.name(), message);
   }
 
-  private void emit(CrossAccountAccess resource, String type, String reason, String message) {
+  /** Records one Event; {@code reason} is a {@link Reason} or a {@link Phase} name. */
+  protected void emit(CrossAccountAccess resource, String type, String reason, String message) {
     String now = Instant.now().toString();
     try {
       client
@@ -105,12 +109,12 @@ public class GrantEvents {
   }
 
   private static io.fabric8.kubernetes.api.model.Condition condition(
-      CrossAccountAccessStatus status, String type) {
+      CrossAccountAccessStatus status, ConditionType type) {
     if (status == null || status.getConditions() == null) {
       return null;
     }
     return status.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
+        .filter(c -> type.name().equals(c.getType()))
         .findFirst()
         .orElse(null);
   }

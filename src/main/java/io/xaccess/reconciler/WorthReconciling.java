@@ -25,8 +25,6 @@ public class WorthReconciling implements OnUpdateFilter<CrossAccountAccess> {
 
   private static String release(CrossAccountAccess grant) {
     Map<String, String> annotations = grant.getMetadata().getAnnotations();
-    return annotations == null
-        ? null
-        : annotations.get(CrossAccountAccessReconciler.RELEASE_ANNOTATION);
+    return annotations == null ? null : annotations.get(GrantTeardown.RELEASE_ANNOTATION);
   }
 }

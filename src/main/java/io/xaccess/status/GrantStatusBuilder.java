@@ -2,16 +2,22 @@ package io.xaccess.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
 import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.api.v1alpha1.StackStatus;
 import io.xaccess.api.v1alpha1.VerificationResult;
+import io.xaccess.grant.Side;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place status is derived. Callers record what they observed (each stack's state, the
@@ -21,14 +27,6 @@ import java.util.Objects;
  */
 public final class GrantStatusBuilder {
 
-  public static final String READY = "Ready";
-  public static final String RECONCILING = "Reconciling";
-  public static final String STALLED = "Stalled";
-  public static final String PRODUCTION_READY = "ProductionStackReady";
-  public static final String DEVELOPMENT_READY = "DevelopmentStackReady";
-  public static final String ACCESS_VERIFIED = "AccessVerified";
-  public static final String MFA_ENFORCEABLE = "MfaEnforceable";
-
   /** The state of one step, as the builder needs it. */
   public enum Step {
     NOT_STARTED,
@@ -37,28 +35,48 @@ public final class GrantStatusBuilder {
     FAILED
   }
 
+  /** What is known of one step: observed in this reconcile, or carried over. */
+  private static final class StepState {
+    final ConditionType type;
+    Step step = Step.NOT_STARTED;
+    Reason reason;
+    String message;
+    boolean observed;
+
+    StepState(ConditionType type, Reason reason, String message) {
+      this.type = type;
+      this.reason = reason;
+      this.message = message;
+    }
+
+    void set(Step step, Reason reason, String message) {
+      this.observed = true;
+      this.step = step;
+      this.reason = reason;
+      this.message = message;
+    }
+  }
+
   private final CrossAccountAccessStatus previous;
   private final long generation;
   private final String now;
 
-  private Step production = Step.NOT_STARTED;
-  private String productionReason = "Pending";
-  private String productionMessage = "not deployed yet";
-  private Step development = Step.NOT_STARTED;
-  private String developmentReason = "WaitingForProduction";
-  private String developmentMessage = "deployed once the production stack is ready";
-  private Step verification = Step.NOT_STARTED;
-  private String verificationReason = "WaitingForStacks";
-  private String verificationMessage = "runs once both stacks are ready";
+  private final StepState production =
+      new StepState(ConditionType.ProductionStackReady, Reason.Pending, "not deployed yet");
+  private final StepState development =
+      new StepState(
+          ConditionType.DevelopmentStackReady,
+          Reason.WaitingForProduction,
+          "deployed once the production stack is ready");
+  private final StepState verification =
+      new StepState(
+          ConditionType.AccessVerified, Reason.WaitingForStacks, "runs once both stacks are ready");
   private boolean verificationDisabled;
-  private String stalledReason;
+  private Reason stalledReason;
   private String stalledMessage;
-  private String retryReason;
+  private Reason retryReason;
   private String retryMessage;
   private boolean suspended;
-  private boolean productionObserved;
-  private boolean developmentObserved;
-  private boolean verificationObserved;
   private boolean deleting;
   private String deletingMessage;
 
@@ -76,6 +94,11 @@ public final class GrantStatusBuilder {
     this.lastVerification = this.previous.getLastVerification();
   }
 
+  /** The status the builder started from (never null). */
+  public CrossAccountAccessStatus previous() {
+    return previous;
+  }
+
   /** The production stack's status fields, to fill in. */
   public ProductionStackStatus productionStack() {
     return productionStack;
@@ -86,33 +109,30 @@ public final class GrantStatusBuilder {
     return developmentStack;
   }
 
-  public GrantStatusBuilder production(Step step, String reason, String message) {
-    this.productionObserved = true;
-    this.production = step;
-    this.productionReason = reason;
-    this.productionMessage = message;
+  /** One side's stack status fields, to fill in. */
+  public StackStatus stackStatus(Side side) {
+    return side == Side.PRODUCTION ? productionStack : developmentStack;
+  }
+
+  /** What one side's stack step came to. */
+  public GrantStatusBuilder stack(Side side, Step step, Reason reason, String message) {
+    (side == Side.PRODUCTION ? production : development).set(step, reason, message);
     return this;
   }
 
-  public GrantStatusBuilder development(Step step, String reason, String message) {
-    this.developmentObserved = true;
-    this.development = step;
-    this.developmentReason = reason;
-    this.developmentMessage = message;
-    return this;
-  }
-
-  public GrantStatusBuilder verification(Step step, String reason, String message) {
-    this.verificationObserved = true;
-    this.verification = step;
-    this.verificationReason = reason;
-    this.verificationMessage = message;
+  public GrantStatusBuilder verification(Step step, Reason reason, String message) {
+    verification.set(step, reason, message);
     return this;
   }
 
   public GrantStatusBuilder verificationDisabled() {
     this.verificationDisabled = true;
-    return verification(Step.DONE, "VerificationDisabled", "verification.enabled is false");
+    return verification(Step.DONE, Reason.VerificationDisabled, "verification.enabled is false");
+  }
+
+  /** The last proof of access as it stands (from status), or null. */
+  public VerificationResult lastVerification() {
+    return lastVerification;
   }
 
   public GrantStatusBuilder lastVerification(VerificationResult result) {
@@ -125,19 +145,20 @@ public final class GrantStatusBuilder {
    * role chaining): a warning, not an error — the grant still works for the others.
    */
   public GrantStatusBuilder mfaUnenforceable(String message) {
-    this.mfaWarning = condition(MFA_ENFORCEABLE, "False", "RoleSessionsCarryNoMfa", message);
+    this.mfaWarning =
+        condition(ConditionType.MfaEnforceable, "False", Reason.RoleSessionsCarryNoMfa, message);
     return this;
   }
 
   /** A problem the user must fix; no retries until the spec or a Secret changes. */
-  public GrantStatusBuilder stalled(String reason, String message) {
+  public GrantStatusBuilder stalled(Reason reason, String message) {
     this.stalledReason = reason;
     this.stalledMessage = message;
     return this;
   }
 
-  /** A passing problem (throttling, 5xx); retried with backoff. */
-  public GrantStatusBuilder retrying(String reason, String message) {
+  /** A passing problem (throttling, 5xx, an unexpected error); retried with backoff. */
+  public GrantStatusBuilder retrying(Reason reason, String message) {
     this.retryReason = reason;
     this.retryMessage = message;
     return this;
@@ -146,44 +167,12 @@ public final class GrantStatusBuilder {
   /** No AWS changes: every step keeps what the previous status said about it. */
   public GrantStatusBuilder suspended() {
     this.suspended = true;
-    production = previousStep(PRODUCTION_READY);
-    development = previousStep(DEVELOPMENT_READY);
-    verification = previousStep(ACCESS_VERIFIED);
-    productionReason = developmentReason = verificationReason = "Suspended";
-    productionMessage = developmentMessage = verificationMessage = "spec.suspend is true";
+    for (StepState s : List.of(production, development, verification)) {
+      s.step = previousStep(s.type);
+      s.reason = Reason.Suspended;
+      s.message = "spec.suspend is true";
+    }
     return this;
-  }
-
-  private Condition previousCondition(String type) {
-    if (previous.getConditions() != null) {
-      for (Condition c : previous.getConditions()) {
-        if (type.equals(c.getType())) {
-          return c;
-        }
-      }
-    }
-    return null;
-  }
-
-  private String previousReason(String type, String fallback) {
-    Condition c = previousCondition(type);
-    return c == null || c.getReason() == null ? fallback : c.getReason();
-  }
-
-  private String previousMessage(String type, String fallback) {
-    Condition c = previousCondition(type);
-    return c == null || c.getMessage() == null ? fallback : c.getMessage();
-  }
-
-  private Step previousStep(String type) {
-    if (previous.getConditions() != null) {
-      for (Condition c : previous.getConditions()) {
-        if (type.equals(c.getType())) {
-          return "True".equals(c.getStatus()) ? Step.DONE : Step.IN_PROGRESS;
-        }
-      }
-    }
-    return Step.NOT_STARTED;
   }
 
   public GrantStatusBuilder deleting(String message) {
@@ -196,28 +185,24 @@ public final class GrantStatusBuilder {
   public boolean isReady() {
     return stalledReason == null
         && !deleting
-        && production == Step.DONE
-        && development == Step.DONE
-        && verification == Step.DONE;
+        && production.step == Step.DONE
+        && development.step == Step.DONE
+        && verification.step == Step.DONE;
   }
 
   public CrossAccountAccessStatus build() {
     if (stalledReason != null || retryReason != null) {
       // A problem cut the reconcile short: steps it did not reach keep what was known of them.
-      if (!productionObserved) {
-        production = previousStep(PRODUCTION_READY);
-        productionReason = previousReason(PRODUCTION_READY, productionReason);
-        productionMessage = previousMessage(PRODUCTION_READY, productionMessage);
-      }
-      if (!developmentObserved) {
-        development = previousStep(DEVELOPMENT_READY);
-        developmentReason = previousReason(DEVELOPMENT_READY, developmentReason);
-        developmentMessage = previousMessage(DEVELOPMENT_READY, developmentMessage);
-      }
-      if (!verificationObserved) {
-        verification = previousStep(ACCESS_VERIFIED);
-        verificationReason = previousReason(ACCESS_VERIFIED, verificationReason);
-        verificationMessage = previousMessage(ACCESS_VERIFIED, verificationMessage);
+      for (StepState s : List.of(production, development, verification)) {
+        if (!s.observed) {
+          s.step = previousStep(s.type);
+          previousCondition(s.type)
+              .ifPresent(
+                  c -> {
+                    s.reason = reasonOf(c, s.reason);
+                    s.message = c.getMessage() == null ? s.message : c.getMessage();
+                  });
+        }
       }
     }
     CrossAccountAccessStatus status = new CrossAccountAccessStatus();
@@ -233,41 +218,49 @@ public final class GrantStatusBuilder {
     conditions.add(
         ready
             ? condition(
-                READY,
+                ConditionType.Ready,
                 "True",
-                verificationDisabled ? "StacksDeployed" : "AccessVerified",
+                verificationDisabled ? Reason.StacksDeployed : Reason.AccessVerified,
                 readyMessage())
-            : condition(READY, "False", notReadyReason(), notReadyMessage()));
-    conditions.add(
-        stalled || ready || suspended
-            ? condition(
-                RECONCILING,
-                "False",
-                suspended ? "Suspended" : stalled ? "Stalled" : "Converged",
-                suspended ? "spec.suspend is true: no AWS changes" : "nothing in progress")
-            : condition(
-                RECONCILING,
-                "True",
-                retryReason != null ? retryReason : inProgressReason(),
-                retryMessage != null ? retryMessage : notReadyMessage()));
+            : condition(ConditionType.Ready, "False", notReadyReason(), notReadyMessage()));
+    conditions.add(reconciling(ready, stalled));
     conditions.add(
         stalled
-            ? condition(STALLED, "True", stalledReason, stalledMessage)
-            : condition(STALLED, "False", "NotStalled", "no problem needs attention"));
-    conditions.add(
-        stepCondition(PRODUCTION_READY, production, productionReason, productionMessage));
-    conditions.add(
-        stepCondition(DEVELOPMENT_READY, development, developmentReason, developmentMessage));
+            ? condition(ConditionType.Stalled, "True", stalledReason, stalledMessage)
+            : condition(
+                ConditionType.Stalled, "False", Reason.NotStalled, "no problem needs attention"));
+    conditions.add(stepCondition(production));
+    conditions.add(stepCondition(development));
     conditions.add(
         verificationDisabled
-            ? condition(ACCESS_VERIFIED, "Unknown", verificationReason, verificationMessage)
-            : stepCondition(
-                ACCESS_VERIFIED, verification, verificationReason, verificationMessage));
+            ? condition(verification.type, "Unknown", verification.reason, verification.message)
+            : stepCondition(verification));
     if (mfaWarning != null) {
       conditions.add(mfaWarning);
     }
     status.setConditions(conditions);
     return status;
+  }
+
+  /** Reconciling: a retry shows even on a Ready grant (the old configuration still works). */
+  private Condition reconciling(boolean ready, boolean stalled) {
+    ConditionType type = ConditionType.Reconciling;
+    if (suspended) {
+      return condition(type, "False", Reason.Suspended, "spec.suspend is true: no AWS changes");
+    }
+    if (stalled) {
+      return condition(type, "False", Reason.Stalled, "nothing in progress");
+    }
+    if (retryReason != null) {
+      return condition(type, "True", retryReason, retryMessage);
+    }
+    if (deleting) {
+      return condition(type, "True", Reason.Deleting, deletingMessage);
+    }
+    if (ready) {
+      return condition(type, "False", Reason.Converged, "nothing in progress");
+    }
+    return condition(type, "True", inProgressReason(), notReadyMessage());
   }
 
   private Phase phase() {
@@ -280,13 +273,13 @@ public final class GrantStatusBuilder {
     if (suspended && previous.getPhase() != null) {
       return previous.getPhase();
     }
-    if (production != Step.DONE) {
-      return production == Step.NOT_STARTED ? Phase.Pending : Phase.DeployingProduction;
+    if (production.step != Step.DONE) {
+      return production.step == Step.NOT_STARTED ? Phase.Pending : Phase.DeployingProduction;
     }
-    if (development != Step.DONE) {
+    if (development.step != Step.DONE) {
       return Phase.DeployingDevelopment;
     }
-    if (verification != Step.DONE) {
+    if (verification.step != Step.DONE) {
       return Phase.Verifying;
     }
     return Phase.Ready;
@@ -298,9 +291,9 @@ public final class GrantStatusBuilder {
         : "both stacks are deployed and access was verified through the assumed role";
   }
 
-  private String notReadyReason() {
+  private Reason notReadyReason() {
     if (deleting) {
-      return "Deleting";
+      return Reason.Deleting;
     }
     if (stalledReason != null) {
       return stalledReason;
@@ -308,14 +301,14 @@ public final class GrantStatusBuilder {
     return inProgressReason();
   }
 
-  private String inProgressReason() {
-    if (production != Step.DONE) {
-      return "DeployingProduction";
+  private Reason inProgressReason() {
+    if (production.step != Step.DONE) {
+      return Reason.DeployingProduction;
     }
-    if (development != Step.DONE) {
-      return "DeployingDevelopment";
+    if (development.step != Step.DONE) {
+      return Reason.DeployingDevelopment;
     }
-    return "Verifying";
+    return Reason.Verifying;
   }
 
   private String notReadyMessage() {
@@ -325,40 +318,60 @@ public final class GrantStatusBuilder {
     if (stalledReason != null) {
       return stalledMessage;
     }
-    if (production != Step.DONE) {
-      return "production stack: " + productionMessage;
+    if (production.step != Step.DONE) {
+      return "production stack: " + production.message;
     }
-    if (development != Step.DONE) {
-      return "development stack: " + developmentMessage;
+    if (development.step != Step.DONE) {
+      return "development stack: " + development.message;
     }
-    return "verification: " + verificationMessage;
+    return "verification: " + verification.message;
   }
 
-  private Condition stepCondition(String type, Step step, String reason, String message) {
+  private Optional<Condition> previousCondition(ConditionType type) {
+    return previous.getConditions() == null
+        ? Optional.empty()
+        : previous.getConditions().stream()
+            .filter(c -> type.name().equals(c.getType()))
+            .findFirst();
+  }
+
+  private Step previousStep(ConditionType type) {
+    return previousCondition(type)
+        .map(c -> "True".equals(c.getStatus()) ? Step.DONE : Step.IN_PROGRESS)
+        .orElse(Step.NOT_STARTED);
+  }
+
+  /**
+   * A reason read back from an older status; one this version no longer knows keeps the default.
+   */
+  private static Reason reasonOf(Condition condition, Reason fallback) {
+    try {
+      return condition.getReason() == null ? fallback : Reason.valueOf(condition.getReason());
+    } catch (IllegalArgumentException unknown) {
+      return fallback;
+    }
+  }
+
+  private Condition stepCondition(StepState s) {
     String status =
-        switch (step) {
+        switch (s.step) {
           case DONE -> "True";
-          case FAILED -> "False";
-          default -> step == Step.IN_PROGRESS ? "False" : "Unknown";
+          case FAILED, IN_PROGRESS -> "False";
+          case NOT_STARTED -> "Unknown";
         };
-    return condition(type, status, reason, message);
+    return condition(s.type, status, s.reason, s.message);
   }
 
-  private Condition condition(String type, String status, String reason, String message) {
-    String transition = now;
-    if (previous.getConditions() != null) {
-      for (Condition old : previous.getConditions()) {
-        if (type.equals(old.getType())
-            && status.equals(old.getStatus())
-            && old.getLastTransitionTime() != null) {
-          transition = old.getLastTransitionTime();
-        }
-      }
-    }
+  private Condition condition(ConditionType type, String status, Reason reason, String message) {
+    String transition =
+        previousCondition(type)
+            .filter(old -> status.equals(old.getStatus()) && old.getLastTransitionTime() != null)
+            .map(Condition::getLastTransitionTime)
+            .orElse(now);
     return new ConditionBuilder()
-        .withType(type)
+        .withType(type.name())
         .withStatus(status)
-        .withReason(reason)
+        .withReason(reason.name())
         .withMessage(truncate(message))
         .withObservedGeneration(generation)
         .withLastTransitionTime(transition)
@@ -371,13 +384,10 @@ public final class GrantStatusBuilder {
   }
 
   private static <T> T copy(T from, T empty) {
-    if (from == null) {
-      return empty;
-    }
-    return io.fabric8.kubernetes.client.utils.Serialization.clone(from);
+    return from == null ? empty : Serialization.clone(from);
   }
 
   private static boolean empty(Object stackStatus) {
-    return io.fabric8.kubernetes.client.utils.Serialization.asJson(stackStatus).equals("{}");
+    return Serialization.asJson(stackStatus).equals("{}");
   }
 }

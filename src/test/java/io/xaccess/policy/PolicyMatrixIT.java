@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.grant.Grant;
-import io.xaccess.grant.Secret;
+import io.xaccess.grant.SecretValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class PolicyMatrixIT {
                     List.of("us-east-1", REGION),
                     false,
                     Optional.of(ORG),
-                    Optional.of(new Secret(EXTERNAL_ID)),
+                    Optional.of(new SecretValue(EXTERNAL_ID)),
                     "v1")));
     mfa =
         policies(

@@ -30,7 +30,7 @@ class WorthReconcilingTest {
             filter.accept(
                 grant(
                     3,
-                    Map.of(CrossAccountAccessReconciler.RELEASE_ANNOTATION, "true"),
+                    Map.of(GrantTeardown.RELEASE_ANNOTATION, "true"),
                     List.of("xaccess.io/finalizer")),
                 before))
         .isTrue();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
 import io.xaccess.api.v1alpha1.Phase;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.grant.Side;
 import io.xaccess.status.GrantStatusBuilder.Step;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class GrantStatusBuilderTest {
     assertThat(condition(second, "Ready").getLastTransitionTime())
         .isEqualTo("2026-01-01T00:00:00Z");
     CrossAccountAccessStatus stalled =
-        new GrantStatusBuilder(second, 3, T1).stalled("SecretNotFound", "create it").build();
+        new GrantStatusBuilder(second, 3, T1).stalled(Reason.SecretNotFound, "create it").build();
     assertThat(condition(stalled, "Ready").getLastTransitionTime())
         .isEqualTo("2026-01-01T01:00:00Z");
   }
@@ -45,7 +47,7 @@ class GrantStatusBuilderTest {
     CrossAccountAccessStatus before = ready(null, 1, T0);
     CrossAccountAccessStatus status =
         new GrantStatusBuilder(before, 2, T1)
-            .stalled("AccessDenied", "grant the deployer role s3:GetObject")
+            .stalled(Reason.AccessDenied, "grant the deployer role s3:GetObject")
             .build();
 
     assertThat(status.getPhase()).isEqualTo(Phase.Failed);
@@ -59,15 +61,16 @@ class GrantStatusBuilderTest {
   void phaseFollowsTheFirstUnfinishedStep() {
     assertThat(new GrantStatusBuilder(null, 1, T0).build().getPhase()).isEqualTo(Phase.Pending);
     GrantStatusBuilder deploying =
-        new GrantStatusBuilder(null, 1, T0).production(Step.IN_PROGRESS, "Creating", "creating");
+        new GrantStatusBuilder(null, 1, T0)
+            .stack(Side.PRODUCTION, Step.IN_PROGRESS, Reason.Creating, "creating");
     CrossAccountAccessStatus status = deploying.build();
     assertThat(status.getPhase()).isEqualTo(Phase.DeployingProduction);
     assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("True");
     assertThat(
             new GrantStatusBuilder(null, 1, T0)
-                .production(Step.DONE, "CreateComplete", "")
-                .development(Step.DONE, "CreateComplete", "")
-                .verification(Step.IN_PROGRESS, "WaitingForPropagation", "")
+                .stack(Side.PRODUCTION, Step.DONE, Reason.CreateComplete, "")
+                .stack(Side.DEVELOPMENT, Step.DONE, Reason.CreateComplete, "")
+                .verification(Step.IN_PROGRESS, Reason.WaitingForPropagation, "")
                 .build()
                 .getPhase())
         .isEqualTo(Phase.Verifying);
@@ -77,8 +80,8 @@ class GrantStatusBuilderTest {
   void disabledVerificationIsReadyOnceStacksAreDeployed() {
     CrossAccountAccessStatus status =
         new GrantStatusBuilder(null, 1, T0)
-            .production(Step.DONE, "CreateComplete", "")
-            .development(Step.DONE, "CreateComplete", "")
+            .stack(Side.PRODUCTION, Step.DONE, Reason.CreateComplete, "")
+            .stack(Side.DEVELOPMENT, Step.DONE, Reason.CreateComplete, "")
             .verificationDisabled()
             .build();
     assertThat(condition(status, "Ready").getReason()).isEqualTo("StacksDeployed");
@@ -88,9 +91,9 @@ class GrantStatusBuilderTest {
   private static CrossAccountAccessStatus ready(
       CrossAccountAccessStatus previous, long generation, Instant now) {
     return new GrantStatusBuilder(previous, generation, now)
-        .production(Step.DONE, "CreateComplete", "stack is CREATE_COMPLETE")
-        .development(Step.DONE, "CreateComplete", "stack is CREATE_COMPLETE")
-        .verification(Step.DONE, "UploadSucceeded", "verified")
+        .stack(Side.PRODUCTION, Step.DONE, Reason.CreateComplete, "stack is CREATE_COMPLETE")
+        .stack(Side.DEVELOPMENT, Step.DONE, Reason.CreateComplete, "stack is CREATE_COMPLETE")
+        .verification(Step.DONE, Reason.UploadSucceeded, "verified")
         .build();
   }
 

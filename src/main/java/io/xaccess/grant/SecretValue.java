@@ -3,14 +3,15 @@ package io.xaccess.grant;
 import java.util.Objects;
 
 /**
- * A secret value read from a Kubernetes Secret. {@link #toString()} never shows it, so it cannot
- * leak into a log line, an event or a status message by accident.
+ * A secret value read from a Kubernetes Secret (named so it cannot be mistaken for Fabric8's {@code
+ * Secret}). {@link #toString()} never shows it, so it cannot leak into a log line, an event or a
+ * status message by accident.
  */
-public final class Secret {
+public final class SecretValue {
 
   private final String value;
 
-  public Secret(String value) {
+  public SecretValue(String value) {
     this.value = Objects.requireNonNull(value);
   }
 
@@ -26,7 +27,7 @@ public final class Secret {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Secret other && other.value.equals(value);
+    return o instanceof SecretValue other && other.value.equals(value);
   }
 
   @Override

@@ -1,0 +1,19 @@
+package io.xaccess.api.v1alpha1;
+
+/** The condition types a CrossAccountAccess reports: the kstatus three, then one per step. */
+public enum ConditionType {
+  /** Both stacks deployed and access proven. */
+  Ready,
+  /** Something is in progress (or being retried). */
+  Reconciling,
+  /** A problem needs the user; nothing is retried until the spec or a Secret changes. */
+  Stalled,
+  /** The production stack holds the desired configuration. */
+  ProductionStackReady,
+  /** The development stack holds the desired configuration. */
+  DevelopmentStackReady,
+  /** The last proof of access succeeded. */
+  AccessVerified,
+  /** Present and False when {@code trust.requireMfa} cannot be met by some principals. */
+  MfaEnforceable
+}

@@ -1,0 +1,120 @@
+package io.xaccess.api.v1alpha1;
+
+/**
+ * Every reason a condition or an Event of a CrossAccountAccess carries: part of the API, since
+ * users, {@code kubectl wait} and GitOps tools match on them. One definition each; the status
+ * builder, the rollout, the verifier, the error classification and the Events all use these.
+ */
+public enum Reason {
+  // --- a stack (ProductionStackReady / DevelopmentStackReady) ---
+  /** The production stack is not deployed yet. */
+  Pending,
+  /** The development stack waits for the production stack's outputs. */
+  WaitingForProduction,
+  /** The operator started creating the stack. */
+  Creating,
+  /** The operator is preparing or executing a change set. */
+  Updating,
+  /** An operation is under way that this reconcile did not start. */
+  InProgress,
+  /** {@code ContinueUpdateRollback} was started on an {@code UPDATE_ROLLBACK_FAILED} stack. */
+  RecoveringRollback,
+  /** The stack (or, for Ready, the grant) is being deleted. */
+  Deleting,
+  /** The operator started deleting the stack. */
+  DeleteStarted,
+  /** Deletion waits for an operation under way to finish. */
+  WaitingToDelete,
+  /** The stack is gone. */
+  Deleted,
+  /** The stack was created with the desired configuration. */
+  CreateComplete,
+  /** The stack was updated to the desired configuration. */
+  UpdateComplete,
+  /** The stack holds the desired configuration. */
+  Deployed,
+  /** This configuration failed before; it is retried once the spec or a Secret changes. */
+  DeployFailed,
+  /** The stack's creation failed; the failed stack was removed. */
+  CreateFailed,
+  /** An update was rolled back. */
+  UpdateFailed,
+  /** CloudFormation could not prepare the change set. */
+  ChangeSetFailed,
+
+  // --- the proof of access (AccessVerified) ---
+  /** Verification runs once both stacks are ready. */
+  WaitingForStacks,
+  /** {@code verification.enabled} is false. */
+  VerificationDisabled,
+  /** A put, get and list through the assumed role worked. */
+  UploadSucceeded,
+  /** The object read back through the role differs from what was written. */
+  ContentMismatch,
+  /** Listing through the role did not show the object just written. */
+  ListMismatch,
+  /** The proof of access failed (also the Event reason of a new failure). */
+  VerificationFailed,
+  /** A failed proof is retried while new IAM roles may still be propagating. */
+  WaitingForPropagation,
+
+  // --- the kstatus summary (Ready / Reconciling / Stalled) ---
+  /** Both stacks deployed and access proven. */
+  AccessVerified,
+  /** Both stacks deployed; verification is disabled. */
+  StacksDeployed,
+  /** The production stack is being deployed. */
+  DeployingProduction,
+  /** The development stack is being deployed. */
+  DeployingDevelopment,
+  /** The proof of access is under way. */
+  Verifying,
+  /** Nothing is in progress. */
+  Converged,
+  /** Reconciling is False because a problem needs the user. */
+  Stalled,
+  /** Stalled is False. */
+  NotStalled,
+  /** {@code spec.suspend} is true. */
+  Suspended,
+
+  // --- advisories ---
+  /** {@code trust.requireMfa} meets principals that can never present MFA. */
+  RoleSessionsCarryNoMfa,
+
+  // --- problems (Stalled, or Reconciling while retrying) ---
+  /** A referenced Secret does not exist. */
+  SecretNotFound,
+  /** A referenced Secret lacks the key. */
+  SecretKeyNotFound,
+  /** The operator may not assume the account's deployer role. */
+  AssumeRoleDenied,
+  /** The credentials used for an account have expired. */
+  CredentialsExpired,
+  /** The deployer identity lacks a permission. */
+  AccessDenied,
+  /** The operator has no AWS identity at all. */
+  NoCredentials,
+  /** The identity used for an account belongs to another account. */
+  WrongAccount,
+  /** AWS refused the request as invalid; the message holds AWS's error code. */
+  AwsRejected,
+  /** AWS throttled or answered with a server error; retried with backoff. */
+  AwsUnavailable,
+  /** AWS could not be reached; retried with backoff. */
+  AwsUnreachable,
+  /** Another AWS failure; retried with backoff. */
+  AwsError,
+  /** A failure the operator did not expect; retried with backoff. */
+  ReconcileError,
+
+  // --- Events of the deletion ---
+  /** The release annotation let the resource go without touching AWS. */
+  FinalizerReleased,
+  /** {@code deletionPolicy: Orphan} left AWS as it was. */
+  Orphaned,
+  /** The bucket held objects, so it was kept with its key. */
+  BucketRetained,
+  /** The empty bucket was deleted (and its key scheduled for deletion). */
+  BucketDeleted
+}

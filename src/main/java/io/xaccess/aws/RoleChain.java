@@ -1,0 +1,86 @@
+package io.xaccess.aws;
+
+import io.xaccess.grant.Arns;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.SecretValue;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * The verifier's way in, as a development principal would take it: from the operator's identity in
+ * the development account to the verifier role, then to the production role. Each session is
+ * short-lived and its clients are closed with it; nothing here is cached.
+ */
+@ApplicationScoped
+public class RoleChain {
+
+  /** The first hop only needs to last for the second AssumeRole. */
+  private static final Duration FIRST_HOP = Duration.ofMinutes(15);
+
+  private final AwsClients clients;
+
+  public RoleChain(AwsClients clients) {
+    this.clients = clients;
+  }
+
+  /**
+   * Opens an S3 session in {@code targetRegion} as {@code secondRoleArn}, reached from {@code
+   * start}'s operator identity through {@code firstRoleArn}.
+   */
+  public BucketSession open(
+      Grant.Account start,
+      String firstRoleArn,
+      String secondRoleArn,
+      Optional<SecretValue> externalId,
+      String sessionName,
+      Duration duration,
+      String targetRegion) {
+    Credentials first =
+        assume(
+            clients.sts(start),
+            firstRoleArn,
+            Optional.empty(),
+            sessionName,
+            FIRST_HOP,
+            start.accountId());
+    try (StsClient hop =
+        clients.stsWith(StaticCredentialsProvider.create(session(first)), start.region())) {
+      String target = Arns.accountOf(secondRoleArn);
+      Credentials second = assume(hop, secondRoleArn, externalId, sessionName, duration, target);
+      S3Client s3 = clients.s3With(StaticCredentialsProvider.create(session(second)), targetRegion);
+      return new BucketSession(s3, target, "role " + secondRoleArn, true);
+    }
+  }
+
+  private static Credentials assume(
+      StsClient sts,
+      String roleArn,
+      Optional<SecretValue> externalId,
+      String sessionName,
+      Duration duration,
+      String accountId) {
+    try {
+      AssumeRoleRequest.Builder request =
+          AssumeRoleRequest.builder()
+              .roleArn(roleArn)
+              .roleSessionName(sessionName)
+              .durationSeconds((int) duration.toSeconds());
+      externalId.ifPresent(id -> request.externalId(id.reveal()));
+      return sts.assumeRole(request.build()).credentials();
+    } catch (SdkException e) {
+      throw AwsProblems.classify(e, "assume " + roleArn, accountId, "the verifier");
+    }
+  }
+
+  private static AwsSessionCredentials session(Credentials c) {
+    return AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
+  }
+}

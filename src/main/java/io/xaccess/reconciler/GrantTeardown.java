@@ -1,0 +1,164 @@
+package io.xaccess.reconciler;
+
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.DeletionPolicy;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.aws.AwsProblem;
+import io.xaccess.aws.ProductionStorage;
+import io.xaccess.cloudformation.StackNames;
+import io.xaccess.cloudformation.StackProgress;
+import io.xaccess.cloudformation.StackRollout;
+import io.xaccess.config.XaccessConfig;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.GrantProblem;
+import io.xaccess.grant.GrantResolver;
+import io.xaccess.grant.Side;
+import io.xaccess.status.GrantStatusBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletion, the runbook backwards: the development stack first, then the production stack, then —
+ * only with {@code bucket.deletionPolicy: Delete} and only when it is empty — the bucket and its
+ * key. Never waits: each step starts or observes one operation. {@code deletionPolicy: Orphan} and
+ * the {@value #RELEASE_ANNOTATION} annotation let the resource go without touching AWS.
+ */
+@ApplicationScoped
+public class GrantTeardown {
+
+  /** Set to "true" to let a resource go without touching AWS (an account that is gone for good). */
+  public static final String RELEASE_ANNOTATION = "xaccess.io/release-finalizer";
+
+  private static final Logger LOG = Logger.getLogger(GrantTeardown.class);
+  private static final List<Side> ORDER = List.of(Side.DEVELOPMENT, Side.PRODUCTION);
+
+  private final GrantResolver resolver;
+  private final StackRollout rollout;
+  private final ProductionStorage storage;
+  private final GrantEvents events;
+  private final XaccessConfig config;
+
+  public GrantTeardown(
+      GrantResolver resolver,
+      StackRollout rollout,
+      ProductionStorage storage,
+      GrantEvents events,
+      XaccessConfig config) {
+    this.resolver = resolver;
+    this.rollout = rollout;
+    this.storage = storage;
+    this.events = events;
+    this.config = config;
+  }
+
+  /**
+   * One step of the deletion, recorded in {@code status}.
+   *
+   * @return empty when nothing is left to do and the finalizer may go; else when to look again
+   */
+  public Optional<Duration> advance(CrossAccountAccess resource, GrantStatusBuilder status) {
+    String namespace = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    if (released(resource)) {
+      events.warning(
+          resource,
+          Reason.FinalizerReleased,
+          RELEASE_ANNOTATION
+              + " is set: released without touching AWS; remove the stacks "
+              + StackNames.development(namespace, name)
+              + " and "
+              + StackNames.production(namespace, name)
+              + " yourself if they still exist");
+      return Optional.empty();
+    }
+    if (resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan) {
+      events.normal(
+          resource,
+          Reason.Orphaned,
+          "deletionPolicy is Orphan: both stacks and everything in AWS are left as they are");
+      return Optional.empty();
+    }
+    try {
+      Grant grant = resolver.resolve(resource);
+      for (Side side : ORDER) {
+        StackProgress progress =
+            rollout.remove(side, grant.account(side), StackNames.of(side, namespace, name));
+        if (progress.state() != StackProgress.State.GONE) {
+          status.deleting(side.label() + " stack: " + progress.message());
+          return Optional.of(PollDelay.after(progress, config));
+        }
+      }
+      removeEmptyBucket(resource, grant);
+      LOG.infof("%s/%s: both stacks deleted", namespace, name);
+      return Optional.empty();
+    } catch (GrantProblem problem) {
+      status.deleting(
+          "cannot delete yet: "
+              + problem.getMessage()
+              + " (or set the annotation "
+              + RELEASE_ANNOTATION
+              + "=true)");
+      status.stalled(problem.reason(), problem.getMessage());
+      return Optional.of(config.stalledRecheckInterval());
+    } catch (AwsProblem problem) {
+      status.deleting(
+          "cannot delete yet: "
+              + problem.getMessage()
+              + (problem.terminal()
+                  ? " (if the account is gone for good, set the annotation "
+                      + RELEASE_ANNOTATION
+                      + "=true)"
+                  : ""));
+      if (problem.terminal()) {
+        status.stalled(problem.reason(), problem.getMessage());
+      }
+      return Optional.of(problem.terminal() ? config.resyncInterval() : config.pollInterval());
+    }
+  }
+
+  /** Whether the release annotation is set to "true". */
+  static boolean released(CrossAccountAccess resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(RELEASE_ANNOTATION));
+  }
+
+  /** bucket.deletionPolicy Delete: the bucket (and its key) go only when the bucket is empty. */
+  private void removeEmptyBucket(CrossAccountAccess resource, Grant grant) {
+    if (!grant.bucket().deleteWhenEmpty()) {
+      return;
+    }
+    String bucket = grant.bucket().name();
+    if (!storage.bucketExists(grant.production(), bucket)) {
+      return;
+    }
+    if (!storage.bucketEmpty(grant.production(), bucket)) {
+      events.warning(
+          resource,
+          Reason.BucketRetained,
+          "bucket "
+              + bucket
+              + " holds objects, so it was kept with its KMS key: xaccess never deletes"
+              + " objects; delete the bucket yourself once it is no longer needed");
+      return;
+    }
+    storage.deleteBucket(grant.production(), bucket);
+    String keyArn =
+        resource.getStatus() == null || resource.getStatus().getProduction() == null
+            ? null
+            : resource.getStatus().getProduction().getKmsKeyArn();
+    if (keyArn != null && "KMS".equals(grant.bucket().encryption())) {
+      storage.retireKey(grant.production(), keyArn, "alias/xaccess/" + bucket);
+    }
+    events.normal(
+        resource,
+        Reason.BucketDeleted,
+        "the empty bucket "
+            + bucket
+            + " was deleted"
+            + (keyArn != null ? "; its key is scheduled for deletion in 7 days" : ""));
+  }
+}

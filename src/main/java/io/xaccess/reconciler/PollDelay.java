@@ -1,0 +1,21 @@
+package io.xaccess.reconciler;
+
+import io.xaccess.cloudformation.StackProgress;
+import io.xaccess.config.XaccessConfig;
+import java.time.Duration;
+
+/** When to look at a stack operation again: soon after starting one, then every pollInterval. */
+final class PollDelay {
+
+  private PollDelay() {}
+
+  static Duration after(StackProgress progress, XaccessConfig config) {
+    return progress.started()
+        ? min(config.firstPollDelay(), config.pollInterval())
+        : config.pollInterval();
+  }
+
+  static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

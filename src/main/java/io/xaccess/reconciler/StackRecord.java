@@ -1,0 +1,68 @@
+package io.xaccess.reconciler;
+
+import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
+import io.xaccess.api.v1alpha1.ProductionStackStatus;
+import io.xaccess.api.v1alpha1.StackStatus;
+import io.xaccess.cloudformation.StackProgress;
+import io.xaccess.grant.Side;
+import io.xaccess.status.GrantStatusBuilder;
+import io.xaccess.status.GrantStatusBuilder.Step;
+import java.util.Map;
+
+/** Writes what a rollout step found into one side's part of the status. */
+final class StackRecord {
+
+  private StackRecord() {}
+
+  static void record(
+      GrantStatusBuilder status, Side side, String stackName, StackProgress progress) {
+    StackStatus target = status.stackStatus(side);
+    target.setStackName(stackName);
+    if (progress.stackId() != null) {
+      target.setStackId(progress.stackId());
+    }
+    target.setStackStatus(progress.stackStatus());
+    target.setConfigurationHash(progress.appliedHash());
+    target.setFailedConfigurationHash(progress.failedHash());
+    if (progress.ready() || !progress.outputs().isEmpty()) {
+      Map<String, String> outputs = progress.outputs();
+      if (side == Side.PRODUCTION) {
+        production(status.productionStack(), outputs);
+      } else {
+        development(status.developmentStack(), outputs);
+      }
+    }
+    status.stack(side, step(progress), progress.reason(), progress.message());
+  }
+
+  private static void production(ProductionStackStatus s, Map<String, String> outputs) {
+    s.setRoleArn(output(outputs, "RoleArn", s.getRoleArn()));
+    s.setBucketArn(output(outputs, "BucketArn", s.getBucketArn()));
+    s.setKmsKeyArn(emptyToNull(output(outputs, "KmsKeyArn", s.getKmsKeyArn())));
+    s.setBucketPolicy(output(outputs, "BucketPolicy", s.getBucketPolicy()));
+  }
+
+  private static void development(DevelopmentStackStatus s, Map<String, String> outputs) {
+    s.setAssumePolicyArn(output(outputs, "AssumePolicyArn", s.getAssumePolicyArn()));
+    s.setVerifierRoleArn(output(outputs, "VerifierRoleArn", s.getVerifierRoleArn()));
+    s.setAssumerRoleArn(emptyToNull(output(outputs, "AssumerRoleArn", s.getAssumerRoleArn())));
+  }
+
+  private static Step step(StackProgress progress) {
+    return switch (progress.state()) {
+      case READY -> Step.DONE;
+      case FAILED -> Step.FAILED;
+      default -> Step.IN_PROGRESS;
+    };
+  }
+
+  private static String output(Map<String, String> outputs, String key, String fallback) {
+    String value = outputs.get(key);
+    // moto (and CloudFormation right after some updates) may return no outputs: keep what we knew.
+    return value == null ? fallback : value;
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+}

@@ -1,0 +1,137 @@
+package io.xaccess.reconciler;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.xaccess.api.v1alpha1.ConditionType;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
+import io.xaccess.metrics.GrantMetrics;
+import io.xaccess.status.GrantStatusBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way status is written, from a {@link GrantStatusBuilder} on every path — reconcile, the
+ * error handler and deletion: nothing is written when the status did not change, and each write
+ * comes with the Events for its transitions and the phase metric.
+ */
+@ApplicationScoped
+public class StatusWriter {
+
+  private static final Logger LOG = Logger.getLogger(StatusWriter.class);
+
+  private final GrantEvents events;
+  private final GrantMetrics metrics;
+  private final Clock clock;
+  private final Consumer<CrossAccountAccess> deletionPatch;
+
+  @Inject
+  public StatusWriter(
+      KubernetesClient client, GrantEvents events, GrantMetrics metrics, Clock clock) {
+    this(events, metrics, clock, patch -> client.resource(patch).patchStatus());
+  }
+
+  /** With {@code deletionPatch} sending a status patch while the finalizer holds the resource. */
+  StatusWriter(
+      GrantEvents events,
+      GrantMetrics metrics,
+      Clock clock,
+      Consumer<CrossAccountAccess> deletionPatch) {
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.deletionPatch = deletionPatch;
+  }
+
+  /** A builder starting from the resource's current status, for its current generation. */
+  GrantStatusBuilder builder(CrossAccountAccess resource) {
+    return new GrantStatusBuilder(
+        resource.getStatus(), resource.getMetadata().getGeneration(), clock.instant());
+  }
+
+  /** The outcome of a reconcile: a status patch only if something changed. */
+  UpdateControl<CrossAccountAccess> reconciled(
+      CrossAccountAccess resource, GrantStatusBuilder builder, Duration next) {
+    CrossAccountAccessStatus after = builder.build();
+    metrics.phase(resource.getMetadata().getUid(), after.getPhase());
+    if (!changed(resource.getStatus(), after)) {
+      return UpdateControl.<CrossAccountAccess>noUpdate().rescheduleAfter(next);
+    }
+    if (builder.isReady() && !wasEverReady(resource.getStatus())) {
+      metrics.firstReady(
+          Duration.between(
+              Instant.parse(resource.getMetadata().getCreationTimestamp()), clock.instant()));
+    }
+    apply(resource, after);
+    return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+  }
+
+  /** A reconcile that failed with a problem worth retrying; the Operator SDK backs off. */
+  ErrorStatusUpdateControl<CrossAccountAccess> retrying(
+      CrossAccountAccess resource, GrantStatusBuilder builder) {
+    CrossAccountAccessStatus after = builder.build();
+    metrics.phase(resource.getMetadata().getUid(), after.getPhase());
+    if (!changed(resource.getStatus(), after)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    apply(resource, after);
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  /**
+   * A deletion step that is not finished: written directly, since a DeleteControl carries no
+   * status. A failed write is not worth failing the deletion over; the next step writes again.
+   */
+  void deleting(CrossAccountAccess resource, GrantStatusBuilder builder) {
+    CrossAccountAccessStatus after = builder.build();
+    if (!changed(resource.getStatus(), after)) {
+      return;
+    }
+    events.transitions(resource, resource.getStatus(), after);
+    CrossAccountAccess patch = new CrossAccountAccess();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(resource.getMetadata().getName())
+            .withNamespace(resource.getMetadata().getNamespace())
+            .build());
+    patch.setStatus(after);
+    try {
+      deletionPatch.accept(patch);
+    } catch (RuntimeException e) {
+      LOG.debugf(
+          "status of %s not updated during deletion: %s",
+          resource.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  /** A grant that is gone: it no longer counts in the phase metric. */
+  void removed(CrossAccountAccess resource) {
+    metrics.removed(resource.getMetadata().getUid());
+  }
+
+  private void apply(CrossAccountAccess resource, CrossAccountAccessStatus after) {
+    events.transitions(resource, resource.getStatus(), after);
+    resource.setStatus(after);
+  }
+
+  private static boolean changed(CrossAccountAccessStatus before, CrossAccountAccessStatus after) {
+    return before == null || !Serialization.asJson(before).equals(Serialization.asJson(after));
+  }
+
+  /** Whether a status shows the grant was Ready at some point (its verification succeeded once). */
+  private static boolean wasEverReady(CrossAccountAccessStatus status) {
+    return status != null
+        && status.getConditions().stream()
+            .anyMatch(
+                c ->
+                    ConditionType.Ready.name().equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}
