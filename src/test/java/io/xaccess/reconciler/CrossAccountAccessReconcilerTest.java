@@ -1,0 +1,265 @@
+package io.xaccess.reconciler;
+
+import static io.xaccess.reconciler.ReconcilerFixture.condition;
+import static io.xaccess.reconciler.ReconcilerFixture.delay;
+import static io.xaccess.reconciler.ReconcilerFixture.grant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.xaccess.api.v1alpha1.ConditionType;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.Phase;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.aws.AwsProblem;
+import io.xaccess.cloudformation.ChangeSetState;
+import io.xaccess.cloudformation.ObservedStack;
+import io.xaccess.cloudformation.StackNames;
+import io.xaccess.grant.GrantProblem;
+import io.xaccess.testing.GrantYaml;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The runbook and its error paths, against in-memory CloudFormation and a fake verifier. */
+class CrossAccountAccessReconcilerTest {
+
+  private final ReconcilerFixture f = new ReconcilerFixture();
+
+  @Test
+  void deploysProductionThenDevelopmentThenVerifies() {
+    CrossAccountAccess grant = grant("basic");
+
+    UpdateControl<CrossAccountAccess> first = f.reconcile(grant);
+    assertThat(first.isPatchStatus()).isTrue();
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.DeployingProduction);
+    assertThat(condition(grant, ConditionType.ProductionStackReady).getReason())
+        .isEqualTo("Creating");
+    assertThat(delay(first)).as("a just-started create is looked at soon").hasSeconds(1);
+    assertThat(f.cfn.stack(StackNames.development("team", "basic"))).isEmpty();
+
+    f.cfn.completeAll();
+    UpdateControl<CrossAccountAccess> second = f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.DeployingDevelopment);
+    assertThat(grant.getStatus().getProduction().getRoleArn())
+        .isEqualTo("arn:aws:iam::111111111111:role/DevToProdS3Publisher-basic");
+    assertThat(grant.getStatus().getProduction().getKmsKeyArn()).startsWith("arn:aws:kms:");
+    assertThat(delay(second)).hasSeconds(1);
+    assertThat(f.verifier.calls).isEmpty();
+
+    f.cfn.completeAll();
+    UpdateControl<CrossAccountAccess> third = f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(condition(grant, ConditionType.Ready).getReason()).isEqualTo("AccessVerified");
+    assertThat(condition(grant, ConditionType.Reconciling).getStatus()).isEqualTo("False");
+    assertThat(f.verifier.calls)
+        .containsExactly(
+            "arn:aws:iam::111111111111:role/DevToProdS3Publisher-basic via "
+                + "arn:aws:iam::222222222222:role/"
+                + StackNames.verifierRole("team", "basic"));
+    assertThat(delay(third)).as("the resync is sooner than the hourly proof").hasMinutes(10);
+    assertThat(grant.getStatus().getDevelopment().getVerifierRoleArn())
+        .endsWith(StackNames.verifierRole("team", "basic"));
+    assertThat(f.events.reasons())
+        .containsExactly(
+            "Normal DeployingProduction", "Normal DeployingDevelopment", "Normal Ready");
+    assertThat(f.registry.get("xaccess.time.to.ready").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aSettledGrantIsNotWrittenAndIsReverifiedAtItsInterval() {
+    CrossAccountAccess grant = grant("settled");
+    f.reconcileToReady(grant);
+    f.cfn.calls.clear();
+
+    UpdateControl<CrossAccountAccess> again = f.reconcile(grant);
+    assertThat(again.isNoUpdate()).isTrue();
+    assertThat(f.cfn.calls).containsExactly("observe", "observe");
+    assertThat(f.verifier.calls).hasSize(1);
+
+    f.clock.advance(Duration.ofHours(1));
+    UpdateControl<CrossAccountAccess> due = f.reconcile(grant);
+    assertThat(due.isPatchStatus()).as("the new proof's time is recorded").isTrue();
+    assertThat(f.verifier.calls).hasSize(2);
+  }
+
+  @Test
+  void aSpecChangeUpdatesThroughAChangeSetAndVerifiesAgain() {
+    CrossAccountAccess grant = grant("changed");
+    f.reconcileToReady(grant);
+    grant.getSpec().setSessionDuration("2h");
+    grant.getSpec().getRole().setMaxSessionDuration("2h");
+    grant.getMetadata().setGeneration(2L);
+    f.cfn.calls.clear();
+
+    f.reconcile(grant);
+    assertThat(f.cfn.calls).containsExactly("observe", "changeSet", "createChangeSet");
+    assertThat(grant.getStatus().getObservedGeneration()).isEqualTo(2);
+    assertThat(condition(grant, ConditionType.Ready).getStatus()).isEqualTo("False");
+
+    f.cfn.changeSet = ChangeSetState.of(ChangeSetState.Kind.READY);
+    f.reconcile(grant);
+    assertThat(f.cfn.calls).contains("executeChangeSet");
+    f.cfn.completeAll();
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(f.verifier.calls).as("a new configuration is proven again").hasSize(2);
+  }
+
+  @Test
+  void verificationDisabledIsReadyOnceBothStacksAreDeployed() {
+    CrossAccountAccess grant =
+        grant(GrantYaml.of("team", "unverified").spec("  verification: {enabled: false}\n"));
+    f.reconcileToReady(grant);
+    assertThat(condition(grant, ConditionType.Ready).getReason()).isEqualTo("StacksDeployed");
+    assertThat(f.verifier.calls).isEmpty();
+  }
+
+  @Test
+  void aFailedCreateStallsWithCloudFormationsReasonAndWaitsForAChange() {
+    CrossAccountAccess grant = grant("rolledback");
+    f.reconcile(grant);
+    String stack = StackNames.production("team", "rolledback");
+    ObservedStack created = f.cfn.stack(stack).orElseThrow();
+    f.cfn.status(created, "ROLLBACK_COMPLETE");
+    f.cfn.failure = java.util.Optional.of("Role: invalid principal in policy");
+
+    UpdateControl<CrossAccountAccess> failed = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("CreateFailed");
+    assertThat(condition(grant, ConditionType.Stalled).getMessage())
+        .isEqualTo("production stack: Role: invalid principal in policy");
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(delay(failed)).hasMinutes(10);
+    assertThat(f.events.reasons()).contains("Warning CreateFailed");
+
+    f.cfn.completeAll(); // the failed stack's deletion ends
+    f.cfn.calls.clear();
+    f.reconcile(grant);
+    assertThat(f.cfn.calls).as("no re-create of the same configuration").doesNotContain("create");
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("DeployFailed");
+  }
+
+  @Test
+  void aMissingSecretStallsAndIsRecheckedWithoutAws() {
+    CrossAccountAccess grant = grant("secret");
+    f.resolveProblem = new GrantProblem(Reason.SecretNotFound, "Secret team/x does not exist");
+
+    UpdateControl<CrossAccountAccess> control = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("SecretNotFound");
+    assertThat(delay(control)).hasMinutes(1);
+    assertThat(f.cfn.calls).isEmpty();
+  }
+
+  @Test
+  void aTerminalAwsAnswerStallsUntilTheNextResync() {
+    CrossAccountAccess grant = grant("denied");
+    f.cfn.failing =
+        new AwsProblem(AwsProblem.Kind.TERMINAL, Reason.AccessDenied, "access denied", null);
+
+    UpdateControl<CrossAccountAccess> control = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("AccessDenied");
+    assertThat(condition(grant, ConditionType.Reconciling).getStatus()).isEqualTo("False");
+    assertThat(delay(control)).hasMinutes(10);
+  }
+
+  @Test
+  void aPassingAwsProblemIsRetriedAndShownAsReconcilingOnAReadyGrant() {
+    CrossAccountAccess grant = grant("throttled");
+    f.reconcileToReady(grant);
+    AwsProblem throttled =
+        new AwsProblem(
+            AwsProblem.Kind.RECOVERABLE, Reason.AwsUnavailable, "AWS answered Throttling", null);
+    f.cfn.failing = throttled;
+
+    assertThatThrownBy(() -> f.reconcile(grant)).isSameAs(throttled);
+    ErrorStatusUpdateControl<CrossAccountAccess> error =
+        f.reconciler.updateErrorStatus(grant, null, throttled);
+
+    CrossAccountAccess written = error.getResource().orElseThrow();
+    assertThat(condition(written, ConditionType.Reconciling).getStatus()).isEqualTo("True");
+    assertThat(condition(written, ConditionType.Reconciling).getReason())
+        .isEqualTo("AwsUnavailable");
+    assertThat(condition(written, ConditionType.Ready).getStatus())
+        .as("the deployed configuration still works")
+        .isEqualTo("True");
+    assertThat(condition(written, ConditionType.Stalled).getStatus()).isEqualTo("False");
+    assertThat(written.getStatus().getProduction().getRoleArn()).isNotNull();
+  }
+
+  @Test
+  void anUnexpectedErrorIsReportedAsReconcileError() {
+    CrossAccountAccess grant = grant("bug");
+    f.reconcile(grant);
+    ErrorStatusUpdateControl<CrossAccountAccess> error =
+        f.reconciler.updateErrorStatus(grant, null, new IllegalArgumentException("boom"));
+
+    CrossAccountAccess written = error.getResource().orElseThrow();
+    assertThat(condition(written, ConditionType.Reconciling).getReason())
+        .isEqualTo("ReconcileError");
+    assertThat(condition(written, ConditionType.Reconciling).getMessage())
+        .isEqualTo("unexpected error: IllegalArgumentException: boom");
+    assertThat(condition(written, ConditionType.ProductionStackReady).getReason())
+        .as("steps keep what was known")
+        .isEqualTo("Creating");
+    assertThat(
+            f.reconciler
+                .updateErrorStatus(written, null, new IllegalArgumentException("boom"))
+                .getResource())
+        .as("the same error again writes nothing")
+        .isEmpty();
+  }
+
+  @Test
+  void requireMfaWithRolePrincipalsWarnsButStillDeploys() {
+    CrossAccountAccess grant =
+        grant(
+            GrantYaml.of("team", "mfa")
+                .development(
+                    "    principals: [\"arn:aws:iam::222222222222:role/ci-runner\","
+                        + " \"arn:aws:iam::222222222222:user/alice\"]\n")
+                .spec("  trust: {requireMfa: true}\n"));
+    f.reconcileToReady(grant);
+    var mfa = condition(grant, ConditionType.MfaEnforceable);
+    assertThat(mfa.getStatus()).isEqualTo("False");
+    assertThat(mfa.getReason()).isEqualTo("RoleSessionsCarryNoMfa");
+    assertThat(mfa.getMessage()).contains("role/ci-runner").doesNotContain("user/alice");
+  }
+
+  @Test
+  void noMfaAdvisoryWhenOnlyUsersAreAllowed() {
+    CrossAccountAccess grant =
+        grant(
+            GrantYaml.of("team", "users")
+                .development("    principals: [\"arn:aws:iam::222222222222:user/alice\"]\n")
+                .spec("  trust: {requireMfa: true}\n"));
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getConditions())
+        .noneMatch(c -> ConditionType.MfaEnforceable.name().equals(c.getType()));
+  }
+
+  @Test
+  void aSuspendedGrantMakesNoAwsCallAndKeepsItsPhase() {
+    CrossAccountAccess grant = grant("paused");
+    f.reconcileToReady(grant);
+    grant.getSpec().setSuspend(true);
+    f.cfn.calls.clear();
+
+    f.reconcile(grant);
+    assertThat(f.cfn.calls).isEmpty();
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(condition(grant, ConditionType.Reconciling).getReason()).isEqualTo("Suspended");
+  }
+
+  @Test
+  void aStackFoundInProgressIsLookedAtEveryPollInterval() {
+    CrossAccountAccess grant = grant("busy");
+    f.reconcile(grant);
+    UpdateControl<CrossAccountAccess> waiting = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.ProductionStackReady).getReason())
+        .isEqualTo("InProgress");
+    assertThat(delay(waiting)).hasSeconds(5);
+    assertThat(f.cfn.stackCount()).isEqualTo(1);
+    assertThat(f.cfn.calls.stream().filter("create"::equals)).hasSize(1);
+    assertThat(grant.getStatus().getProduction().getStackStatus()).isEqualTo("CREATE_IN_PROGRESS");
+  }
+}

@@ -1,0 +1,201 @@
+package io.xaccess.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.xaccess.api.v1alpha1.ConditionType;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.aws.AwsCallCounter;
+import io.xaccess.aws.AwsClients;
+import io.xaccess.aws.ProductionStorage;
+import io.xaccess.cloudformation.StackRollout;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.GrantProblem;
+import io.xaccess.grant.GrantResolver;
+import io.xaccess.metrics.GrantMetrics;
+import io.xaccess.testing.FakeCloudFormation;
+import io.xaccess.testing.GrantYaml;
+import io.xaccess.testing.TestClock;
+import io.xaccess.testing.TestSettings;
+import io.xaccess.verification.AccessVerifier;
+import io.xaccess.verification.VerificationOutcome;
+import io.xaccess.verification.VerificationSchedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real reconciler, teardown, verification schedule, status writer and rollout, wired to
+ * in-memory AWS and Kubernetes stand-ins and a clock the test moves: every branch of the reconcile
+ * logic in milliseconds.
+ */
+final class ReconcilerFixture {
+
+  static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+  final TestSettings settings = new TestSettings();
+  final TestClock clock = new TestClock(T0);
+  final FakeCloudFormation cfn = new FakeCloudFormation();
+  final FakeVerifier verifier = new FakeVerifier();
+  final FakeStorage storage = new FakeStorage();
+  final RecordingEvents events = new RecordingEvents();
+  final List<CrossAccountAccess> deletionPatches = new ArrayList<>();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  GrantProblem resolveProblem;
+  final CrossAccountAccessReconciler reconciler;
+
+  ReconcilerFixture() {
+    GrantMetrics metrics = new GrantMetrics(registry);
+    GrantResolver resolver =
+        new GrantResolver(null, settings) {
+          @Override
+          public Grant resolve(CrossAccountAccess resource) throws GrantProblem {
+            if (resolveProblem != null) {
+              throw resolveProblem;
+            }
+            return super.resolve(resource);
+          }
+        };
+    StackRollout rollout = new StackRollout(cfn, metrics);
+    StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
+    reconciler =
+        new CrossAccountAccessReconciler(
+            resolver,
+            new AwsClients(settings, new AwsCallCounter(registry)),
+            rollout,
+            new VerificationSchedule(verifier, metrics, settings, clock),
+            new GrantTeardown(resolver, rollout, storage, events, settings),
+            writer,
+            settings);
+  }
+
+  /** A grant between the test accounts, as the API server would hand it to the operator. */
+  static CrossAccountAccess grant(GrantYaml yaml) {
+    CrossAccountAccess resource = yaml.resource();
+    resource.getMetadata().setUid("uid-" + resource.getMetadata().getName());
+    resource.getMetadata().setGeneration(1L);
+    resource.getMetadata().setCreationTimestamp(T0.toString());
+    return resource;
+  }
+
+  static CrossAccountAccess grant(String name) {
+    return grant(GrantYaml.of("team", name));
+  }
+
+  UpdateControl<CrossAccountAccess> reconcile(CrossAccountAccess resource) {
+    return reconciler.reconcile(resource, null);
+  }
+
+  DeleteControl cleanup(CrossAccountAccess resource) {
+    return reconciler.cleanup(resource, null);
+  }
+
+  /** Reconciles, letting each stack operation finish, until Ready; returns the reconcile count. */
+  int reconcileToReady(CrossAccountAccess resource) {
+    for (int round = 1; round <= 10; round++) {
+      reconcile(resource);
+      if ("True".equals(condition(resource, ConditionType.Ready).getStatus())) {
+        return round;
+      }
+      cfn.completeAll();
+    }
+    throw new AssertionError("not Ready after 10 reconciles: " + resource.getStatus());
+  }
+
+  static Condition condition(CrossAccountAccess resource, ConditionType type) {
+    return resource.getStatus().getConditions().stream()
+        .filter(c -> type.name().equals(c.getType()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  static Duration delay(io.javaoperatorsdk.operator.api.reconciler.BaseControl<?> control) {
+    return Duration.ofMillis(control.getScheduleDelay().orElseThrow());
+  }
+
+  /** Proofs of access in order; once the queue is empty, every proof succeeds. */
+  static final class FakeVerifier implements AccessVerifier {
+    final Deque<VerificationOutcome> outcomes = new ArrayDeque<>();
+    final List<String> calls = new ArrayList<>();
+
+    void failNext(int times, String message) {
+      for (int i = 0; i < times; i++) {
+        outcomes.add(new VerificationOutcome(false, "k", 5, Reason.AccessDenied, message));
+      }
+    }
+
+    @Override
+    public VerificationOutcome verify(
+        Grant grant, String productionRoleArn, String verifierRoleArn) {
+      calls.add(productionRoleArn + " via " + verifierRoleArn);
+      VerificationOutcome next = outcomes.poll();
+      return next != null
+          ? next
+          : new VerificationOutcome(true, "k", 5, Reason.UploadSucceeded, "verified");
+    }
+  }
+
+  /** Buckets by name with their object counts; keys retired; every call recorded. */
+  static final class FakeStorage implements ProductionStorage {
+    final Map<String, Integer> buckets = new LinkedHashMap<>();
+    final List<String> retiredKeys = new ArrayList<>();
+    final List<String> calls = new ArrayList<>();
+    RuntimeException failing;
+
+    @Override
+    public boolean bucketExists(Grant.Account production, String bucket) {
+      call("exists " + bucket);
+      return buckets.containsKey(bucket);
+    }
+
+    @Override
+    public boolean bucketEmpty(Grant.Account production, String bucket) {
+      call("empty " + bucket);
+      return buckets.get(bucket) == 0;
+    }
+
+    @Override
+    public void deleteBucket(Grant.Account production, String bucket) {
+      call("delete " + bucket);
+      buckets.remove(bucket);
+    }
+
+    @Override
+    public void retireKey(Grant.Account production, String keyArn, String aliasName) {
+      call("retire " + keyArn);
+      retiredKeys.add(keyArn + " " + aliasName);
+    }
+
+    private void call(String what) {
+      calls.add(what);
+      if (failing != null) {
+        throw failing;
+      }
+    }
+  }
+
+  /** Events as {@code type reason: message}. */
+  static final class RecordingEvents extends GrantEvents {
+    final List<String> recorded = new ArrayList<>();
+
+    RecordingEvents() {
+      super(null);
+    }
+
+    @Override
+    protected void emit(CrossAccountAccess resource, String type, String reason, String message) {
+      recorded.add(type + " " + reason + ": " + message);
+    }
+
+    List<String> reasons() {
+      return recorded.stream().map(e -> e.substring(0, e.indexOf(':'))).toList();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.xaccess.testing;
+
+import io.xaccess.config.XaccessConfig;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The operator's settings for unit tests, with distinct values so a test can tell which interval a
+ * reconcile chose: poll 5 s, first poll 1 s, resync 10 min, stalled recheck 1 min; verification
+ * retries from 5 s doubling to at most 1 min within a 30 s propagation window (attempts at 5, 10,
+ * 20 s: three); every account reached through the deployer role {@code xaccess-deployer}.
+ */
+public final class TestSettings implements XaccessConfig {
+
+  public Duration pollInterval = Duration.ofSeconds(5);
+  public Duration resyncInterval = Duration.ofMinutes(10);
+  public Duration firstPollDelay = Duration.ofSeconds(1);
+  public Duration stalledRecheckInterval = Duration.ofMinutes(1);
+  public Duration retryInitialDelay = Duration.ofSeconds(5);
+  public Duration retryMaxDelay = Duration.ofMinutes(1);
+  public Duration propagationWindow = Duration.ofSeconds(30);
+
+  @Override
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  @Override
+  public Duration resyncInterval() {
+    return resyncInterval;
+  }
+
+  @Override
+  public Duration firstPollDelay() {
+    return firstPollDelay;
+  }
+
+  @Override
+  public Duration stalledRecheckInterval() {
+    return stalledRecheckInterval;
+  }
+
+  @Override
+  public Aws aws() {
+    return new Aws() {
+      @Override
+      public Optional<String> deployerRoleName() {
+        return Optional.of("xaccess-deployer");
+      }
+
+      @Override
+      public boolean s3PathStyle() {
+        return true;
+      }
+
+      @Override
+      public Duration apiCallTimeout() {
+        return Duration.ofSeconds(5);
+      }
+
+      @Override
+      public String partition() {
+        return "aws";
+      }
+    };
+  }
+
+  @Override
+  public LeaderElection leaderElection() {
+    throw new UnsupportedOperationException("not used by the reconcile logic");
+  }
+
+  @Override
+  public Verification verification() {
+    return new Verification() {
+      @Override
+      public Duration retryInitialDelay() {
+        return retryInitialDelay;
+      }
+
+      @Override
+      public Duration retryMaxDelay() {
+        return retryMaxDelay;
+      }
+
+      @Override
+      public Duration propagationWindow() {
+        return propagationWindow;
+      }
+    };
+  }
+}
