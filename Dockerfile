@@ -1,7 +1,7 @@
 # The operator's container image, for machines with a container engine and a registry:
 #   docker build --build-arg VERSION=0.1.0 -t ghcr.io/xaccess/xaccess-operator:0.1.0 .
-# Where neither exists, `make image` builds the same image without a daemon (Jib, see README
-# "Container image"); its entrypoint, user, ports and layout are this file's.
+# Where neither exists, `make image` builds the same image without a daemon (Jib, see
+# docs/container-image.md); its entrypoint, user, ports and layout are this file's.
 #
 # Runs with a read-only root filesystem as long as /tmp is writable (an emptyDir in Kubernetes):
 # the JVM's perf data and Vert.x's file cache go there, nothing else is written.

@@ -24,7 +24,7 @@ jre=/usr/lib/jvm/java-17-openjdk-amd64
 # names so that Java 17 reads and writes UTF-8).
 parts=(libc6 libgcc-s1 libstdc++6 zlib1g libc-bin:/usr/lib/locale/C.utf8/)
 packages=("${parts[@]%%:*}")
-# What the operator's jars use (jdeps over target/quarkus-app, see README "Container image"), plus
+# What the operator's jars use (jdeps over target/quarkus-app, see docs/container-image.md), plus
 # the providers jdeps cannot see: jdk.crypto.ec (TLS to the API server and AWS), jdk.naming.dns,
 # jdk.zipfs. java.desktop is left out on purpose: only annotations and optional paths refer to it.
 modules=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
@@ -37,7 +37,7 @@ if [[ "${1:-}" == --for ]]; then
     exit 0
   fi
 fi
-command -v dpkg-query >/dev/null || fail "needs a Debian machine (dpkg-query), see README 'Container image'"
+command -v dpkg-query >/dev/null || fail "needs a Debian machine (dpkg-query), see docs/container-image.md"
 [[ "$(dpkg --print-architecture)" == amd64 ]] || fail "only amd64 is supported"
 [[ -f "$jdk/jmods/java.base.jmod" ]] || fail "$jdk has no jmods: install openjdk-17-jdk-headless"
 jdk_package=$(dpkg -S "$jdk/jmods/java.base.jmod" | cut -d: -f1)
