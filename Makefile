@@ -8,10 +8,13 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help test dev bench tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
+.PHONY: help unit test dev bench tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+unit: ## Unit tests only (Surefire *Test classes): no integration tests, no tools installed
+	$(MVNW) test
 
 test: tools ## Install the test tools if needed, then run unit and integration tests (real API server + moto)
 	$(MVNW) verify -Pimage

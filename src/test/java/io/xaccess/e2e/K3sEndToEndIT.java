@@ -1,10 +1,9 @@
 package io.xaccess.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.xaccess.testing.DockerEngine;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.MotoServer;
@@ -13,14 +12,15 @@ import io.xaccess.testing.XaccessCrd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * The same end-to-end scenario on a real k3s cluster (Testcontainers), wherever a Docker engine
- * exists; skipped, saying why, where none does.
+ * exists and holds or can pull the k3s image; skipped, saying why, elsewhere.
  */
 class K3sEndToEndIT {
 
@@ -28,10 +28,13 @@ class K3sEndToEndIT {
 
   @Test
   void theBasicExampleBecomesReadyOnK3s() throws Exception {
-    assumeTrue(
-        DockerClientFactory.instance().isDockerAvailable(),
-        "no Docker engine on this machine, so no k3s: the same scenario runs against a real"
-            + " kube-apiserver in PackagedOperatorIT");
+    Optional<String> noK3s = DockerEngine.whyNotUsable(K3S);
+    if (noK3s.isPresent()) {
+      Assumptions.abort(
+          noK3s.get()
+              + ". So no k3s here: the same scenario runs against a real kube-apiserver in"
+              + " PackagedOperatorIT");
+    }
     try (K3sContainer k3s = new K3sContainer(K3S)) {
       k3s.start();
       Path kubeconfig = Files.createTempFile("k3s", ".yaml");
