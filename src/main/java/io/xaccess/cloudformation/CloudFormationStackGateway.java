@@ -186,6 +186,14 @@ public class CloudFormationStackGateway implements StackGateway {
   }
 
   @Override
+  public void cancelUpdate(Grant.Account account, String stackName) {
+    call(
+        account,
+        "cancel the update of " + stackName,
+        () -> cfn(account).cancelUpdateStack(r -> r.stackName(stackName)));
+  }
+
+  @Override
   public void continueUpdateRollback(Grant.Account account, String stackName) {
     call(
         account,
@@ -254,7 +262,10 @@ public class CloudFormationStackGateway implements StackGateway {
         s.stackName(),
         s.stackStatusAsString(),
         s.stackStatusReason() == null ? "" : s.stackStatusReason(),
-        Collections.unmodifiableMap(outputs));
+        Collections.unmodifiableMap(outputs),
+        s.deletionTime() != null
+            ? s.deletionTime()
+            : s.lastUpdatedTime() != null ? s.lastUpdatedTime() : s.creationTime());
   }
 
   private static List<Parameter> parameters(StackRequest request) {

@@ -26,6 +26,9 @@ public interface StackGateway {
   /** Starts deleting the stack. */
   void delete(Grant.Account account, String stackId);
 
+  /** Cancels an update in progress; CloudFormation then rolls the stack back. */
+  void cancelUpdate(Grant.Account account, String stackName);
+
   void continueUpdateRollback(Grant.Account account, String stackName);
 
   /** The reason of the first resource that failed in the stack's latest operation. */

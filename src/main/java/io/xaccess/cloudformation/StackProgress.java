@@ -28,7 +28,12 @@ public record StackProgress(
     String message) {
 
   private static final Set<Reason> STARTED =
-      EnumSet.of(Reason.Creating, Reason.Updating, Reason.RecoveringRollback, Reason.DeleteStarted);
+      EnumSet.of(
+          Reason.Creating,
+          Reason.Updating,
+          Reason.RecoveringRollback,
+          Reason.DeleteStarted,
+          Reason.CancellingUpdate);
 
   /**
    * This step started a stack operation (create, update, delete, continue rollback), as opposed to
@@ -48,6 +53,11 @@ public record StackProgress(
     FAILED,
     /** (Deletion) the stack is gone. */
     GONE
+  }
+
+  /** An operation in progress for longer than CloudFormation normally takes. */
+  public boolean stuck() {
+    return state == State.IN_PROGRESS && reason == Reason.StackStuck;
   }
 
   public boolean ready() {

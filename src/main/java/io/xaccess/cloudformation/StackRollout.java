@@ -1,10 +1,14 @@
 package io.xaccess.cloudformation;
 
 import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.config.XaccessConfig;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.Side;
 import io.xaccess.metrics.GrantMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,10 +25,15 @@ public class StackRollout {
 
   private final StackGateway gateway;
   private final GrantMetrics metrics;
+  private final Duration operationTimeout;
+  private final Clock clock;
 
-  public StackRollout(StackGateway gateway, GrantMetrics metrics) {
+  public StackRollout(
+      StackGateway gateway, GrantMetrics metrics, XaccessConfig config, Clock clock) {
     this.gateway = gateway;
     this.metrics = metrics;
+    this.operationTimeout = config.stackOperationTimeout();
+    this.clock = clock;
   }
 
   /**
@@ -109,14 +118,17 @@ public class StackRollout {
           "removing an unfinished stack");
     }
     if (stack.inProgress()) {
-      return progress(
-          StackProgress.State.IN_PROGRESS,
-          stack,
-          status,
-          appliedHash,
-          failedHash,
-          Reason.InProgress,
-          "stack is " + status);
+      return stuck(stack, appliedHash, failedHash)
+          .orElseGet(
+              () ->
+                  progress(
+                      StackProgress.State.IN_PROGRESS,
+                      stack,
+                      status,
+                      appliedHash,
+                      failedHash,
+                      Reason.InProgress,
+                      "stack is " + status));
     }
     if ("UPDATE_ROLLBACK_COMPLETE".equals(status) && want.equals(appliedHash)) {
       return new StackProgress(
@@ -221,29 +233,45 @@ public class StackRollout {
           "stack is gone");
     }
     ObservedStack stack = observed.get();
-    if ("DELETE_IN_PROGRESS".equals(stack.status())) {
+    if ("UPDATE_IN_PROGRESS".equals(stack.status())) {
+      // CloudFormation deletes no stack mid-update; cancelling rolls it back, then it can go.
+      gateway.cancelUpdate(account, stack.stackName());
+      metrics.stackOperation(side.label(), "cancel-update", "started");
       return progress(
           StackProgress.State.IN_PROGRESS,
           stack,
-          stack.status(),
+          "UPDATE_ROLLBACK_IN_PROGRESS",
           null,
           null,
-          Reason.Deleting,
-          "stack is being deleted");
+          Reason.CancellingUpdate,
+          "cancelling the update in progress so the stack can be deleted");
     }
-    if (stack.inProgress() && !"REVIEW_IN_PROGRESS".equals(stack.status())) {
-      return progress(
-          StackProgress.State.IN_PROGRESS,
-          stack,
-          stack.status(),
-          null,
-          null,
-          Reason.WaitingToDelete,
-          "waiting for " + stack.status() + " to finish before deleting");
+    if (stack.inProgress()
+        && !"REVIEW_IN_PROGRESS".equals(stack.status())
+        && !"CREATE_IN_PROGRESS".equals(stack.status())) {
+      // Deleting, rolling back, cleaning up: nothing to start until it ends.
+      return stuck(stack, null, null)
+          .orElseGet(
+              () ->
+                  progress(
+                      StackProgress.State.IN_PROGRESS,
+                      stack,
+                      stack.status(),
+                      null,
+                      null,
+                      "DELETE_IN_PROGRESS".equals(stack.status())
+                          ? Reason.Deleting
+                          : Reason.WaitingToDelete,
+                      "DELETE_IN_PROGRESS".equals(stack.status())
+                          ? "stack is being deleted"
+                          : "waiting for " + stack.status() + " to finish before deleting"));
     }
     String message = "deleting the stack";
     if ("DELETE_FAILED".equals(stack.status())) {
       message = "retrying a failed delete: " + failure(account, stack);
+    } else if ("CREATE_IN_PROGRESS".equals(stack.status())) {
+      // CloudFormation stops a create it is asked to delete, and removes what it made.
+      message = "deleting the stack while it is being created";
     }
     gateway.delete(account, stack.stackId());
     metrics.stackOperation(side.label(), "delete", "started");
@@ -255,6 +283,36 @@ public class StackRollout {
         null,
         Reason.DeleteStarted,
         message);
+  }
+
+  /**
+   * An operation in progress for longer than the limit, reported with what it is and since when.
+   */
+  private Optional<StackProgress> stuck(ObservedStack stack, String applied, String failed) {
+    if (stack.since() == null
+        || Duration.between(stack.since(), clock.instant()).compareTo(operationTimeout) <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        progress(
+            StackProgress.State.IN_PROGRESS,
+            stack,
+            stack.status(),
+            applied,
+            failed,
+            Reason.StackStuck,
+            "stack "
+                + stack.stackName()
+                + " has been "
+                + stack.status()
+                + " since "
+                + stack.since().truncatedTo(ChronoUnit.SECONDS)
+                + ", longer than "
+                + operationTimeout.toMinutes()
+                + " min: CloudFormation is waiting on a resource (aws cloudformation"
+                + " describe-stack-events --stack-name "
+                + stack.stackName()
+                + "); the operator keeps watching"));
   }
 
   private String failure(Grant.Account account, ObservedStack stack) {

@@ -32,6 +32,33 @@ public interface XaccessConfig {
   @WithDefault("1m")
   Duration stalledRecheckInterval();
 
+  /**
+   * How long a stack operation may stay in progress before the grant reports it as stuck.
+   * CloudFormation settles the IAM, S3 and KMS resources these templates hold in minutes, and gives
+   * a resource that does not stabilise at most about an hour before failing it; an operation still
+   * in progress after that is waiting on something nobody will finish. The operator keeps looking,
+   * at the stalled recheck interval instead of every poll.
+   */
+  @WithDefault("1h")
+  Duration stackOperationTimeout();
+
+  Retry retry();
+
+  /** Passing problems (throttling, AWS 5xx, dropped connections, unexpected errors). */
+  interface Retry {
+    /** The wait after the first failure; it doubles with each further one. */
+    @WithDefault("2s")
+    Duration initialDelay();
+
+    /** The longest wait between attempts. */
+    @WithDefault("5m")
+    Duration maxDelay();
+
+    /** After this many failures in a row an Event says so (the status says so from the first). */
+    @WithDefault("5")
+    int reportAfter();
+  }
+
   Aws aws();
 
   LeaderElection leaderElection();

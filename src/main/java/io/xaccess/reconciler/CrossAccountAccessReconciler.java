@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
-import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsClients;
 import io.xaccess.aws.AwsProblem;
 import io.xaccess.cloudformation.GrantStacks;
@@ -60,6 +59,7 @@ public class CrossAccountAccessReconciler
   private final VerificationSchedule verification;
   private final GrantTeardown teardown;
   private final StatusWriter writer;
+  private final Retries retries;
   private final XaccessConfig config;
 
   public CrossAccountAccessReconciler(
@@ -69,6 +69,7 @@ public class CrossAccountAccessReconciler
       VerificationSchedule verification,
       GrantTeardown teardown,
       StatusWriter writer,
+      Retries retries,
       XaccessConfig config) {
     this.resolver = resolver;
     this.identities = identities;
@@ -76,6 +77,7 @@ public class CrossAccountAccessReconciler
     this.verification = verification;
     this.teardown = teardown;
     this.writer = writer;
+    this.retries = retries;
     this.config = config;
   }
 
@@ -88,29 +90,42 @@ public class CrossAccountAccessReconciler
         resource.getMetadata().getName(),
         resource.getMetadata().getGeneration());
     GrantStatusBuilder status = writer.builder(resource);
+    Duration next;
+    try {
+      next = advance(resource, status);
+    } catch (AwsProblem problem) {
+      next = retries.failed(resource, status, problem.reason(), problem.getMessage());
+    } catch (RuntimeException unexpected) {
+      next = retries.unexpected(resource, status, unexpected);
+    }
+    return writer.reconciled(resource, status, next);
+  }
+
+  /** One step; problems the user must fix stall here, passing ones are thrown to be retried. */
+  private Duration advance(CrossAccountAccess resource, GrantStatusBuilder status) {
     Grant grant;
     try {
       grant = resolver.resolve(resource);
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
-      return writer.reconciled(resource, status, config.stalledRecheckInterval());
+      return config.stalledRecheckInterval();
     }
     MfaAdvisory.of(grant).ifPresent(status::mfaUnenforceable);
     if (grant.suspended()) {
       status.suspended();
-      return writer.reconciled(resource, status, config.resyncInterval());
+      return config.resyncInterval();
     }
     try {
-      return writer.reconciled(resource, status, runbook(grant, status));
+      return runbook(grant, status);
     } catch (AwsProblem problem) {
       if (!problem.terminal()) {
-        throw problem; // the Operator SDK retries with backoff; updateErrorStatus reports it
+        throw problem;
       }
       LOG.infof("%s/%s stalled: %s", grant.namespace(), grant.name(), problem.getMessage());
       status.stalled(problem.reason(), problem.getMessage());
       // A terminal AWS answer (access denied, expired credentials) is retried only at resync:
       // a user may fix it in AWS, which raises no Kubernetes event.
-      return writer.reconciled(resource, status, config.resyncInterval());
+      return config.resyncInterval();
     }
   }
 
@@ -193,18 +208,19 @@ public class CrossAccountAccessReconciler
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(next.get().toMillis());
   }
 
+  /**
+   * Only reached if writing the status itself failed (every other failure is handled above): the
+   * Operator SDK retries with its own backoff.
+   */
   @Override
   public ErrorStatusUpdateControl<CrossAccountAccess> updateErrorStatus(
       CrossAccountAccess resource, Context<CrossAccountAccess> context, Exception e) {
-    boolean aws = e instanceof AwsProblem;
-    String message =
-        aws
-            ? e.getMessage()
-            : "unexpected error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     LOG.warnf(
-        "%s/%s: %s (retrying)",
-        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
-    Reason reason = aws ? ((AwsProblem) e).reason() : Reason.ReconcileError;
-    return writer.retrying(resource, writer.builder(resource).retrying(reason, message));
+        "%s/%s: status not written (%s: %s); retrying",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        e.getClass().getSimpleName(),
+        e.getMessage());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 }

@@ -40,6 +40,7 @@ public class GrantTeardown {
   private final StackRollout rollout;
   private final ProductionStorage storage;
   private final GrantEvents events;
+  private final Retries retries;
   private final XaccessConfig config;
 
   public GrantTeardown(
@@ -47,11 +48,13 @@ public class GrantTeardown {
       StackRollout rollout,
       ProductionStorage storage,
       GrantEvents events,
+      Retries retries,
       XaccessConfig config) {
     this.resolver = resolver;
     this.rollout = rollout;
     this.storage = storage;
     this.events = events;
+    this.retries = retries;
     this.config = config;
   }
 
@@ -105,18 +108,26 @@ public class GrantTeardown {
       status.stalled(problem.reason(), problem.getMessage());
       return Optional.of(config.stalledRecheckInterval());
     } catch (AwsProblem problem) {
+      if (!problem.terminal()) {
+        status.deleting("cannot delete yet: " + problem.getMessage());
+        return Optional.of(
+            retries.failed(resource, status, problem.reason(), problem.getMessage()));
+      }
       status.deleting(
           "cannot delete yet: "
               + problem.getMessage()
-              + (problem.terminal()
-                  ? " (if the account is gone for good, set the annotation "
-                      + RELEASE_ANNOTATION
-                      + "=true)"
-                  : ""));
-      if (problem.terminal()) {
-        status.stalled(problem.reason(), problem.getMessage());
-      }
-      return Optional.of(problem.terminal() ? config.resyncInterval() : config.pollInterval());
+              + " (if the account is gone for good, set the annotation "
+              + RELEASE_ANNOTATION
+              + "=true)");
+      status.stalled(problem.reason(), problem.getMessage());
+      return Optional.of(config.resyncInterval());
+    } catch (RuntimeException unexpected) {
+      status.deleting(
+          "cannot delete yet: "
+              + unexpected.getClass().getSimpleName()
+              + ": "
+              + unexpected.getMessage());
+      return Optional.of(retries.unexpected(resource, status, unexpected));
     }
   }
 

@@ -4,12 +4,18 @@ import io.xaccess.cloudformation.StackProgress;
 import io.xaccess.config.XaccessConfig;
 import java.time.Duration;
 
-/** When to look at a stack operation again: soon after starting one, then every pollInterval. */
+/**
+ * When to look at a stack operation again: soon after starting one, then every pollInterval, and
+ * once it is stuck every stalledRecheckInterval.
+ */
 final class PollDelay {
 
   private PollDelay() {}
 
   static Duration after(StackProgress progress, XaccessConfig config) {
+    if (progress.stuck()) {
+      return config.stalledRecheckInterval();
+    }
     return progress.started()
         ? min(config.firstPollDelay(), config.pollInterval())
         : config.pollInterval();

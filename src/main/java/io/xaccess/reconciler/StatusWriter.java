@@ -3,7 +3,6 @@ package io.xaccess.reconciler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
@@ -19,9 +18,9 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The one way status is written, from a {@link GrantStatusBuilder} on every path — reconcile, the
- * error handler and deletion: nothing is written when the status did not change, and each write
- * comes with the Events for its transitions and the phase metric.
+ * The one way status is written, from a {@link GrantStatusBuilder} on every path — reconcile
+ * (failures included) and deletion: nothing is written when the status did not change, and each
+ * write comes with the Events for its transitions and the phase metric.
  */
 @ApplicationScoped
 public class StatusWriter {
@@ -72,18 +71,6 @@ public class StatusWriter {
     }
     apply(resource, after);
     return UpdateControl.patchStatus(resource).rescheduleAfter(next);
-  }
-
-  /** A reconcile that failed with a problem worth retrying; the Operator SDK backs off. */
-  ErrorStatusUpdateControl<CrossAccountAccess> retrying(
-      CrossAccountAccess resource, GrantStatusBuilder builder) {
-    CrossAccountAccessStatus after = builder.build();
-    metrics.phase(resource.getMetadata().getUid(), after.getPhase());
-    if (!changed(resource.getStatus(), after)) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    apply(resource, after);
-    return ErrorStatusUpdateControl.patchStatus(resource);
   }
 
   /**

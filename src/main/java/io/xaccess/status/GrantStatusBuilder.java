@@ -9,6 +9,7 @@ import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.api.v1alpha1.RetryStatus;
 import io.xaccess.api.v1alpha1.StackStatus;
 import io.xaccess.api.v1alpha1.VerificationResult;
 import io.xaccess.grant.Side;
@@ -76,6 +77,7 @@ public final class GrantStatusBuilder {
   private String stalledMessage;
   private Reason retryReason;
   private String retryMessage;
+  private RetryStatus retry;
   private boolean suspended;
   private boolean deleting;
   private String deletingMessage;
@@ -158,9 +160,10 @@ public final class GrantStatusBuilder {
   }
 
   /** A passing problem (throttling, 5xx, an unexpected error); retried with backoff. */
-  public GrantStatusBuilder retrying(Reason reason, String message) {
+  public GrantStatusBuilder retrying(Reason reason, String message, RetryStatus retry) {
     this.retryReason = reason;
     this.retryMessage = message;
+    this.retry = retry;
     return this;
   }
 
@@ -210,6 +213,7 @@ public final class GrantStatusBuilder {
     status.setProduction(empty(productionStack) ? null : productionStack);
     status.setDevelopment(empty(developmentStack) ? null : developmentStack);
     status.setLastVerification(lastVerification);
+    status.setRetry(retry);
     status.setPhase(phase());
 
     boolean ready = isReady();

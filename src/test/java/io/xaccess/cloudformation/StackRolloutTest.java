@@ -7,6 +7,9 @@ import io.xaccess.grant.Grant;
 import io.xaccess.grant.Side;
 import io.xaccess.metrics.GrantMetrics;
 import io.xaccess.testing.FakeCloudFormation;
+import io.xaccess.testing.TestClock;
+import io.xaccess.testing.TestSettings;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,8 +25,9 @@ class StackRolloutTest {
   private static final String OLD = "b".repeat(64);
 
   private final FakeCloudFormation cfn = new FakeCloudFormation();
+  private final TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final StackRollout rollout =
-      new StackRollout(cfn, new GrantMetrics(new SimpleMeterRegistry()));
+      new StackRollout(cfn, new GrantMetrics(new SimpleMeterRegistry()), new TestSettings(), clock);
 
   @Test
   void createsAMissingStackOnce() {

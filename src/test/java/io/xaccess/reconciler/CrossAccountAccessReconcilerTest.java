@@ -4,9 +4,7 @@ import static io.xaccess.reconciler.ReconcilerFixture.condition;
 import static io.xaccess.reconciler.ReconcilerFixture.delay;
 import static io.xaccess.reconciler.ReconcilerFixture.grant;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
@@ -19,6 +17,8 @@ import io.xaccess.cloudformation.StackNames;
 import io.xaccess.grant.GrantProblem;
 import io.xaccess.testing.GrantYaml;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The runbook and its error paths, against in-memory CloudFormation and a fake verifier. */
@@ -163,50 +163,100 @@ class CrossAccountAccessReconcilerTest {
   }
 
   @Test
-  void aPassingAwsProblemIsRetriedAndShownAsReconcilingOnAReadyGrant() {
+  void aPassingAwsProblemIsRetriedWithBackoffAndShownAsReconcilingOnAReadyGrant() {
     CrossAccountAccess grant = grant("throttled");
     f.reconcileToReady(grant);
-    AwsProblem throttled =
+    f.cfn.failing =
         new AwsProblem(
-            AwsProblem.Kind.RECOVERABLE, Reason.AwsUnavailable, "AWS answered Throttling", null);
-    f.cfn.failing = throttled;
+            AwsProblem.Kind.RECOVERABLE,
+            Reason.AwsUnavailable,
+            "AWS answered Throttling (400) trying to describe stack x in account 111111111111",
+            null);
 
-    assertThatThrownBy(() -> f.reconcile(grant)).isSameAs(throttled);
-    ErrorStatusUpdateControl<CrossAccountAccess> error =
-        f.reconciler.updateErrorStatus(grant, null, throttled);
-
-    CrossAccountAccess written = error.getResource().orElseThrow();
-    assertThat(condition(written, ConditionType.Reconciling).getStatus()).isEqualTo("True");
-    assertThat(condition(written, ConditionType.Reconciling).getReason())
-        .isEqualTo("AwsUnavailable");
-    assertThat(condition(written, ConditionType.Ready).getStatus())
+    UpdateControl<CrossAccountAccess> first = f.reconcile(grant);
+    assertThat(first.isPatchStatus()).isTrue();
+    assertThat(delay(first)).hasSeconds(2);
+    assertThat(condition(grant, ConditionType.Reconciling).getStatus()).isEqualTo("True");
+    assertThat(condition(grant, ConditionType.Reconciling).getReason()).isEqualTo("AwsUnavailable");
+    assertThat(condition(grant, ConditionType.Reconciling).getMessage())
+        .startsWith("AWS answered Throttling")
+        .endsWith("(first failure; retrying in 2 s)");
+    assertThat(condition(grant, ConditionType.Ready).getStatus())
         .as("the deployed configuration still works")
         .isEqualTo("True");
-    assertThat(condition(written, ConditionType.Stalled).getStatus()).isEqualTo("False");
-    assertThat(written.getStatus().getProduction().getRoleArn()).isNotNull();
+    assertThat(condition(grant, ConditionType.Stalled).getStatus()).isEqualTo("False");
+    assertThat(grant.getStatus().getRetry().getAttempts()).isEqualTo(1);
+    assertThat(grant.getStatus().getRetry().getSince()).isEqualTo("2026-12-01T10:00:00Z");
+
+    List<Long> delays = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      delays.add(delay(f.reconcile(grant)).toSeconds());
+    }
+    assertThat(delays).containsExactly(4L, 8L, 16L, 32L, 64L, 128L, 256L, 300L, 300L);
+    assertThat(grant.getStatus().getRetry().getAttempts()).isEqualTo(10);
+    assertThat(condition(grant, ConditionType.Reconciling).getMessage())
+        .contains("10 failures in a row since 2026-12-01T10:00:00Z; retrying in 300 s");
+    assertThat(f.events.reasons())
+        .as("one Event once five attempts in a row failed")
+        .containsOnlyOnce("Warning StillFailing");
+
+    f.cfn.failing = null;
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getRetry()).as("a success clears the count").isNull();
+    assertThat(condition(grant, ConditionType.Reconciling).getStatus()).isEqualTo("False");
   }
 
   @Test
-  void anUnexpectedErrorIsReportedAsReconcileError() {
+  void anUnexpectedErrorIsAConditionWithBackoffNotAnEscapedException() {
     CrossAccountAccess grant = grant("bug");
     f.reconcile(grant);
-    ErrorStatusUpdateControl<CrossAccountAccess> error =
-        f.reconciler.updateErrorStatus(grant, null, new IllegalArgumentException("boom"));
+    f.cfn.failing = new NullPointerException("boom");
 
-    CrossAccountAccess written = error.getResource().orElseThrow();
-    assertThat(condition(written, ConditionType.Reconciling).getReason())
-        .isEqualTo("ReconcileError");
-    assertThat(condition(written, ConditionType.Reconciling).getMessage())
-        .isEqualTo("unexpected error: IllegalArgumentException: boom");
-    assertThat(condition(written, ConditionType.ProductionStackReady).getReason())
+    UpdateControl<CrossAccountAccess> control = f.reconcile(grant);
+    assertThat(delay(control)).hasSeconds(2);
+    assertThat(condition(grant, ConditionType.Reconciling).getReason()).isEqualTo("ReconcileError");
+    assertThat(condition(grant, ConditionType.Reconciling).getMessage())
+        .startsWith("unexpected error: NullPointerException: boom");
+    assertThat(condition(grant, ConditionType.ProductionStackReady).getReason())
         .as("steps keep what was known")
         .isEqualTo("Creating");
-    assertThat(
-            f.reconciler
-                .updateErrorStatus(written, null, new IllegalArgumentException("boom"))
-                .getResource())
-        .as("the same error again writes nothing")
-        .isEmpty();
+  }
+
+  @Test
+  void aStackInProgressPastTheLimitIsReportedAsStuck() {
+    CrossAccountAccess grant = grant("stuck");
+    f.reconcile(grant);
+    String stack = StackNames.production("team", "stuck");
+    ObservedStack created = f.cfn.stack(stack).orElseThrow();
+    f.cfn.put(
+        new ObservedStack(
+            created.stackId(),
+            stack,
+            "CREATE_IN_PROGRESS",
+            "",
+            java.util.Map.of(),
+            ReconcilerFixture.T0));
+
+    f.clock.advance(Duration.ofMinutes(59));
+    assertThat(delay(f.reconcile(grant))).hasSeconds(5);
+    assertThat(condition(grant, ConditionType.ProductionStackReady).getReason())
+        .isEqualTo("InProgress");
+
+    f.clock.advance(Duration.ofMinutes(2));
+    UpdateControl<CrossAccountAccess> stuck = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.ProductionStackReady).getReason())
+        .isEqualTo("StackStuck");
+    assertThat(condition(grant, ConditionType.Ready).getMessage())
+        .isEqualTo(
+            "production stack: stack "
+                + stack
+                + " has been CREATE_IN_PROGRESS since 2026-12-01T10:00:00Z, longer than 60 min:"
+                + " CloudFormation is waiting on a resource (aws cloudformation"
+                + " describe-stack-events --stack-name "
+                + stack
+                + "); the operator keeps watching");
+    assertThat(delay(stuck)).as("looked at less often once stuck").hasMinutes(1);
   }
 
   @Test

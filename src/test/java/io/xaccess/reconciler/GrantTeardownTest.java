@@ -168,9 +168,63 @@ class GrantTeardownTest {
         new AwsProblem(AwsProblem.Kind.RECOVERABLE, Reason.AwsUnavailable, "throttled", null);
 
     DeleteControl control = f.cleanup(grant);
-    assertThat(delay(control)).hasSeconds(5);
-    assertThat(condition(f.deletionPatches.get(0), ConditionType.Stalled).getStatus())
-        .isEqualTo("False");
+    assertThat(delay(control)).hasSeconds(2);
+    CrossAccountAccess patch = f.deletionPatches.get(0);
+    assertThat(condition(patch, ConditionType.Stalled).getStatus()).isEqualTo("False");
+    assertThat(condition(patch, ConditionType.Reconciling).getReason()).isEqualTo("AwsUnavailable");
+    assertThat(patch.getStatus().getRetry().getAttempts()).isEqualTo(1);
+
+    grant.setStatus(patch.getStatus());
+    assertThat(delay(f.cleanup(grant))).as("backing off").hasSeconds(4);
+  }
+
+  @Test
+  void anUnexpectedErrorDuringDeletionIsRetriedWithBackoff() {
+    CrossAccountAccess grant = ready(grant("bug"));
+    f.cfn.failing = new IllegalStateException("codeless answer");
+
+    DeleteControl control = f.cleanup(grant);
+    assertThat(control.isRemoveFinalizer()).isFalse();
+    assertThat(delay(control)).hasSeconds(2);
+    CrossAccountAccess patch = f.deletionPatches.get(0);
+    assertThat(condition(patch, ConditionType.Reconciling).getReason()).isEqualTo("ReconcileError");
+    assertThat(condition(patch, ConditionType.Ready).getMessage())
+        .isEqualTo("cannot delete yet: IllegalStateException: codeless answer");
+
+    f.cfn.failing = null;
+    grant.setStatus(patch.getStatus());
+    assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
+  }
+
+  @Test
+  void aStackStillBeingCreatedIsDeletedAtOnce() {
+    CrossAccountAccess grant = grant("midcreate");
+    f.reconcile(grant); // production stack CREATE_IN_PROGRESS
+    String prod = StackNames.production("team", "midcreate");
+
+    f.cleanup(grant);
+    assertThat(f.cfn.stack(prod).orElseThrow().status()).isEqualTo("DELETE_IN_PROGRESS");
+    assertThat(condition(f.deletionPatches.get(0), ConditionType.Ready).getMessage())
+        .isEqualTo("production stack: deleting the stack while it is being created");
+    assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
+  }
+
+  @Test
+  void anUpdateInProgressIsCancelledSoTheStackCanBeDeleted() {
+    CrossAccountAccess grant = ready(grant("midupdate"));
+    String dev = StackNames.development("team", "midupdate");
+    f.cfn.status(f.cfn.stack(dev).orElseThrow(), "UPDATE_IN_PROGRESS");
+    f.cfn.calls.clear();
+
+    DeleteControl first = f.cleanup(grant);
+    assertThat(f.cfn.calls).containsExactly("observe", "cancelUpdate");
+    assertThat(delay(first)).hasSeconds(1);
+    assertThat(condition(f.deletionPatches.get(0), ConditionType.Ready).getMessage())
+        .isEqualTo(
+            "development stack: cancelling the update in progress so the stack can be deleted");
+    f.cfn.completeAll(); // UPDATE_ROLLBACK_COMPLETE
+    assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
+    assertThat(f.cfn.stackCount()).isZero();
   }
 
   @Test

@@ -63,16 +63,18 @@ final class ReconcilerFixture {
             return super.resolve(resource);
           }
         };
-    StackRollout rollout = new StackRollout(cfn, metrics);
+    StackRollout rollout = new StackRollout(cfn, metrics, settings, clock);
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
+    Retries retries = new Retries(settings, events, clock);
     reconciler =
         new CrossAccountAccessReconciler(
             resolver,
             new AwsClients(settings, new AwsCallCounter(registry)),
             rollout,
             new VerificationSchedule(verifier, metrics, settings, clock),
-            new GrantTeardown(resolver, rollout, storage, events, settings),
+            new GrantTeardown(resolver, rollout, storage, events, retries, settings),
             writer,
+            retries,
             settings);
   }
 

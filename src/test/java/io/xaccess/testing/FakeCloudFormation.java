@@ -77,7 +77,8 @@ public final class FakeCloudFormation implements StackGateway {
             stack.statusReason(),
             status.endsWith("_COMPLETE") && !status.contains("ROLLBACK")
                 ? outputs.getOrDefault(stack.stackName(), Map.of())
-                : stack.outputs()));
+                : stack.outputs(),
+            stack.since()));
   }
 
   @Override
@@ -148,6 +149,12 @@ public final class FakeCloudFormation implements StackGateway {
                 status(s, "DELETE_IN_PROGRESS");
               }
             });
+  }
+
+  @Override
+  public void cancelUpdate(Grant.Account account, String stackName) {
+    call("cancelUpdate");
+    status(stacks.get(stackName), "UPDATE_ROLLBACK_IN_PROGRESS");
   }
 
   @Override

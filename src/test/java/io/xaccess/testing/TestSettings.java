@@ -8,7 +8,8 @@ import java.util.Optional;
  * The operator's settings for unit tests, with distinct values so a test can tell which interval a
  * reconcile chose: poll 5 s, first poll 1 s, resync 10 min, stalled recheck 1 min; verification
  * retries from 5 s doubling to at most 1 min within a 30 s propagation window (attempts at 5, 10,
- * 20 s: three); every account reached through the deployer role {@code xaccess-deployer}.
+ * 20 s: three); passing failures retried from 2 s doubling to 5 min, reported after 5; stacks stuck
+ * after 1 h; every account reached through the deployer role {@code xaccess-deployer}.
  */
 public final class TestSettings implements XaccessConfig {
 
@@ -19,6 +20,35 @@ public final class TestSettings implements XaccessConfig {
   public Duration retryInitialDelay = Duration.ofSeconds(5);
   public Duration retryMaxDelay = Duration.ofMinutes(1);
   public Duration propagationWindow = Duration.ofSeconds(30);
+  public Duration stackOperationTimeout = Duration.ofHours(1);
+  public Duration retryInitialDelayOnFailure = Duration.ofSeconds(2);
+  public Duration retryMaxDelayOnFailure = Duration.ofMinutes(5);
+  public int reportAfter = 5;
+
+  @Override
+  public Duration stackOperationTimeout() {
+    return stackOperationTimeout;
+  }
+
+  @Override
+  public Retry retry() {
+    return new Retry() {
+      @Override
+      public Duration initialDelay() {
+        return retryInitialDelayOnFailure;
+      }
+
+      @Override
+      public Duration maxDelay() {
+        return retryMaxDelayOnFailure;
+      }
+
+      @Override
+      public int reportAfter() {
+        return reportAfter;
+      }
+    };
+  }
 
   @Override
   public Duration pollInterval() {

@@ -35,6 +35,20 @@ public class CrossAccountAccessStatus {
   @JsonPropertyDescription("The latest proof of access through the assumed role.")
   private VerificationResult lastVerification;
 
+  @JsonPropertyDescription(
+      "Set while a passing problem (throttling, an AWS or network failure, an unexpected error) is"
+          + " retried with backoff; the Reconciling condition says what failed. Gone once a"
+          + " reconcile succeeds.")
+  private RetryStatus retry;
+
+  public RetryStatus getRetry() {
+    return retry;
+  }
+
+  public void setRetry(RetryStatus retry) {
+    this.retry = retry;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }

@@ -25,6 +25,10 @@ public enum Reason {
   DeleteStarted,
   /** Deletion waits for an operation under way to finish. */
   WaitingToDelete,
+  /** Deletion asked CloudFormation to cancel an update in progress (it then rolls back). */
+  CancellingUpdate,
+  /** An operation has been in progress for longer than {@code xaccess.stack-operation-timeout}. */
+  StackStuck,
   /** The stack is gone. */
   Deleted,
   /** The stack was created with the desired configuration. */
@@ -107,6 +111,8 @@ public enum Reason {
   AwsError,
   /** A failure the operator did not expect; retried with backoff. */
   ReconcileError,
+  /** (Event) a passing problem has now failed {@code xaccess.retry.report-after} times in a row. */
+  StillFailing,
 
   // --- Events of the deletion ---
   /** The release annotation let the resource go without touching AWS. */
