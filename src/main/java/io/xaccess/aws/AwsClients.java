@@ -100,6 +100,15 @@ public class AwsClients {
       throw AwsProblems.classify(
           e, "identify the operator", account.accountId(), describe(account));
     }
+    if (identity.account() == null || identity.arn() == null) {
+      throw new AwsProblem(
+          AwsProblem.Kind.RECOVERABLE,
+          Reason.AwsUnavailable,
+          "AWS answered GetCallerIdentity for account "
+              + account.accountId()
+              + " without an identity; retrying",
+          null);
+    }
     if (!identity.account().equals(account.accountId())) {
       throw new AwsProblem(
           AwsProblem.Kind.TERMINAL,

@@ -36,6 +36,19 @@ public final class AwsProblems {
 
   private AwsProblems() {}
 
+  /** Whether the failure is the network's (a connection refused, reset or timed out). */
+  private static boolean causedByIo(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.io.IOException
+          || cause instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+          || cause
+              instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Classifies a failure of {@code what} (for example "deploy the production stack") in account
    * {@code accountId} reached as {@code identity}.
@@ -150,6 +163,20 @@ public final class AwsProblems {
               + accountId
               + ": configure IRSA or EKS Pod Identity on its service account (or AWS_* environment"
               + " credentials), or set credentials in the resource",
+          e);
+    }
+    if (e instanceof SdkClientException && !causedByIo(e)) {
+      // A reply arrived but could not be read: truncated, of the wrong type, not AWS's at all.
+      return new AwsProblem(
+          AwsProblem.Kind.RECOVERABLE,
+          Reason.AwsUnreachable,
+          "could not read AWS's answer trying to "
+              + what
+              + " in account "
+              + accountId
+              + ": "
+              + e.getMessage()
+              + "; retrying",
           e);
     }
     if (e instanceof SdkClientException) {

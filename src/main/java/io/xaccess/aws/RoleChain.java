@@ -1,5 +1,6 @@
 package io.xaccess.aws;
 
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.SecretValue;
@@ -74,7 +75,15 @@ public class RoleChain {
               .roleSessionName(sessionName)
               .durationSeconds((int) duration.toSeconds());
       externalId.ifPresent(id -> request.externalId(id.reveal()));
-      return sts.assumeRole(request.build()).credentials();
+      Credentials credentials = sts.assumeRole(request.build()).credentials();
+      if (credentials == null || credentials.accessKeyId() == null) {
+        throw new AwsProblem(
+            AwsProblem.Kind.RECOVERABLE,
+            Reason.AwsUnavailable,
+            "AWS answered AssumeRole of " + roleArn + " without credentials; retrying",
+            null);
+      }
+      return credentials;
     } catch (SdkException e) {
       throw AwsProblems.classify(e, "assume " + roleArn, accountId, "the verifier");
     }

@@ -1,6 +1,8 @@
 package io.xaccess.cloudformation;
 
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsClients;
+import io.xaccess.aws.AwsProblem;
 import io.xaccess.aws.AwsProblems;
 import io.xaccess.grant.Grant;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +48,11 @@ public class CloudFormationStackGateway implements StackGateway {
         () -> {
           try {
             List<Stack> stacks = cfn(account).describeStacks(r -> r.stackName(stackName)).stacks();
+            if (stacks.isEmpty()) {
+              // CloudFormation answers a missing stack with an error, never with an empty list:
+              // an empty answer is a garbled one, and taking it for "gone" could orphan a stack.
+              throw garbled("describe stack " + stackName, account);
+            }
             return stacks.stream()
                 .filter(s -> s.stackStatus() != StackStatus.DELETE_COMPLETE)
                 .findFirst()
@@ -244,6 +251,18 @@ public class CloudFormationStackGateway implements StackGateway {
     } catch (SdkException e) {
       throw AwsProblems.classify(e, what, account.accountId(), AwsClients.describe(account));
     }
+  }
+
+  private static AwsProblem garbled(String what, Grant.Account account) {
+    return new AwsProblem(
+        AwsProblem.Kind.RECOVERABLE,
+        Reason.AwsUnavailable,
+        "AWS answered an empty response trying to "
+            + what
+            + " in account "
+            + account.accountId()
+            + "; retrying",
+        null);
   }
 
   private static boolean isMissing(AwsServiceException e) {
