@@ -7,9 +7,8 @@ import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.cloudformation.StackRequest;
 import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
-import io.xaccess.testing.XaccessCrd;
+import io.xaccess.testing.TestCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -69,7 +68,6 @@ public final class Benchmark {
 
   private final BenchSettings settings;
   private final LocalKubeApiServer kube;
-  private final MotoServer moto;
   private final AwsFaultProxy proxy;
   private final java.net.URI aws;
   private final KubernetesClient client;
@@ -82,21 +80,13 @@ public final class Benchmark {
   private Benchmark(BenchSettings settings) {
     this.settings = settings;
     say("starting kube-apiserver + etcd and moto");
-    this.kube = LocalKubeApiServer.startNew();
-    this.moto = MotoServer.startNew();
-    if (settings.motoThreads() > 0) {
-      try {
-        this.proxy = new AwsFaultProxy(moto.endpoint(), settings.motoThreads());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      this.aws = proxy.endpoint();
-    } else {
-      this.proxy = null;
-      this.aws = moto.endpoint();
-    }
-    this.client = kube.newClient();
-    XaccessCrd.installWithNamespace(client, NS);
+    TestCluster cluster =
+        TestCluster.start(TestCluster.Options.DEFAULT.motoConcurrency(settings.motoThreads()));
+    this.kube = cluster.kube();
+    this.proxy = settings.motoThreads() > 0 ? cluster.proxy() : null;
+    this.aws = cluster.awsEndpoint();
+    this.client = cluster.client();
+    cluster.namespace(NS);
     this.watch = new ReadyWatch(client, NS);
   }
 

@@ -1,7 +1,6 @@
 package io.xaccess.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,8 +18,8 @@ import io.xaccess.testing.Checkov;
 import io.xaccess.testing.Helm;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,11 +170,12 @@ class ChartIT {
    */
   @Test
   void theInstalledChartRunsTheOperatorAsItsServiceAccount() throws Exception {
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
-    MotoServer moto = MotoServer.startNew();
+    // The chart installs the CRD, as it does for users.
     Path log = Files.createTempFile("xaccess-operator-chart", ".log");
-    Kubectl kubectl = new Kubectl(kube);
-    try (KubernetesClient client = kube.newClient()) {
+    try (TestCluster cluster = TestCluster.start(TestCluster.Options.DEFAULT.withoutCrd())) {
+      LocalKubeApiServer kube = cluster.kube();
+      KubernetesClient client = cluster.client();
+      Kubectl kubectl = cluster.kubectl();
       kubectl.succeed("create", "namespace", "team-a");
       kubectl.succeed("create", "namespace", "team-b");
       Helm.succeed(
@@ -190,7 +190,7 @@ class ChartIT {
           "--set",
           "watchNamespaces={team-a}",
           "--set",
-          "aws.endpointUrl=" + moto.endpoint(),
+          "aws.endpointUrl=" + cluster.awsEndpoint(),
           "--set",
           "aws.s3PathStyle=true",
           "--set",
@@ -243,13 +243,10 @@ class ChartIT {
       }
       Path serviceAccount = kube.kubeConfigFor("xaccess", "xaccess");
       try (OperatorProcess operator =
-          OperatorProcess.start(serviceAccount, moto.endpoint(), log, env)) {
+          OperatorProcess.start(serviceAccount, cluster.awsEndpoint(), log, env)) {
         kubectl.succeed("apply", "-n", "team-a", "-f", "examples/basic.yaml");
         kubectl.succeed("apply", "-n", "team-b", "-f", "examples/basic.yaml");
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(() -> ready(client, "team-a"));
+        cluster.grants().within(Duration.ofMinutes(2)).awaitReady("team-a", "basic");
         CrossAccountAccess elsewhere =
             client
                 .resources(CrossAccountAccess.class)
@@ -280,23 +277,11 @@ class ChartIT {
                   .withName("basic")
                   .get())
           .isNotNull();
-    } finally {
-      kube.stop();
-      moto.stop();
     }
   }
 
   private static String kubeFile(LocalKubeApiServer kube) {
     return kube.kubeConfigFile().toString();
-  }
-
-  private static boolean ready(KubernetesClient client, String namespace) {
-    CrossAccountAccess grant =
-        client.resources(CrossAccountAccess.class).inNamespace(namespace).withName("basic").get();
-    return grant != null
-        && grant.getStatus() != null
-        && grant.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
   /** The value the kubelet would give: downward-API fields of this pod, or the literal value. */

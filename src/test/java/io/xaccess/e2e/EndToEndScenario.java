@@ -1,8 +1,11 @@
 package io.xaccess.e2e;
 
+import static io.xaccess.testing.Grants.has;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +19,15 @@ public final class EndToEndScenario {
 
   private EndToEndScenario() {}
 
-  public static void run(Kubectl kubectl, Path operatorLog) throws Exception {
+  /** With kubectl as the user runs it; {@code client} (the same cluster) watches the grant. */
+  public static void run(Kubectl kubectl, KubernetesClient client, Path operatorLog)
+      throws Exception {
     try {
       kubectl.succeed("create", "namespace", "e2e");
       kubectl.succeed("apply", "-n", "e2e", "-f", "examples/basic.yaml");
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(() -> status(kubectl, "Ready"), "True"::equals);
-      assertThat(status(kubectl, "AccessVerified")).isEqualTo("True");
+      CrossAccountAccess ready =
+          Grants.on(client).within(Duration.ofMinutes(2)).awaitReady("e2e", "basic");
+      assertThat(has(ready, "AccessVerified", "True")).as(Grants.describe(ready)).isTrue();
 
       kubectl.succeed(
           "delete", "-n", "e2e", "-f", "examples/basic.yaml", "--wait=true", "--timeout=120s");
@@ -33,16 +36,5 @@ public final class EndToEndScenario {
       System.out.println("operator log:\n" + Files.readString(operatorLog));
       throw failure;
     }
-  }
-
-  private static String status(Kubectl kubectl, String condition) {
-    return kubectl.succeed(
-        "get",
-        "xaa",
-        "basic",
-        "-n",
-        "e2e",
-        "-o",
-        "jsonpath={.status.conditions[?(@.type==\"" + condition + "\")].status}");
   }
 }

@@ -48,7 +48,8 @@ class K3sEndToEndIT {
         XaccessCrd.install(client);
         try (OperatorProcess operator =
             OperatorProcess.start(kubeconfig, moto.endpoint(), log, Map.of())) {
-          EndToEndScenario.run(new Kubectl(LocalKubeApiServer.kubectlBinary(), kubeconfig), log);
+          EndToEndScenario.run(
+              new Kubectl(LocalKubeApiServer.kubectlBinary(), kubeconfig), client, log);
         }
       } finally {
         moto.stop();

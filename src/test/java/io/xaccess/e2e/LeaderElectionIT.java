@@ -7,11 +7,9 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.TrustSpec;
-import io.xaccess.testing.Kubectl;
-import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorProcess;
-import io.xaccess.testing.XaccessCrd;
+import io.xaccess.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,20 +32,20 @@ class LeaderElectionIT {
 
   @Test
   void onlyTheLeaderReconcilesAndAFollowerTakesOver() throws Exception {
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
-    MotoServer moto = MotoServer.startNew();
     Path logA = Files.createTempFile("xaccess-replica-a", ".log");
     Path logB = Files.createTempFile("xaccess-replica-b", ".log");
-    try (KubernetesClient client = kube.newClient()) {
-      XaccessCrd.installWithNamespace(client, "ha");
+    try (TestCluster cluster = TestCluster.start()) {
+      KubernetesClient client = cluster.client();
+      Path kubeconfig = cluster.kube().kubeConfigFile();
+      cluster.namespace("ha");
+      Grants grants = cluster.grants().within(Duration.ofMinutes(2));
       OperatorProcess a =
-          OperatorProcess.start(kube.kubeConfigFile(), moto.endpoint(), logA, replica("replica-a"));
+          OperatorProcess.start(kubeconfig, cluster.awsEndpoint(), logA, replica("replica-a"));
       await().atMost(Duration.ofSeconds(60)).until(() -> "replica-a".equals(holder(client)));
       try (OperatorProcess b =
-          OperatorProcess.start(
-              kube.kubeConfigFile(), moto.endpoint(), logB, replica("replica-b"))) {
-        new Kubectl(kube).succeed("apply", "-n", "ha", "-f", "examples/basic.yaml");
-        awaitReady(client, 1);
+          OperatorProcess.start(kubeconfig, cluster.awsEndpoint(), logB, replica("replica-b"))) {
+        cluster.kubectl().succeed("apply", "-n", "ha", "-f", "examples/basic.yaml");
+        grants.awaitReady("ha", "basic", 1);
         assertThat(Files.readString(logA)).contains(RECONCILED);
         assertThat(Files.readString(logB))
             .as("the follower runs no controller")
@@ -69,12 +67,11 @@ class LeaderElectionIT {
             .atMost(Duration.ofSeconds(30))
             .until(() -> Files.readString(logB).contains(RECONCILED));
 
-        CrossAccountAccess grant =
-            client.resources(CrossAccountAccess.class).inNamespace("ha").withName("basic").get();
+        CrossAccountAccess grant = grants.get("ha", "basic");
         grant.getSpec().setTrust(new TrustSpec());
         grant.getSpec().getTrust().setRegions(List.of("us-east-1"));
         long generation = client.resource(grant).update().getMetadata().getGeneration();
-        awaitReady(client, generation);
+        grants.awaitReady("ha", "basic", generation);
         assertThat(Files.readString(logB)).as("the new leader reconciles").contains(RECONCILED);
         assertThat(b.isAlive()).isTrue();
       } catch (Throwable failure) {
@@ -87,9 +84,6 @@ class LeaderElectionIT {
       } finally {
         a.close();
       }
-    } finally {
-      kube.stop();
-      moto.stop();
     }
   }
 
@@ -119,26 +113,5 @@ class LeaderElectionIT {
   private static String holder(KubernetesClient client) {
     Lease lease = client.leases().inNamespace("default").withName("xaccess-operator").get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
-  }
-
-  private static void awaitReady(KubernetesClient client, long generation) {
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                client
-                    .resources(CrossAccountAccess.class)
-                    .inNamespace("ha")
-                    .withName("basic")
-                    .get(),
-            g ->
-                g != null
-                    && g.getStatus() != null
-                    && g.getStatus().getObservedGeneration() != null
-                    && g.getStatus().getObservedGeneration() == generation
-                    && g.getStatus().getConditions().stream()
-                        .anyMatch(
-                            c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
   }
 }

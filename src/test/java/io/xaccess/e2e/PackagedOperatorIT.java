@@ -2,12 +2,8 @@ package io.xaccess.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.xaccess.testing.Kubectl;
-import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
-import io.xaccess.testing.XaccessCrd;
+import io.xaccess.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,21 +17,13 @@ class PackagedOperatorIT {
 
   @Test
   void theBasicExampleBecomesReadyAndGoesAwayOnDelete() throws Exception {
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
-    MotoServer moto = MotoServer.startNew();
     Path log = Files.createTempFile("xaccess-operator", ".log");
-    try {
-      try (KubernetesClient client = kube.newClient()) {
-        XaccessCrd.install(client);
-      }
-      try (OperatorProcess operator =
-          OperatorProcess.start(kube.kubeConfigFile(), moto.endpoint(), log, Map.of())) {
-        EndToEndScenario.run(new Kubectl(kube), log);
-        assertThat(operator.isAlive()).isTrue();
-      }
-    } finally {
-      kube.stop();
-      moto.stop();
+    try (TestCluster cluster = TestCluster.start();
+        OperatorProcess operator =
+            OperatorProcess.start(
+                cluster.kube().kubeConfigFile(), cluster.awsEndpoint(), log, Map.of())) {
+      EndToEndScenario.run(cluster.kubectl(), cluster.client(), log);
+      assertThat(operator.isAlive()).isTrue();
     }
   }
 }

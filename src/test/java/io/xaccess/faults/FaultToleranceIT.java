@@ -1,10 +1,12 @@
 package io.xaccess.faults;
 
+import static io.xaccess.testing.Grants.isTrue;
+import static io.xaccess.testing.Grants.message;
+import static io.xaccess.testing.Grants.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.TrustSpec;
 import io.xaccess.cloudformation.StackNames;
@@ -14,11 +16,11 @@ import io.xaccess.testing.AwsFaultProxy.Fault;
 import io.xaccess.testing.AwsFaultProxy.Rewrite;
 import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.GrantYaml;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
 import io.xaccess.testing.TcpProxy;
-import io.xaccess.testing.XaccessCrd;
+import io.xaccess.testing.TestCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,7 +36,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -63,8 +64,8 @@ class FaultToleranceIT {
   private static final Duration CONVERGE = Duration.ofMinutes(6);
   private static final int USER_OBJECTS = 3;
 
+  private static TestCluster cluster;
   private static LocalKubeApiServer kube;
-  private static MotoServer moto;
   private static AwsFaultProxy proxy;
   private static AwsTestAccounts aws;
   private static KubernetesClient client;
@@ -78,13 +79,13 @@ class FaultToleranceIT {
   private Path log;
 
   @BeforeAll
-  static void start() throws IOException {
-    kube = LocalKubeApiServer.startNew();
-    moto = MotoServer.startNew();
-    proxy = new AwsFaultProxy(moto.endpoint());
-    aws = AwsTestAccounts.open(moto);
-    client = kube.newClient();
-    XaccessCrd.install(client);
+  static void start() {
+    // Its own cluster: the suite cuts the API server's connections and faults every AWS call.
+    cluster = TestCluster.start();
+    kube = cluster.kube();
+    proxy = cluster.proxy();
+    aws = AwsTestAccounts.open(cluster.moto());
+    client = cluster.client();
   }
 
   @AfterAll
@@ -98,11 +99,8 @@ class FaultToleranceIT {
     lines.addAll(report);
     Files.write(out.resolve("report.md"), lines);
     System.out.println(String.join("\n", lines));
-    client.close();
     aws.close();
-    proxy.close();
-    moto.stop();
-    kube.stop();
+    cluster.close();
   }
 
   @AfterEach
@@ -126,7 +124,7 @@ class FaultToleranceIT {
     for (int i = 0; i < grants; i++) {
       create(ns, "g" + i);
     }
-    awaitAll(ns, grants, g -> isTrue(g, "Ready"));
+    grants().awaitAll(ns, grants, g -> isTrue(g, "Ready"));
     int duplicates = duplicates(ns, grants);
     // The inventory sees what the grants made, so "none left" after deletion means something.
     assertThat(grantRoles(ns)).isEqualTo(grants);
@@ -134,7 +132,7 @@ class FaultToleranceIT {
     long objects = putUserData(ns, grants);
 
     deleteAll(ns);
-    awaitGone(ns);
+    grants().awaitNoneLeft(ns);
     proxy.chaos(0);
     long requests = proxy.requests() - before;
     long injected = proxy.injected().values().stream().mapToLong(Long::longValue).sum();
@@ -186,10 +184,10 @@ class FaultToleranceIT {
       Thread.sleep(random.nextInt(3000));
       operator.kill();
       kills++;
-      killedAt.add(count(ns, g -> isTrue(g, "Ready")) + "/" + (2 * round + 2) + " ready");
+      killedAt.add(grants().count(ns, g -> isTrue(g, "Ready")) + "/" + (2 * round + 2) + " ready");
     }
     startOperator(Map.of());
-    awaitAll(ns, grants, g -> isTrue(g, "Ready"));
+    grants().awaitAll(ns, grants, g -> isTrue(g, "Ready"));
     int duplicates = duplicates(ns, grants);
     long objects = putUserData(ns, grants);
     operator.close();
@@ -211,7 +209,7 @@ class FaultToleranceIT {
               + " deletions asked");
     }
     startOperator(Map.of());
-    awaitGone(ns);
+    grants().awaitNoneLeft(ns);
     System.out.println("crash: killed " + kills + " times, at " + killedAt);
 
     assertThat(kills).isGreaterThanOrEqualTo(10);
@@ -244,8 +242,8 @@ class FaultToleranceIT {
     proxy.rewrite(devBusy);
     create(ns, "prod-busy");
     create(ns, "dev-busy");
-    awaitOne(ns, "prod-busy", g -> reason(g, "ProductionStackReady").equals("InProgress"));
-    awaitOne(ns, "dev-busy", g -> reason(g, "DevelopmentStackReady").equals("InProgress"));
+    grants().await(ns, "prod-busy", g -> reason(g, "ProductionStackReady").equals("InProgress"));
+    grants().await(ns, "dev-busy", g -> reason(g, "DevelopmentStackReady").equals("InProgress"));
 
     List<String> midwayBuckets = List.of(bucket(ns, "prod-busy"), bucket(ns, "dev-busy"));
     long objects = putUserData(ns, List.of("prod-busy", "dev-busy"), midwayBuckets);
@@ -256,7 +254,7 @@ class FaultToleranceIT {
     assertThat(stackExists(false, devStack)).isTrue();
     proxy.remove(prodBusy);
     proxy.remove(devBusy);
-    awaitGone(ns);
+    grants().awaitNoneLeft(ns);
 
     int orphans = orphans(ns, 2);
     assertThat(orphans).isZero();
@@ -294,10 +292,13 @@ class FaultToleranceIT {
     proxy.rewrite(rolledBack);
     proxy.rewrite(failureEvent);
     create(ns, "ghost", "    principals: [" + ghost + "]\n");
-    CrossAccountAccess stalled = awaitOne(ns, "ghost", g -> isTrue(g, "Stalled"));
+    CrossAccountAccess stalled = grants().awaitCondition(ns, "ghost", "Stalled", "True");
     assertThat(reason(stalled, "Stalled")).isEqualTo("CreateFailed");
     assertThat(message(stalled, "Stalled")).contains("Role: Invalid principal").contains(ghost);
-    awaitCondition(() -> !stackExists(true, stack)); // the rolled-back stack is deleted
+    await() // the rolled-back stack is deleted
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> !stackExists(true, stack));
     // What AWS's rollback removes and moto, which created the stack for real, kept: the bucket
     // (empty; the stack retains it on deletion).
     aws.production().s3(Region.AP_SOUTHEAST_2).deleteBucket(r -> r.bucket(bucket(ns, "ghost")));
@@ -311,11 +312,11 @@ class FaultToleranceIT {
     CrossAccountAccess fix = get(ns, "ghost");
     fix.getSpec().getDevelopment().setPrincipals(null);
     client.resource(fix).update();
-    awaitOne(ns, "ghost", g -> isTrue(g, "Ready"));
+    grants().awaitReady(ns, "ghost");
 
     // An update whose rollback fails: ContinueUpdateRollback (moto lacks the API) recovers it.
     create(ns, "rollback");
-    awaitOne(ns, "rollback", g -> isTrue(g, "Ready"));
+    grants().awaitReady(ns, "rollback");
     String updated = StackNames.production(ns, "rollback");
     AtomicBoolean continued = new AtomicBoolean();
     Rewrite rollbackFailed =
@@ -348,25 +349,23 @@ class FaultToleranceIT {
     grant.getSpec().setTrust(new TrustSpec());
     grant.getSpec().getTrust().setRegions(List.of("us-east-1", "eu-west-1"));
     client.resource(grant).update();
-    awaitCondition(continued::get);
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(continued::get);
     CrossAccountAccess rolled =
-        awaitOne(ns, "rollback", g -> reason(g, "ProductionStackReady").equals("UpdateFailed"));
+        grants()
+            .await(ns, "rollback", g -> reason(g, "ProductionStackReady").equals("UpdateFailed"));
     assertThat(isTrue(rolled, "Stalled")).isTrue();
     proxy.remove(rollbackFailed);
     proxy.remove(continueRollback);
     grant = get(ns, "rollback");
     grant.getSpec().getTrust().setRegions(List.of("us-east-1", "eu-west-2"));
     long generation = client.resource(grant).update().getMetadata().getGeneration();
-    awaitOne(
-        ns,
-        "rollback",
-        g -> g.getStatus().getObservedGeneration() == generation && isTrue(g, "Ready"));
+    grants().awaitReady(ns, "rollback", generation);
 
     long objects =
         putUserData(
             ns, List.of("ghost", "rollback"), List.of(bucket(ns, "ghost"), bucket(ns, "rollback")));
     deleteAll(ns);
-    awaitGone(ns);
+    grants().awaitNoneLeft(ns);
     int orphans = orphans(ns, 2);
     assertThat(orphans).isZero();
     long lost = objects - countUserData(List.of(bucket(ns, "ghost"), bucket(ns, "rollback")));
@@ -389,7 +388,7 @@ class FaultToleranceIT {
     String ns = namespace("creds");
     startOperator(Map.of());
     create(ns, "lost");
-    awaitOne(ns, "lost", g -> isTrue(g, "Ready"));
+    grants().awaitReady(ns, "lost");
     long objects = putUserData(ns, List.of("lost"), List.of(bucket(ns, "lost")));
     operator.close();
 
@@ -406,7 +405,7 @@ class FaultToleranceIT {
                 + " sts:AssumeRole on resource: arn:aws:iam::111111111111:role/xaccess-deployer"));
     startOperator(Map.of());
     client.resources(CrossAccountAccess.class).inNamespace(ns).withName("lost").delete();
-    CrossAccountAccess stuck = awaitOne(ns, "lost", g -> isTrue(g, "Stalled"));
+    CrossAccountAccess stuck = grants().awaitCondition(ns, "lost", "Stalled", "True");
     assertThat(reason(stuck, "Stalled")).isEqualTo("AssumeRoleDenied");
     assertThat(message(stuck, "Stalled")).contains("111111111111").contains("xaccess-deployer");
     assertThat(stuck.getMetadata().getFinalizers()).contains("xaccess.io/finalizer");
@@ -414,7 +413,7 @@ class FaultToleranceIT {
     CrossAccountAccess release = get(ns, "lost");
     release.getMetadata().getAnnotations().put("xaccess.io/release-finalizer", "true");
     client.resource(release).update();
-    awaitGone(ns);
+    grants().awaitNoneLeft(ns);
     // Released on request: the operator leaves the AWS resources it could not reach.
     assertThat(stackExists(true, StackNames.production(ns, "lost"))).isTrue();
     long lost = objects - countUserData(List.of(bucket(ns, "lost")));
@@ -440,7 +439,7 @@ class FaultToleranceIT {
           kube.kubeConfigYaml().replace("127.0.0.1:" + server.group(1), "127.0.0.1:" + tcp.port()));
       startOperator(kubeconfig, Map.of());
       create(ns, "before");
-      awaitOne(ns, "before", g -> isTrue(g, "Ready"));
+      grants().awaitReady(ns, "before");
 
       tcp.cut();
       create(ns, "during");
@@ -450,15 +449,12 @@ class FaultToleranceIT {
       Thread.sleep(15_000);
       tcp.restore();
 
-      awaitOne(ns, "during", g -> isTrue(g, "Ready"));
-      awaitOne(
-          ns,
-          "before",
-          g -> g.getStatus().getObservedGeneration() == generation && isTrue(g, "Ready"));
+      grants().awaitReady(ns, "during");
+      grants().awaitReady(ns, "before", generation);
       assertThat(operator.isAlive()).isTrue();
       objects = putUserData(ns, List.of("before", "during"), hiccupBuckets);
       deleteAll(ns);
-      awaitGone(ns);
+      grants().awaitNoneLeft(ns);
     }
     int orphans = orphans(ns, 2);
     assertThat(orphans).isZero();
@@ -504,7 +500,7 @@ class FaultToleranceIT {
   // --- grants
 
   private static String namespace(String name) {
-    return XaccessCrd.ensureNamespace(client, name);
+    return cluster.namespace(name);
   }
 
   private static String bucket(String ns, String name) {
@@ -531,114 +527,27 @@ class FaultToleranceIT {
     client.resources(CrossAccountAccess.class).inNamespace(ns).delete();
   }
 
-  private void awaitGone(String ns) {
-    explain(
-        () ->
-            await()
-                .atMost(CONVERGE)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(
-                    () ->
-                        client
-                            .resources(CrossAccountAccess.class)
-                            .inNamespace(ns)
-                            .list()
-                            .getItems()
-                            .isEmpty()));
+  /** Grants as the suite awaits them: {@link #CONVERGE}, the operator's log on a timeout. */
+  private Grants grants() {
+    return Grants.on(client).within(CONVERGE).onTimeout(this::printOperatorLogs);
   }
 
-  private void awaitAll(String ns, int grants, Predicate<CrossAccountAccess> condition) {
-    explain(
-        () ->
-            await()
-                .atMost(CONVERGE)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> count(ns, condition) == grants));
-  }
-
-  private CrossAccountAccess awaitOne(
-      String ns, String name, Predicate<CrossAccountAccess> condition) {
-    CrossAccountAccess[] found = new CrossAccountAccess[1];
-    explain(
-        () ->
-            await()
-                .atMost(CONVERGE)
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                    () -> {
-                      CrossAccountAccess g = get(ns, name);
-                      found[0] = g;
-                      return g != null && g.getStatus() != null && condition.test(g);
-                    }));
-    return found[0];
-  }
-
-  private static void awaitCondition(java.util.concurrent.Callable<Boolean> condition) {
-    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(condition);
-  }
-
-  /** On failure, what the grants and the operator said. */
-  private void explain(Runnable wait) {
-    try {
-      wait.run();
-    } catch (Throwable failure) {
-      StringBuilder why = new StringBuilder();
-      for (CrossAccountAccess g :
-          client.resources(CrossAccountAccess.class).inAnyNamespace().list().getItems()) {
-        why.append(g.getMetadata().getNamespace())
-            .append('/')
-            .append(g.getMetadata().getName())
-            .append(": ")
-            .append(
-                g.getStatus() == null
-                    ? "no status"
-                    : Serialization.asYaml(g.getStatus().getConditions()))
-            .append('\n');
+  private void printOperatorLogs() {
+    StringBuilder logs = new StringBuilder();
+    for (Path segment : segments) {
+      try {
+        String text = Files.readString(segment);
+        logs.append("--- operator log ").append(segment).append('\n');
+        logs.append(text.length() > 20_000 ? text.substring(text.length() - 20_000) : text);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      for (Path segment : segments) {
-        try {
-          String text = Files.readString(segment);
-          why.append("--- operator log ").append(segment).append('\n');
-          why.append(text.length() > 20_000 ? text.substring(text.length() - 20_000) : text);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      System.out.println(why);
-      throw failure;
     }
-  }
-
-  private static long count(String ns, Predicate<CrossAccountAccess> condition) {
-    return client.resources(CrossAccountAccess.class).inNamespace(ns).list().getItems().stream()
-        .filter(g -> g.getStatus() != null && condition.test(g))
-        .count();
+    System.out.println(logs);
   }
 
   private static CrossAccountAccess get(String ns, String name) {
-    return client.resources(CrossAccountAccess.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static boolean isTrue(CrossAccountAccess g, String type) {
-    return g.getStatus() != null
-        && g.getStatus().getConditions().stream()
-            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static String reason(CrossAccountAccess g, String type) {
-    return g.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .map(c -> c.getReason())
-        .findFirst()
-        .orElse("");
-  }
-
-  private static String message(CrossAccountAccess g, String type) {
-    return g.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .map(c -> c.getMessage())
-        .findFirst()
-        .orElse("");
+    return Grants.on(client).get(ns, name);
   }
 
   // --- what is in AWS (read from moto directly, never through the fault proxy)

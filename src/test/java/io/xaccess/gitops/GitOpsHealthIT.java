@@ -1,7 +1,7 @@
 package io.xaccess.gitops;
 
+import static io.xaccess.testing.Grants.has;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,14 +15,13 @@ import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.testing.GitOpsHealth;
 import io.xaccess.testing.GitOpsHealth.Verdict;
 import io.xaccess.testing.GrantYaml;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
 import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +34,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(OperatorTestEnvironment.class)
 class GitOpsHealthIT {
 
-  private static final Duration CONVERGE = Duration.ofSeconds(90);
-
   @Inject KubernetesClient client;
 
   @Test
@@ -44,7 +41,7 @@ class GitOpsHealthIT {
     String ns = XaccessCrd.ensureNamespace(client, "health-rollout");
     List<CrossAccountAccess> versions = record(ns, "rollout");
     create(ns, "rollout", "xaccess-it-health-rollout", "");
-    CrossAccountAccess ready = awaitGrant(ns, "rollout", g -> is(g, "Ready", "True"));
+    CrossAccountAccess ready = grants().awaitReady(ns, "rollout");
 
     // Before the operator's first status write: Argo CD waits. (kstatus calls an object without
     // status or conditions Current; the operator writes status in its first reconcile.)
@@ -56,7 +53,7 @@ class GitOpsHealthIT {
     assertThat(withStatus).as("status versions seen").hasSizeGreaterThan(1);
     for (CrossAccountAccess version : withStatus) {
       Verdict verdict = GitOpsHealth.of(Serialization.asJson(version));
-      if (is(version, "Ready", "True")) {
+      if (has(version, "Ready", "True")) {
         assertThat(verdict.argoCd()).isEqualTo("Healthy");
         assertThat(verdict.kstatus()).isEqualTo("Current");
       } else {
@@ -75,10 +72,7 @@ class GitOpsHealthIT {
     CrossAccountAccess changed = ready;
     changed.getSpec().setSessionDuration("30m");
     long generation = client.resource(changed).update().getMetadata().getGeneration();
-    awaitGrant(
-        ns,
-        "rollout",
-        g -> g.getStatus().getObservedGeneration() == generation && is(g, "Ready", "True"));
+    grants().awaitReady(ns, "rollout", generation);
     CrossAccountAccess unobserved =
         afterChange.stream()
             .filter(
@@ -103,7 +97,7 @@ class GitOpsHealthIT {
         "stalled",
         "xaccess-it-health-stalled",
         "  trust:\n    externalIdSecretRef: {name: missing-external-id, key: value}\n");
-    CrossAccountAccess stalled = awaitGrant(ns, "stalled", g -> is(g, "Stalled", "True"));
+    CrossAccountAccess stalled = grants().awaitCondition(ns, "stalled", "Stalled", "True");
     Verdict verdict = GitOpsHealth.of(Serialization.asJson(stalled));
     assertThat(verdict.argoCd()).isEqualTo("Degraded");
     assertThat(verdict.argoCdMessage())
@@ -122,7 +116,7 @@ class GitOpsHealthIT {
                 .withStringData(Map.of("value", "an-external-id-5678"))
                 .build())
         .create();
-    CrossAccountAccess recovered = awaitGrant(ns, "stalled", g -> is(g, "Ready", "True"));
+    CrossAccountAccess recovered = grants().awaitReady(ns, "stalled");
     assertThat(GitOpsHealth.of(Serialization.asJson(recovered)).argoCd()).isEqualTo("Healthy");
   }
 
@@ -130,7 +124,7 @@ class GitOpsHealthIT {
   void aSuspendedGrantIsSuspended() {
     String ns = XaccessCrd.ensureNamespace(client, "health-suspended");
     create(ns, "suspended", "xaccess-it-health-suspended", "  suspend: true\n");
-    CrossAccountAccess suspended = awaitGrant(ns, "suspended", g -> is(g, "Reconciling", "False"));
+    CrossAccountAccess suspended = grants().awaitCondition(ns, "suspended", "Reconciling", "False");
     Verdict verdict = GitOpsHealth.of(Serialization.asJson(suspended));
     assertThat(verdict.argoCd()).isEqualTo("Suspended");
     assertThat(verdict.argoCdMessage()).startsWith("Suspended: ");
@@ -144,17 +138,18 @@ class GitOpsHealthIT {
   void aDeletingGrantIsProgressingAndTerminating() {
     String ns = XaccessCrd.ensureNamespace(client, "health-deleting");
     create(ns, "deleting", "xaccess-it-health-deleting", "");
-    CrossAccountAccess ready = awaitGrant(ns, "deleting", g -> is(g, "Ready", "True"));
+    CrossAccountAccess ready = grants().awaitReady(ns, "deleting");
     // A second finalizer (another controller's, say) keeps the object visible after the
     // operator has removed its own.
     ready.getMetadata().getFinalizers().add("example.com/hold");
     client.resource(ready).update();
     client.resources(CrossAccountAccess.class).inNamespace(ns).withName("deleting").delete();
     CrossAccountAccess deleting =
-        awaitGrant(
-            ns,
-            "deleting",
-            g -> g.getMetadata().getFinalizers().equals(List.of("example.com/hold")));
+        grants()
+            .await(
+                ns,
+                "deleting",
+                g -> g.getMetadata().getFinalizers().equals(List.of("example.com/hold")));
     assertThat(deleting.getMetadata().getDeletionTimestamp()).isNotNull();
     Verdict verdict = GitOpsHealth.of(Serialization.asJson(deleting));
     assertThat(verdict.argoCd()).isEqualTo("Progressing");
@@ -163,7 +158,7 @@ class GitOpsHealthIT {
 
     deleting.getMetadata().setFinalizers(List.of());
     client.resource(deleting).update();
-    await().atMost(CONVERGE).until(() -> get(ns, "deleting") == null);
+    grants().awaitGone(ns, "deleting");
   }
 
   /** Every version of the grant the API server sends from now on, in order. */
@@ -207,22 +202,12 @@ class GitOpsHealthIT {
         .create();
   }
 
-  private CrossAccountAccess awaitGrant(
-      String ns, String name, Predicate<CrossAccountAccess> condition) {
-    return await()
-        .atMost(CONVERGE)
-        .pollInterval(Duration.ofMillis(300))
-        .until(() -> get(ns, name), g -> g != null && g.getStatus() != null && condition.test(g));
+  private Grants grants() {
+    return Grants.on(client);
   }
 
   private CrossAccountAccess get(String ns, String name) {
-    return client.resources(CrossAccountAccess.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static boolean is(CrossAccountAccess grant, String type, String status) {
-    return grant.getStatus() != null
-        && grant.getStatus().getConditions().stream()
-            .anyMatch(c -> type.equals(c.getType()) && status.equals(c.getStatus()));
+    return grants().get(ns, name);
   }
 
   private static String phase(CrossAccountAccess grant) {

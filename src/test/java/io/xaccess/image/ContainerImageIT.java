@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.e2e.EndToEndScenario;
 import io.xaccess.testing.Checkov;
-import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
-import io.xaccess.testing.XaccessCrd;
+import io.xaccess.testing.TestCluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -247,23 +244,21 @@ class ContainerImageIT {
   void itRunsTheOperatorInClusterStyleToAReadyGrant() throws Exception {
     JsonNode config = image().config();
     Path root = rootfs();
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
-    MotoServer moto = MotoServer.startNew();
     Path log = work.resolve("operator.log");
-    try {
+    try (TestCluster cluster = TestCluster.start()) {
+      LocalKubeApiServer kube = cluster.kube();
       Path serviceAccount = Files.createDirectories(work.resolve("serviceaccount"));
       Config admin = Config.fromKubeconfig(kube.kubeConfigYaml());
-      try (KubernetesClient client = kube.newClient()) {
-        XaccessCrd.installWithNamespace(client, "xaccess-system");
-        new Kubectl(kube).succeed("apply", "-f", "deploy/operator.yaml");
-        String token = kube.serviceAccountToken("xaccess-system", "xaccess-operator");
-        Files.writeString(serviceAccount.resolve("token"), token);
-      }
+      cluster.namespace("xaccess-system");
+      cluster.kubectl().succeed("apply", "-f", "deploy/operator.yaml");
+      String token = kube.serviceAccountToken("xaccess-system", "xaccess-operator");
+      Files.writeString(serviceAccount.resolve("token"), token);
       Files.copy(Path.of(admin.getCaCertFile()), serviceAccount.resolve("ca.crt"));
       Files.writeString(serviceAccount.resolve("namespace"), "xaccess-system");
 
       URI apiServer = URI.create(admin.getMasterUrl());
-      Map<String, String> env = new LinkedHashMap<>(OperatorProcess.environment(moto.endpoint()));
+      Map<String, String> env =
+          new LinkedHashMap<>(OperatorProcess.environment(cluster.awsEndpoint()));
       env.put("KUBERNETES_SERVICE_HOST", apiServer.getHost());
       env.put("KUBERNETES_SERVICE_PORT", String.valueOf(apiServer.getPort()));
       env.put("HOSTNAME", "xaccess-operator-image");
@@ -275,15 +270,12 @@ class ContainerImageIT {
               env,
               Map.of(serviceAccount, "/var/run/secrets/kubernetes.io/serviceaccount"),
               log)) {
-        EndToEndScenario.run(new Kubectl(kube), log);
+        EndToEndScenario.run(cluster.kubectl(), cluster.client(), log);
         assertThat(operator.isAlive()).isTrue();
         assertThat(Files.readString(log))
             .doesNotContain("Read-only file system")
             .doesNotContain("is forbidden");
       }
-    } finally {
-      kube.stop();
-      moto.stop();
     }
   }
 

@@ -1,9 +1,8 @@
 package io.xaccess.operator;
 
+import static io.xaccess.testing.Grants.condition;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -11,13 +10,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.aws.AwsCallCounter;
 import io.xaccess.testing.AwsTestAccounts;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.OperatorTestEnvironment;
 import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
@@ -41,7 +39,7 @@ class OperatorIT {
 
     new Kubectl(OperatorTestEnvironment.kube())
         .succeed("apply", "-n", ns, "-f", "examples/basic.yaml");
-    CrossAccountAccess grant = awaitReady(ns, "basic");
+    CrossAccountAccess grant = grants().awaitReady(ns, "basic");
     System.out.println(io.fabric8.kubernetes.client.utils.Serialization.asYaml(grant.getStatus()));
 
     assertThat(condition(grant, "AccessVerified"))
@@ -125,7 +123,7 @@ class OperatorIT {
         java.nio.file.Files.readString(java.nio.file.Path.of("examples/orphan-on-delete.yaml"))
             + "  role: {name: DevToProdS3Publisher-metrics}\n");
     new Kubectl(OperatorTestEnvironment.kube()).succeed("apply", "-n", ns, "-f", grant.toString());
-    awaitReady(ns, "handover");
+    grants().awaitReady(ns, "handover");
 
     String metrics = get("/q/metrics");
     assertThat(metrics)
@@ -159,25 +157,8 @@ class OperatorIT {
     return response.body();
   }
 
-  private CrossAccountAccess awaitReady(String ns, String name) {
-    return await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> client.resources(CrossAccountAccess.class).inNamespace(ns).withName(name).get(),
-            g ->
-                g != null
-                    && g.getStatus() != null
-                    && condition(g, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false));
-  }
-
-  static Optional<Condition> condition(CrossAccountAccess grant, String type) {
-    if (grant.getStatus() == null) {
-      return Optional.empty();
-    }
-    return grant.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
+  private Grants grants() {
+    return Grants.on(client);
   }
 
   private String namespace(String name) {

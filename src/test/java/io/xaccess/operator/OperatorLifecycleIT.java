@@ -1,5 +1,6 @@
 package io.xaccess.operator;
 
+import static io.xaccess.testing.Grants.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,13 +15,13 @@ import io.xaccess.cloudformation.StackNames;
 import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.GrantYaml;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
 import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -38,33 +39,20 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 @QuarkusTestResource(OperatorTestEnvironment.class)
 class OperatorLifecycleIT {
 
-  private static final Duration CONVERGE = Duration.ofSeconds(90);
-
   @Inject KubernetesClient client;
 
   @Test
   void aMutableChangeRollsOutThroughTheProductionStack() {
     String ns = namespace("op-update");
     CrossAccountAccess grant = create(ns, "update", "xaccess-it-update", "");
-    awaitCondition(ns, "update", "Ready", "True");
+    grants().awaitReady(ns, "update");
 
     grant = get(ns, "update");
     grant.getSpec().setTrust(new io.xaccess.api.v1alpha1.TrustSpec());
     grant.getSpec().getTrust().setRegions(List.of("us-east-1", "eu-west-1"));
     long generation = client.resource(grant).update().getMetadata().getGeneration();
 
-    CrossAccountAccess updated =
-        explainOnTimeout(
-            ns,
-            "update",
-            () ->
-                await()
-                    .atMost(CONVERGE)
-                    .until(
-                        () -> get(ns, "update"),
-                        g ->
-                            g.getStatus().getObservedGeneration() == generation
-                                && isTrue(g, "Ready")));
+    CrossAccountAccess updated = grants().awaitReady(ns, "update", generation);
     assertThat(updated.getStatus().getConditions())
         .allMatch(c -> c.getObservedGeneration() == generation);
     Stack stack = productionStack(StackNames.production(ns, "update"));
@@ -81,7 +69,7 @@ class OperatorLifecycleIT {
     String ns = namespace("op-delete");
     String bucket = "xaccess-it-delete";
     create(ns, "delete", bucket, "");
-    awaitCondition(ns, "delete", "Ready", "True");
+    grants().awaitReady(ns, "delete");
     try (AwsTestAccounts aws = AwsTestAccounts.open(OperatorTestEnvironment.moto())) {
       var s3 = aws.production().s3(Region.AP_SOUTHEAST_2);
       for (int i = 0; i < 3; i++) {
@@ -99,7 +87,7 @@ class OperatorLifecycleIT {
     client.resources(CrossAccountAccess.class).inNamespace(ns).withName("delete").delete();
     boolean[] productionWentFirst = {false};
     await()
-        .atMost(CONVERGE)
+        .atMost(Grants.CONVERGE)
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
@@ -129,15 +117,16 @@ class OperatorLifecycleIT {
     String bucketSpec = "    deletionPolicy: Delete\n    encryption: S3\n";
     create(ns, "empty", "xaccess-it-empty", "", "", bucketSpec);
     create(ns, "full", "xaccess-it-full", "", "", bucketSpec);
-    awaitCondition(ns, "empty", "Ready", "True");
-    awaitCondition(ns, "full", "Ready", "True");
+    grants().awaitReady(ns, "empty");
+    grants().awaitReady(ns, "full");
     var s3 = accounts().production().s3(Region.AP_SOUTHEAST_2);
     s3.putObject(
         r -> r.bucket("xaccess-it-full").key("keep-me"), RequestBody.fromString("user data"));
 
     client.resources(CrossAccountAccess.class).inNamespace(ns).withName("empty").delete();
     client.resources(CrossAccountAccess.class).inNamespace(ns).withName("full").delete();
-    await().atMost(CONVERGE).until(() -> get(ns, "empty") == null && get(ns, "full") == null);
+    grants().awaitGone(ns, "empty");
+    grants().awaitGone(ns, "full");
 
     var buckets = s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
     assertThat(buckets).doesNotContain("xaccess-it-empty").contains("xaccess-it-full");
@@ -173,7 +162,7 @@ class OperatorLifecycleIT {
         "",
         "    principals: [arn:aws:iam::222222222222:role/ci-runner, arn:aws:iam::222222222222:user/alice]\n");
 
-    CrossAccountAccess ready = awaitCondition(ns, "mfa", "Ready", "True");
+    CrossAccountAccess ready = grants().awaitReady(ns, "mfa");
     Condition warning = condition(ready, "MfaEnforceable").orElseThrow();
     assertThat(warning.getStatus()).isEqualTo("False");
     assertThat(warning.getMessage()).contains("role/ci-runner").doesNotContain("user/alice");
@@ -193,7 +182,7 @@ class OperatorLifecycleIT {
         "",
         "    principals: [arn:aws:iam::222222222222:role/no-such-runner]\n");
 
-    CrossAccountAccess stalled = awaitCondition(ns, "ghost", "Stalled", "True");
+    CrossAccountAccess stalled = grants().awaitCondition(ns, "ghost", "Stalled", "True");
     assertThat(condition(stalled, "ProductionStackReady").orElseThrow().getStatus())
         .isEqualTo("True");
     assertThat(condition(stalled, "Stalled").orElseThrow().getMessage())
@@ -206,10 +195,10 @@ class OperatorLifecycleIT {
   void orphanLeavesBothStacksInPlace() {
     String ns = namespace("op-orphan");
     create(ns, "orphan", "xaccess-it-orphan", "  deletionPolicy: Orphan\n");
-    awaitCondition(ns, "orphan", "Ready", "True");
+    grants().awaitReady(ns, "orphan");
 
     client.resources(CrossAccountAccess.class).inNamespace(ns).withName("orphan").delete();
-    await().atMost(CONVERGE).until(() -> get(ns, "orphan") == null);
+    grants().awaitGone(ns, "orphan");
 
     assertThat(stackExists(productionCfn(), StackNames.production(ns, "orphan"))).isTrue();
     assertThat(stackExists(developmentCfn(), StackNames.development(ns, "orphan"))).isTrue();
@@ -231,7 +220,7 @@ class OperatorLifecycleIT {
                 + badRole));
     create(ns, "denied", "xaccess-it-denied", "", "    credentials: {roleArn: " + badRole + "}\n");
 
-    CrossAccountAccess stalled = awaitCondition(ns, "denied", "Stalled", "True");
+    CrossAccountAccess stalled = grants().awaitCondition(ns, "denied", "Stalled", "True");
     Condition condition = condition(stalled, "Stalled").orElseThrow();
     assertThat(condition.getReason()).isEqualTo("AssumeRoleDenied");
     assertThat(condition.getMessage()).contains("111111111111").contains(badRole);
@@ -265,7 +254,7 @@ class OperatorLifecycleIT {
             "Rate exceeded"));
     create(ns, "throttled", "xaccess-it-throttled", "");
 
-    CrossAccountAccess ready = awaitCondition(ns, "throttled", "Ready", "True");
+    CrossAccountAccess ready = grants().awaitReady(ns, "throttled");
     assertThat(throttled.get()).isGreaterThanOrEqualTo(5);
     assertThat(condition(ready, "Stalled").orElseThrow().getStatus()).isEqualTo("False");
   }
@@ -278,7 +267,7 @@ class OperatorLifecycleIT {
         "secret",
         "xaccess-it-secret",
         "  trust:\n    externalIdSecretRef: {name: grant-external-id, key: value}\n");
-    CrossAccountAccess stalled = awaitCondition(ns, "secret", "Stalled", "True");
+    CrossAccountAccess stalled = grants().awaitCondition(ns, "secret", "Stalled", "True");
     assertThat(condition(stalled, "Stalled").orElseThrow().getReason()).isEqualTo("SecretNotFound");
     assertThat(condition(stalled, "Stalled").orElseThrow().getMessage())
         .contains(ns + "/grant-external-id")
@@ -297,7 +286,7 @@ class OperatorLifecycleIT {
                 .build())
         .create();
 
-    CrossAccountAccess ready = awaitCondition(ns, "secret", "Ready", "True");
+    CrossAccountAccess ready = grants().awaitReady(ns, "secret");
     assertThat(ready.getMetadata().getGeneration())
         .as("the resource was not touched")
         .isEqualTo(generation);
@@ -311,17 +300,14 @@ class OperatorLifecycleIT {
   void suspendStopsAwsChanges() {
     String ns = namespace("op-suspend");
     create(ns, "suspend", "xaccess-it-suspend", "  suspend: true\n");
-    CrossAccountAccess suspended =
-        await()
-            .atMost(CONVERGE)
-            .until(() -> get(ns, "suspend"), g -> g != null && g.getStatus() != null);
+    CrossAccountAccess suspended = grants().awaitStatus(ns, "suspend");
     assertThat(condition(suspended, "Reconciling").orElseThrow().getReason())
         .isEqualTo("Suspended");
     assertThat(stackExists(productionCfn(), StackNames.production(ns, "suspend"))).isFalse();
 
     suspended.getSpec().setSuspend(false);
     client.resource(suspended).update();
-    awaitCondition(ns, "suspend", "Ready", "True");
+    grants().awaitReady(ns, "suspend");
   }
 
   private CrossAccountAccess create(String ns, String name, String bucket, String extraSpec) {
@@ -363,53 +349,12 @@ class OperatorLifecycleIT {
         .create();
   }
 
-  private CrossAccountAccess awaitCondition(String ns, String name, String type, String status) {
-    return explainOnTimeout(
-        ns,
-        name,
-        () ->
-            await()
-                .atMost(CONVERGE)
-                .pollInterval(Duration.ofMillis(300))
-                .until(
-                    () -> get(ns, name),
-                    g ->
-                        g != null
-                            && condition(g, type)
-                                .map(c -> status.equals(c.getStatus()))
-                                .orElse(false)));
-  }
-
-  /** On a timeout, show the resource's status: what the operator last reported. */
-  private CrossAccountAccess explainOnTimeout(
-      String ns, String name, java.util.function.Supplier<CrossAccountAccess> wait) {
-    try {
-      return wait.get();
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      CrossAccountAccess last = get(ns, name);
-      throw new AssertionError(
-          e.getMessage()
-              + "\nlast status:\n"
-              + (last == null ? "gone" : Serialization.asYaml(last.getStatus())),
-          e);
-    }
-  }
-
   private CrossAccountAccess get(String ns, String name) {
-    return client.resources(CrossAccountAccess.class).inNamespace(ns).withName(name).get();
+    return grants().get(ns, name);
   }
 
-  private static boolean isTrue(CrossAccountAccess g, String type) {
-    return condition(g, type).map(c -> "True".equals(c.getStatus())).orElse(false);
-  }
-
-  private static Optional<Condition> condition(CrossAccountAccess grant, String type) {
-    if (grant.getStatus() == null) {
-      return Optional.empty();
-    }
-    return grant.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
+  private Grants grants() {
+    return Grants.on(client);
   }
 
   private static Stack productionStack(String name) {

@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.e2e.EndToEndScenario;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
 import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.TestCluster;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,41 +61,38 @@ class RbacIT {
 
   @Test
   void theOperatorConvergesWithExactlyTheseRights() throws Exception {
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
-    MotoServer moto = MotoServer.startNew();
     Path log = Files.createTempFile("xaccess-operator-rbac", ".log");
-    try {
-      try (KubernetesClient admin = kube.newClient()) {
-        // What a kustomize user runs: CRD, namespace and operator objects in one apply.
-        new Kubectl(kube).succeed("apply", "-k", "deploy");
-        admin
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName("crossaccountaccesses.xaccess.io")
-            .waitUntilCondition(
-                crd ->
-                    crd.getStatus() != null
-                        && crd.getStatus().getConditions().stream()
-                            .anyMatch(
-                                c ->
-                                    c.getType().equals("Established")
-                                        && c.getStatus().equals("True")),
-                30,
-                java.util.concurrent.TimeUnit.SECONDS);
-      }
+    // The CRD comes with deploy/, as it does for users.
+    try (TestCluster cluster = TestCluster.start(TestCluster.Options.DEFAULT.withoutCrd())) {
+      LocalKubeApiServer kube = cluster.kube();
+      KubernetesClient admin = cluster.client();
+      // What a kustomize user runs: CRD, namespace and operator objects in one apply.
+      cluster.kubectl().succeed("apply", "-k", "deploy");
+      admin
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName("crossaccountaccesses.xaccess.io")
+          .waitUntilCondition(
+              crd ->
+                  crd.getStatus() != null
+                      && crd.getStatus().getConditions().stream()
+                          .anyMatch(
+                              c ->
+                                  c.getType().equals("Established")
+                                      && c.getStatus().equals("True")),
+              30,
+              java.util.concurrent.TimeUnit.SECONDS);
+
       Path serviceAccount = kube.kubeConfigFor("xaccess-system", "xaccess-operator");
       // The ServiceAccount may not, for instance, list Secrets.
       assertThat(new Kubectl(kube.kubectl(), serviceAccount).run("get", "secrets", "-A").output())
           .contains("forbidden");
       try (OperatorProcess operator =
-          OperatorProcess.start(serviceAccount, moto.endpoint(), log, Map.of())) {
-        EndToEndScenario.run(new Kubectl(kube), log);
+          OperatorProcess.start(serviceAccount, cluster.awsEndpoint(), log, Map.of())) {
+        EndToEndScenario.run(cluster.kubectl(), admin, log);
         assertThat(Files.readString(log)).doesNotContain("is forbidden");
       }
-    } finally {
-      kube.stop();
-      moto.stop();
     }
   }
 

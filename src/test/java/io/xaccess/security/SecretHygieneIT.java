@@ -1,17 +1,14 @@
 package io.xaccess.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
-import io.xaccess.testing.Kubectl;
-import io.xaccess.testing.LocalKubeApiServer;
-import io.xaccess.testing.MotoServer;
+import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorProcess;
-import io.xaccess.testing.XaccessCrd;
+import io.xaccess.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +32,11 @@ class SecretHygieneIT {
 
   @Test
   void noSecretValueLeaks() throws Exception {
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
-    MotoServer moto = MotoServer.startNew();
     Path log = Files.createTempFile("xaccess-operator-hygiene", ".log");
-    try (KubernetesClient client = kube.newClient()) {
-      XaccessCrd.installWithNamespace(client, "hygiene");
+    try (TestCluster cluster = TestCluster.start()) {
+      KubernetesClient client = cluster.client();
+      cluster.namespace("hygiene");
+      Grants grants = cluster.grants().within(Duration.ofMinutes(2));
       secret(client, "trust-external-id", Map.of("value", TRUST_EXTERNAL_ID));
       secret(client, "deployer-external-id", Map.of("externalId", DEPLOYER_EXTERNAL_ID));
       secret(
@@ -48,8 +45,8 @@ class SecretHygieneIT {
           Map.of("accessKeyId", ACCESS_KEY_ID, "secretAccessKey", SECRET_ACCESS_KEY));
       try (OperatorProcess operator =
           OperatorProcess.start(
-              kube.kubeConfigFile(),
-              moto.endpoint(),
+              cluster.kube().kubeConfigFile(),
+              cluster.awsEndpoint(),
               log,
               Map.of("QUARKUS_LOG_CATEGORY__IO_XACCESS__LEVEL", "DEBUG"))) {
         // Succeeds: trust external id and a deployer role with its own external id.
@@ -68,31 +65,18 @@ class SecretHygieneIT {
                 + "    credentials:\n      secretRef: {name: static-keys}\n"
                 + "  trust:\n    externalIdSecretRef: {name: trust-external-id, key: value}\n");
 
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .until(() -> condition(client, "works", "Ready"), "True"::equals);
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .until(() -> condition(client, "fails", "Stalled"), "True"::equals);
+        grants.awaitReady("hygiene", "works");
+        grants.awaitCondition("hygiene", "fails", "Stalled", "True");
         // Delete both: the deletion paths log and record events too.
         client
             .resources(CrossAccountAccess.class)
             .inNamespace("hygiene")
             .withName("works")
             .delete();
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .until(
-                () ->
-                    client
-                            .resources(CrossAccountAccess.class)
-                            .inNamespace("hygiene")
-                            .withName("works")
-                            .get()
-                        == null);
+        grants.awaitGone("hygiene", "works");
 
         String operatorLog = Files.readString(log);
-        String events = new Kubectl(kube).succeed("get", "events", "-n", "hygiene", "-o", "yaml");
+        String events = cluster.kubectl().succeed("get", "events", "-n", "hygiene", "-o", "yaml");
         String statuses =
             Serialization.asYaml(
                 client.resources(CrossAccountAccess.class).inNamespace("hygiene").list());
@@ -106,9 +90,6 @@ class SecretHygieneIT {
         }
         assertThat(operator.isAlive()).isTrue();
       }
-    } finally {
-      kube.stop();
-      moto.stop();
     }
   }
 
@@ -139,18 +120,5 @@ class SecretHygieneIT {
             + name
             + "}\n";
     client.resource(Serialization.unmarshal(yaml, CrossAccountAccess.class)).create();
-  }
-
-  private static String condition(KubernetesClient client, String name, String type) {
-    CrossAccountAccess grant =
-        client.resources(CrossAccountAccess.class).inNamespace("hygiene").withName(name).get();
-    if (grant == null || grant.getStatus() == null) {
-      return "";
-    }
-    return grant.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .map(c -> c.getStatus())
-        .findFirst()
-        .orElse("");
   }
 }

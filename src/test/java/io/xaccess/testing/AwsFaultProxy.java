@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -76,7 +77,11 @@ public final class AwsFaultProxy implements AutoCloseable {
           "transfer-encoding",
           "keep-alive");
 
+  /** Requests handled at once (replies of its own, latency); forwarding is bounded separately. */
+  private static final int HANDLER_THREADS = 16;
+
   private final URI target;
+  private final Semaphore turns;
   private final HttpServer server;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -90,18 +95,25 @@ public final class AwsFaultProxy implements AutoCloseable {
   private volatile double chaosShare;
   private volatile Duration latency = Duration.ofSeconds(2);
 
+  /** A proxy that forwards one request at a time: see {@link #AwsFaultProxy(URI, int)}. */
   public AwsFaultProxy(URI target) throws IOException {
-    this(target, 16);
+    this(target, 1);
   }
 
   /**
-   * A proxy that forwards at most {@code threads} requests at a time; one thread serialises every
-   * request, which keeps moto's backends (not thread-safe) consistent under concurrent load.
+   * A proxy that forwards at most {@code forwarded} requests to moto at a time, in arrival order;
+   * one serialises every request, which keeps moto's backends (not thread-safe) consistent under
+   * concurrent load. Only the forwarding waits its turn: faults, answers and injected latency are
+   * handled beside it, so a delayed request delays no other.
    */
-  public AwsFaultProxy(URI target, int threads) throws IOException {
+  public AwsFaultProxy(URI target, int forwarded) throws IOException {
+    if (forwarded < 1) {
+      throw new IllegalArgumentException("forwarded must be at least 1, was " + forwarded);
+    }
     this.target = target;
+    this.turns = new Semaphore(forwarded, true);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(threads));
+    server.setExecutor(Executors.newFixedThreadPool(Math.max(HANDLER_THREADS, forwarded)));
     server.createContext("/", this::handle);
     server.start();
   }
@@ -239,8 +251,13 @@ public final class AwsFaultProxy implements AutoCloseable {
                   values.forEach(v -> forward.header(name, v));
                 }
               });
-      HttpResponse<byte[]> response =
-          http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response;
+      turns.acquire();
+      try {
+        response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } finally {
+        turns.release();
+      }
       response
           .headers()
           .map()

@@ -1,7 +1,5 @@
 package io.xaccess.testing;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,10 +8,12 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * {@code make dev}: the whole product on this machine. Starts a real kube-apiserver + etcd and a
- * moto server (both accounts), installs the CRD, runs the packaged operator as its own process,
- * applies {@code examples/basic.yaml} and shows {@code kubectl get xaa} until it is Ready. Then it
- * keeps running for you to experiment (Ctrl-C stops everything), unless {@code --exit-when-ready}.
+ * {@code make dev}: the whole product on this machine. Starts a {@link TestCluster} (a real
+ * kube-apiserver + etcd with the CRD, and moto for both accounts behind the proxy that forwards one
+ * request at a time, so grants applied side by side do not trip over moto), runs the packaged
+ * operator as its own process, applies {@code examples/basic.yaml} and shows {@code kubectl get
+ * xaa} until it is Ready. Then it keeps running for you to experiment (Ctrl-C stops everything),
+ * unless {@code --exit-when-ready}.
  */
 public final class DevEnvironment {
 
@@ -26,24 +26,23 @@ public final class DevEnvironment {
 
     say(
         "starting kube-apiserver + etcd (Kubernetes 1.34) and moto (AWS accounts 111111111111, 222222222222)");
-    LocalKubeApiServer kube = LocalKubeApiServer.startNew();
+    TestCluster cluster = TestCluster.start(); // shutdown hooks stop it
+    LocalKubeApiServer kube = cluster.kube();
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.copy(kube.kubeConfigFile(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
-    MotoServer moto = MotoServer.startNew();
-    try (KubernetesClient client = kube.newClient()) {
-      XaccessCrd.install(client);
-      client
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName("dev").endMetadata().build())
-          .serverSideApply();
-    }
-    say("CRD installed; AWS emulator at " + moto.endpoint());
+    cluster.namespace("dev");
+    say(
+        "CRD installed; AWS emulator at "
+            + cluster.awsEndpoint()
+            + " (moto at "
+            + cluster.moto().endpoint()
+            + ", one request at a time)");
 
     Path log = dir.resolve("operator.log");
     try (OperatorProcess operator =
-        OperatorProcess.start(kubeconfig, moto.endpoint(), log, Map.of())) {
+        OperatorProcess.start(kubeconfig, cluster.awsEndpoint(), log, Map.of())) {
       say("operator started (log: " + log + ")");
-      Kubectl kubectl = new Kubectl(kube);
+      Kubectl kubectl = cluster.kubectl();
       say("$ kubectl apply -n dev -f examples/basic.yaml");
       System.out.print(kubectl.succeed("apply", "-n", "dev", "-f", "examples/basic.yaml"));
       say("$ kubectl get xaa -n dev   (until READY is True)");

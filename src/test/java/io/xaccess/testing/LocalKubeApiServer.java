@@ -44,7 +44,7 @@ public final class LocalKubeApiServer {
   }
 
   /**
-   * A separate API server (the operator's tests use their own, so the operator sees no resource of
+   * A separate API server (each {@link TestCluster} has its own, so an operator sees no resource of
    * another test class), stopped when the JVM exits.
    */
   public static LocalKubeApiServer startNew() {
