@@ -130,10 +130,10 @@ public final class AwsProblems {
             AwsProblem.Kind.RECOVERABLE,
             Reason.AwsUnavailable,
             "AWS answered "
-                + code
-                + " ("
-                + service.statusCode()
-                + ") trying to "
+                + (code.isEmpty()
+                    ? "HTTP " + service.statusCode() + " without an error code"
+                    : code + " (" + service.statusCode() + ")")
+                + " trying to "
                 + what
                 + " in account "
                 + accountId

@@ -31,7 +31,9 @@ public final class OperatorTestEnvironment implements QuarkusTestResourceLifecyc
         "xaccess.poll-interval", "1s",
         "xaccess.stalled-recheck-interval", "2s",
         "xaccess.verification.retry-initial-delay", "1s",
-        "xaccess.verification.propagation-window", "5s");
+        "xaccess.verification.propagation-window", "5s",
+        // Shortened so a test can hold a stack in progress past it (production default 1h).
+        "xaccess.stack-operation-timeout", "15s");
   }
 
   @Override

@@ -1,0 +1,207 @@
+package io.xaccess.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.cloudformation.StackNames;
+import io.xaccess.testing.AwsFaultProxy;
+import io.xaccess.testing.AwsTestAccounts;
+import io.xaccess.testing.GrantYaml;
+import io.xaccess.testing.Grants;
+import io.xaccess.testing.OperatorTestEnvironment;
+import io.xaccess.testing.XaccessCrd;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+
+/**
+ * What AWS (or a proxy, load balancer or VPC endpoint in front of it) may answer that no template
+ * foresees: an HTML 500 page without an error code, and stacks that stay in progress. On a real API
+ * server and moto; the inventory is read from moto directly.
+ */
+@QuarkusTest
+@QuarkusTestResource(OperatorTestEnvironment.class)
+class AwsAnswersIT {
+
+  private static final String HTML_500 =
+      "<html><head><title>500 Internal Server Error</title></head>"
+          + "<body><h1>Internal Server Error</h1></body></html>";
+
+  @Inject KubernetesClient client;
+
+  private final AwsFaultProxy proxy = OperatorTestEnvironment.proxy();
+
+  @Test
+  void aCodelessHtml500OnDescribeStacksDuringCreateIsRetriedUntilReady() {
+    String ns = XaccessCrd.ensureNamespace(client, "op-html-create");
+    String stack = StackNames.production(ns, "html");
+    AwsFaultProxy.Answer html = html500(stack);
+    proxy.answer(html);
+    try {
+      create(ns, "html");
+      CrossAccountAccess retrying =
+          grants()
+              .await(
+                  ns,
+                  "html",
+                  g ->
+                      "AwsUnavailable".equals(Grants.reason(g, "Reconciling"))
+                          && g.getStatus().getRetry() != null);
+      assertThat(Grants.message(retrying, "Reconciling"))
+          .contains("describe stack " + stack)
+          .contains("in account 111111111111")
+          .contains("HTTP 500 without an error code");
+      assertThat(Grants.condition(retrying, "Stalled").orElseThrow().getStatus())
+          .isEqualTo("False");
+    } finally {
+      proxy.remove(html);
+    }
+    CrossAccountAccess ready = grants().awaitReady(ns, "html");
+    assertThat(ready.getStatus().getRetry()).as("cleared by the first success").isNull();
+    assertThat(stackExists(production(), stack)).isTrue();
+  }
+
+  @Test
+  void aCodelessHtml500OnDescribeStacksDuringDeleteIsRetriedUntilGone() {
+    String ns = XaccessCrd.ensureNamespace(client, "op-html-delete");
+    create(ns, "html");
+    grants().awaitReady(ns, "html");
+    String dev = StackNames.development(ns, "html");
+    String prod = StackNames.production(ns, "html");
+    AwsFaultProxy.Answer html = html500(dev);
+    proxy.answer(html);
+    try {
+      client.resources(CrossAccountAccess.class).inNamespace(ns).withName("html").delete();
+      CrossAccountAccess retrying =
+          grants()
+              .await(
+                  ns,
+                  "html",
+                  g ->
+                      g.isMarkedForDeletion()
+                          && "AwsUnavailable".equals(Grants.reason(g, "Reconciling")));
+      assertThat(Grants.message(retrying, "Ready")).startsWith("cannot delete yet:");
+      assertThat(stackExists(production(), prod)).as("production waits for development").isTrue();
+    } finally {
+      proxy.remove(html);
+    }
+    grants().awaitGone(ns, "html");
+    assertThat(stackExists(development(), dev)).isFalse();
+    assertThat(stackExists(production(), prod)).isFalse();
+  }
+
+  @Test
+  void aStackHeldInProgressIsReportedAsStuckAndDeletedWithoutWaiting() {
+    String ns = XaccessCrd.ensureNamespace(client, "op-stuck");
+    String stack = StackNames.production(ns, "stuck");
+    // moto finishes every stack at once; the proxy shows this one as still being created.
+    AwsFaultProxy.Rewrite creating = inProgress(stack, "CREATE_COMPLETE", "CREATE_IN_PROGRESS");
+    proxy.rewrite(creating);
+    try {
+      create(ns, "stuck");
+      CrossAccountAccess stuck =
+          grants().awaitCondition(ns, "stuck", "ProductionStackReady", "False", "StackStuck");
+      assertThat(Grants.message(stuck, "ProductionStackReady"))
+          .contains("stack " + stack + " has been CREATE_IN_PROGRESS since")
+          .contains("describe-stack-events --stack-name " + stack);
+
+      // Deleting does not wait for the create to end: CloudFormation stops it when asked.
+      client.resources(CrossAccountAccess.class).inNamespace(ns).withName("stuck").delete();
+      grants().awaitGone(ns, "stuck");
+    } finally {
+      proxy.remove(creating);
+    }
+    assertThat(stackExists(production(), stack)).isFalse();
+  }
+
+  @Test
+  void anUpdateInProgressIsCancelledSoTheGrantCanBeDeleted() {
+    String ns = XaccessCrd.ensureNamespace(client, "op-cancel");
+    create(ns, "cancel");
+    grants().awaitReady(ns, "cancel");
+    String dev = StackNames.development(ns, "cancel");
+    AtomicInteger cancels = new AtomicInteger();
+    // moto has no CancelUpdateStack; the proxy answers it as CloudFormation does and, once asked,
+    // stops showing the update in progress (the rollback of a no-op update ends at once).
+    AwsFaultProxy.Rewrite updating =
+        new AwsFaultProxy.Rewrite(
+            r -> describes(r, dev) && cancels.get() == 0,
+            body ->
+                body.replace("<StackStatus>CREATE_COMPLETE<", "<StackStatus>UPDATE_IN_PROGRESS<"));
+    AwsFaultProxy.Answer cancel =
+        new AwsFaultProxy.Answer(
+            r ->
+                "CancelUpdateStack".equals(r.action())
+                    && dev.equals(r.form().get("StackName"))
+                    && cancels.incrementAndGet() > 0,
+            200,
+            "<CancelUpdateStackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">"
+                + "<ResponseMetadata><RequestId>xaccess-cancel</RequestId></ResponseMetadata>"
+                + "</CancelUpdateStackResponse>");
+    proxy.rewrite(updating);
+    proxy.answer(cancel);
+    try {
+      client.resources(CrossAccountAccess.class).inNamespace(ns).withName("cancel").delete();
+      grants().awaitGone(ns, "cancel");
+    } finally {
+      proxy.remove(updating);
+      proxy.remove(cancel);
+    }
+    assertThat(cancels.get()).as("the update was cancelled, once").isEqualTo(1);
+    assertThat(stackExists(development(), dev)).isFalse();
+    assertThat(stackExists(production(), StackNames.production(ns, "cancel"))).isFalse();
+  }
+
+  private static AwsFaultProxy.Answer html500(String stack) {
+    return new AwsFaultProxy.Answer(r -> describes(r, stack), 500, HTML_500);
+  }
+
+  private static AwsFaultProxy.Rewrite inProgress(String stack, String from, String to) {
+    return new AwsFaultProxy.Rewrite(
+        r -> describes(r, stack),
+        body -> body.replace("<StackStatus>" + from + "<", "<StackStatus>" + to + "<"));
+  }
+
+  private static boolean describes(AwsFaultProxy.AwsRequest r, String stack) {
+    return "DescribeStacks".equals(r.action()) && stack.equals(r.form().get("StackName"));
+  }
+
+  private void create(String ns, String name) {
+    client.resource(GrantYaml.of(ns, name).resource()).create();
+  }
+
+  private Grants grants() {
+    return Grants.on(client);
+  }
+
+  private static boolean stackExists(CloudFormationClient cfn, String name) {
+    try {
+      return cfn.describeStacks(r -> r.stackName(name)).stacks().stream()
+          .anyMatch(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
+    } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+      return false;
+    }
+  }
+
+  private static AwsTestAccounts accounts;
+
+  private static synchronized AwsTestAccounts accounts() {
+    if (accounts == null) {
+      accounts = AwsTestAccounts.open(OperatorTestEnvironment.moto());
+    }
+    return accounts;
+  }
+
+  private static CloudFormationClient production() {
+    return accounts().production().cloudFormation(Region.AP_SOUTHEAST_2);
+  }
+
+  private static CloudFormationClient development() {
+    return accounts().development().cloudFormation(Region.US_EAST_1);
+  }
+}
