@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetNotFoundException;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetStatus;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -73,7 +74,7 @@ public class CloudFormationStackGateway implements StackGateway {
         "create stack " + request.stackName(),
         () -> {
           try {
-            cfn(account)
+            return cfn(account)
                 .createStack(
                     r ->
                         r.stackName(request.stackName())
@@ -84,8 +85,8 @@ public class CloudFormationStackGateway implements StackGateway {
                             .clientRequestToken(request.clientRequestToken()));
           } catch (AlreadyExistsException e) {
             // A retry of a create that went through (or a stack a previous operator run made).
+            return null;
           }
-          return null;
         });
   }
 
@@ -141,7 +142,7 @@ public class CloudFormationStackGateway implements StackGateway {
         "create change set for " + request.stackName(),
         () -> {
           try {
-            cfn(account)
+            return cfn(account)
                 .createChangeSet(
                     r ->
                         r.stackName(request.stackName())
@@ -153,9 +154,8 @@ public class CloudFormationStackGateway implements StackGateway {
                             .capabilities(Capability.CAPABILITY_NAMED_IAM)
                             .clientToken(request.changeSetName()));
           } catch (AlreadyExistsException e) {
-            // created by an earlier attempt
+            return null; // created by an earlier attempt
           }
-          return null;
         });
   }
 
@@ -246,18 +246,29 @@ public class CloudFormationStackGateway implements StackGateway {
   }
 
   private <T> T call(Grant.Account account, String what, Supplier<T> action) {
+    T result;
     try {
-      return action.get();
+      result = action.get();
     } catch (SdkException e) {
       throw AwsProblems.classify(e, what, account.accountId(), AwsClients.describe(account));
     }
+    // Every CloudFormation answer carries a request id; a 200 without one (an empty or foreign
+    // body from something in between) did not come from CloudFormation, so nothing may be
+    // concluded from it - above all not that a create, an update or a delete was started.
+    if (result instanceof CloudFormationResponse response
+        && (response.responseMetadata() == null
+            || response.responseMetadata().requestId() == null
+            || "UNKNOWN".equals(response.responseMetadata().requestId()))) {
+      throw garbled(what, account);
+    }
+    return result;
   }
 
   private static AwsProblem garbled(String what, Grant.Account account) {
     return new AwsProblem(
         AwsProblem.Kind.RECOVERABLE,
         Reason.AwsUnavailable,
-        "AWS answered an empty response trying to "
+        "AWS answered without a request id (an empty or garbled answer) trying to "
             + what
             + " in account "
             + account.accountId()

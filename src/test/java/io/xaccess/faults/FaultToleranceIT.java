@@ -166,9 +166,93 @@ class FaultToleranceIT {
         grants, injected + " of " + requests + " calls", grants, duplicates, orphans, lost);
   }
 
-  // 2. SIGKILL at random points of creation and of deletion, restarting each time.
+  // 1b. Answers that are not AWS's at all on a fifth of all calls, through creation, an update
+  //     of every grant and deletion.
   @Test
   @Order(2)
+  void garbageAnswersOnAFifthOfCallsThroughCreationUpdateAndDeletion() throws Exception {
+    String ns = namespace("garbage");
+    int grants = 10;
+    startOperator(Map.of());
+    long before = proxy.requests();
+    Map<AwsFaultProxy.ChaosKind, Long> injectedBefore = proxy.injected();
+    proxy.chaos(0.2, AwsFaultProxy.ChaosKind.GARBAGE);
+    for (int i = 0; i < grants; i++) {
+      create(ns, "g" + i);
+    }
+    grants().awaitAll(ns, grants, g -> isTrue(g, "Ready"));
+    for (int i = 0; i < grants; i++) {
+      CrossAccountAccess grant = get(ns, "g" + i);
+      grant.getSpec().setTrust(new io.xaccess.api.v1alpha1.TrustSpec());
+      grant.getSpec().getTrust().setRegions(List.of("us-east-1", "ap-southeast-2"));
+      client.resource(grant).update();
+    }
+    grants()
+        .awaitAll(
+            ns,
+            grants,
+            g ->
+                Grants.observed(g, g.getMetadata().getGeneration())
+                    && g.getMetadata().getGeneration() == 2
+                    && isTrue(g, "Ready"));
+    int duplicates = duplicates(ns, grants);
+    long objects = putUserData(ns, grants);
+    deleteAll(ns);
+    grants().awaitNoneLeft(ns);
+    proxy.chaos(0);
+
+    long requests = proxy.requests() - before;
+    Map<AwsFaultProxy.ChaosKind, Long> kinds =
+        new java.util.EnumMap<>(AwsFaultProxy.ChaosKind.class);
+    proxy.injected().forEach((k, v) -> kinds.put(k, v - injectedBefore.getOrDefault(k, 0L)));
+    kinds.keySet().retainAll(AwsFaultProxy.ChaosKind.GARBAGE);
+    long injected = kinds.values().stream().mapToLong(Long::longValue).sum();
+    String logs = operatorLogs();
+    long programmingErrors = programmingErrors(logs);
+    System.out.printf(
+        "garbage: %d requests, %d garbage answers %s; programming errors in the log: %d%n",
+        requests, injected, kinds, programmingErrors);
+
+    assertThat((double) injected / requests).as("share of calls garbled").isGreaterThan(0.15);
+    assertThat(kinds.values()).as("every kind of garbage was given").allMatch(n -> n > 0);
+    assertThat(programmingErrors).as("unexpected exceptions in the operator log").isZero();
+    assertThat(duplicates).isZero();
+    int orphans = orphans(ns, grants);
+    assertThat(orphans).isZero();
+    long lost = objects - countUserData(ns, grants);
+    assertThat(lost).isZero();
+    row(
+        "garbage answers (20% of calls: HTML 502 without a code, truncated XML, empty 200, JSON"
+            + " for XML, reset mid-body) — creation, an update of every grant, deletion",
+        grants,
+        injected + " of " + requests + " calls " + kinds,
+        grants,
+        duplicates,
+        orphans,
+        lost);
+  }
+
+  /** Exceptions that only a bug throws, anywhere in a log. */
+  static long programmingErrors(String log) {
+    return java.util.regex.Pattern.compile(
+            "(NullPointerException|IllegalStateException|ClassCastException"
+                + "|IndexOutOfBoundsException|ArrayIndexOutOfBoundsException)")
+        .matcher(log)
+        .results()
+        .count();
+  }
+
+  private String operatorLogs() throws IOException {
+    StringBuilder logs = new StringBuilder();
+    for (Path segment : segments) {
+      logs.append(Files.readString(segment));
+    }
+    return logs.toString();
+  }
+
+  // 2. SIGKILL at random points of creation and of deletion, restarting each time.
+  @Test
+  @Order(3)
   void killedAtRandomPointsOfCreationAndDeletion() throws Exception {
     String ns = namespace("crash");
     int grants = 12;
@@ -230,7 +314,7 @@ class FaultToleranceIT {
 
   // 3. Deleting grants whose production or development stack is still in progress.
   @Test
-  @Order(3)
+  @Order(4)
   void deletingWhileStacksAreInProgressCleansUpBothAccounts() throws Exception {
     String ns = namespace("midway");
     startOperator(Map.of());
@@ -266,7 +350,7 @@ class FaultToleranceIT {
   // 4. Stack failures AWS reports and moto never reaches: a failed create (ROLLBACK_COMPLETE) and
   //    a failed update rollback (UPDATE_ROLLBACK_FAILED).
   @Test
-  @Order(4)
+  @Order(5)
   void failedStacksStallWithTheRealReasonAndRecover() throws Exception {
     String ns = namespace("failing");
     startOperator(Map.of());
@@ -383,7 +467,7 @@ class FaultToleranceIT {
   // 5. The deployer role stops working: a clear Stalled reason; the documented release frees the
   //    grant.
   @Test
-  @Order(5)
+  @Order(6)
   void credentialsGoneStallClearlyAndTheFinalizerCanBeReleased() throws Exception {
     String ns = namespace("creds");
     startOperator(Map.of());
@@ -423,7 +507,7 @@ class FaultToleranceIT {
 
   // 7. The API server's connections are cut for 15 s mid-run.
   @Test
-  @Order(6)
+  @Order(7)
   void apiServerConnectionsCutAndRestored() throws Exception {
     String ns = namespace("hiccup");
     List<String> hiccupBuckets = List.of(bucket(ns, "before"), bucket(ns, "during"));

@@ -64,7 +64,24 @@ public final class AwsFaultProxy implements AutoCloseable {
     /** The connection closed with no reply. */
     CONNECTION_DROPPED,
     /** 2 s before the request goes to moto (and then succeeds). */
-    LATENCY
+    LATENCY,
+    // --- garbage: answers that are not AWS's, as proxies, load balancers and endpoints give ---
+    /** 502 with an HTML page and no error code. */
+    HTML_5XX,
+    /** 200 with XML cut off in the middle. */
+    TRUNCATED_XML,
+    /** 200 with no body at all. */
+    EMPTY_200,
+    /** 200 with a JSON body where XML belongs. */
+    WRONG_CONTENT_TYPE,
+    /** 200 whose body stops half-way: the connection closes before the promised length. */
+    RESET_MID_BODY;
+
+    /** The faults AWS itself gives. */
+    public static final Set<ChaosKind> AWS = java.util.EnumSet.range(THROTTLING, LATENCY);
+
+    /** Answers that did not come from AWS at all. */
+    public static final Set<ChaosKind> GARBAGE = java.util.EnumSet.range(HTML_5XX, RESET_MID_BODY);
   }
 
   private static final Set<String> HOP_BY_HOP =
@@ -93,6 +110,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final LongAdder requests = new LongAdder();
   private final java.util.Random random = new java.util.Random(20261128L);
   private volatile double chaosShare;
+  private volatile ChaosKind[] chaosKinds = ChaosKind.AWS.toArray(ChaosKind[]::new);
   private volatile Duration latency = Duration.ofSeconds(2);
 
   /** A proxy that forwards one request at a time: see {@link #AwsFaultProxy(URI, int)}. */
@@ -152,6 +170,12 @@ public final class AwsFaultProxy implements AutoCloseable {
    * in equal parts; 0 stops. Seeded, so a run is repeatable in kind if not in timing.
    */
   public void chaos(double share) {
+    chaos(share, ChaosKind.AWS);
+  }
+
+  /** As {@link #chaos(double)}, with faults of the given kinds, in equal parts. */
+  public void chaos(double share, Set<ChaosKind> kinds) {
+    this.chaosKinds = kinds.toArray(ChaosKind[]::new);
     this.chaosShare = share;
   }
 
@@ -175,7 +199,7 @@ public final class AwsFaultProxy implements AutoCloseable {
       if (random.nextDouble() >= chaosShare) {
         return null;
       }
-      ChaosKind[] kinds = ChaosKind.values();
+      ChaosKind[] kinds = chaosKinds;
       return kinds[random.nextInt(kinds.length)];
     }
   }
@@ -236,6 +260,42 @@ public final class AwsFaultProxy implements AutoCloseable {
             return;
           }
           case LATENCY -> Thread.sleep(latency.toMillis());
+          case HTML_5XX -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            reply(
+                exchange,
+                502,
+                "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          case TRUNCATED_XML -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/xml");
+            reply(
+                exchange,
+                200,
+                "<?xml version=\"1.0\"?><Response><Result><Stacks><member><StackId>arn:aws:clo"
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          case EMPTY_200 -> {
+            reply(exchange, 200, new byte[0]);
+            return;
+          }
+          case WRONG_CONTENT_TYPE -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            reply(exchange, 200, "{\"message\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          case RESET_MID_BODY -> {
+            byte[] half =
+                "<?xml version=\"1.0\"?><Response><Result>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/xml");
+            exchange.sendResponseHeaders(200, half.length * 4L);
+            exchange.getResponseBody().write(half);
+            exchange.getResponseBody().flush();
+            return; // closing the exchange now ends the connection short of the promised length
+          }
         }
       }
       Optional<Rewrite> rewrite = rewrites.stream().filter(r -> r.when().test(request)).findFirst();
