@@ -165,25 +165,13 @@ public final class AwsProblems {
               + " credentials), or set credentials in the resource",
           e);
     }
-    if (e instanceof SdkClientException && !causedByIo(e)) {
-      // A reply arrived but could not be read: truncated, of the wrong type, not AWS's at all.
-      return new AwsProblem(
-          AwsProblem.Kind.RECOVERABLE,
-          Reason.AwsUnreachable,
-          "could not read AWS's answer trying to "
-              + what
-              + " in account "
-              + accountId
-              + ": "
-              + e.getMessage()
-              + "; retrying",
-          e);
-    }
     if (e instanceof SdkClientException) {
+      // Either the network failed, or a reply arrived that could not be read (truncated, of the
+      // wrong type, not AWS's at all): both pass.
       return new AwsProblem(
           AwsProblem.Kind.RECOVERABLE,
           Reason.AwsUnreachable,
-          "could not reach AWS to "
+          (causedByIo(e) ? "could not reach AWS to " : "could not read AWS's answer trying to ")
               + what
               + " in account "
               + accountId

@@ -1,5 +1,8 @@
 package io.xaccess.operator;
 
+import static io.xaccess.testing.OperatorTestEnvironment.developmentCfn;
+import static io.xaccess.testing.OperatorTestEnvironment.productionCfn;
+import static io.xaccess.testing.OperatorTestEnvironment.stackExists;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.testing.AwsFaultProxy;
-import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
@@ -16,8 +18,6 @@ import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 
 /**
  * What AWS (or a proxy, load balancer or VPC endpoint in front of it) may answer that no template
@@ -63,7 +63,7 @@ class AwsAnswersIT {
     }
     CrossAccountAccess ready = grants().awaitReady(ns, "html");
     assertThat(ready.getStatus().getRetry()).as("cleared by the first success").isNull();
-    assertThat(stackExists(production(), stack)).isTrue();
+    assertThat(stackExists(productionCfn(), stack)).isTrue();
   }
 
   @Test
@@ -86,13 +86,15 @@ class AwsAnswersIT {
                       g.isMarkedForDeletion()
                           && "AwsUnavailable".equals(Grants.reason(g, "Reconciling")));
       assertThat(Grants.message(retrying, "Ready")).startsWith("cannot delete yet:");
-      assertThat(stackExists(production(), prod)).as("production waits for development").isTrue();
+      assertThat(stackExists(productionCfn(), prod))
+          .as("production waits for development")
+          .isTrue();
     } finally {
       proxy.remove(html);
     }
     grants().awaitGone(ns, "html");
-    assertThat(stackExists(development(), dev)).isFalse();
-    assertThat(stackExists(production(), prod)).isFalse();
+    assertThat(stackExists(developmentCfn(), dev)).isFalse();
+    assertThat(stackExists(productionCfn(), prod)).isFalse();
   }
 
   @Test
@@ -116,7 +118,7 @@ class AwsAnswersIT {
     } finally {
       proxy.remove(creating);
     }
-    assertThat(stackExists(production(), stack)).isFalse();
+    assertThat(stackExists(productionCfn(), stack)).isFalse();
   }
 
   @Test
@@ -153,8 +155,8 @@ class AwsAnswersIT {
       proxy.remove(cancel);
     }
     assertThat(cancels.get()).as("the update was cancelled, once").isEqualTo(1);
-    assertThat(stackExists(development(), dev)).isFalse();
-    assertThat(stackExists(production(), StackNames.production(ns, "cancel"))).isFalse();
+    assertThat(stackExists(developmentCfn(), dev)).isFalse();
+    assertThat(stackExists(productionCfn(), StackNames.production(ns, "cancel"))).isFalse();
   }
 
   private static AwsFaultProxy.Answer html500(String stack) {
@@ -178,31 +180,5 @@ class AwsAnswersIT {
 
   private Grants grants() {
     return Grants.on(client);
-  }
-
-  private static boolean stackExists(CloudFormationClient cfn, String name) {
-    try {
-      return cfn.describeStacks(r -> r.stackName(name)).stacks().stream()
-          .anyMatch(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
-    } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
-      return false;
-    }
-  }
-
-  private static AwsTestAccounts accounts;
-
-  private static synchronized AwsTestAccounts accounts() {
-    if (accounts == null) {
-      accounts = AwsTestAccounts.open(OperatorTestEnvironment.moto());
-    }
-    return accounts;
-  }
-
-  private static CloudFormationClient production() {
-    return accounts().production().cloudFormation(Region.AP_SOUTHEAST_2);
-  }
-
-  private static CloudFormationClient development() {
-    return accounts().development().cloudFormation(Region.US_EAST_1);
   }
 }

@@ -1,6 +1,10 @@
 package io.xaccess.operator;
 
 import static io.xaccess.testing.Grants.condition;
+import static io.xaccess.testing.OperatorTestEnvironment.accounts;
+import static io.xaccess.testing.OperatorTestEnvironment.developmentCfn;
+import static io.xaccess.testing.OperatorTestEnvironment.productionCfn;
+import static io.xaccess.testing.OperatorTestEnvironment.stackExists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +30,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
@@ -367,32 +370,6 @@ class OperatorLifecycleIT {
         .map(Parameter::parameterValue)
         .findFirst()
         .orElseThrow();
-  }
-
-  private static boolean stackExists(CloudFormationClient cfn, String name) {
-    try {
-      return cfn.describeStacks(r -> r.stackName(name)).stacks().stream()
-          .anyMatch(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
-    } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
-      return false;
-    }
-  }
-
-  private static AwsTestAccounts accounts;
-
-  private static synchronized AwsTestAccounts accounts() {
-    if (accounts == null) {
-      accounts = AwsTestAccounts.open(OperatorTestEnvironment.moto());
-    }
-    return accounts;
-  }
-
-  private static CloudFormationClient productionCfn() {
-    return accounts().production().cloudFormation(Region.AP_SOUTHEAST_2);
-  }
-
-  private static CloudFormationClient developmentCfn() {
-    return accounts().development().cloudFormation(Region.US_EAST_1);
   }
 
   private String namespace(String name) {

@@ -2,6 +2,9 @@ package io.xaccess.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 
 /**
  * The real parts the operator runs against in {@code @QuarkusTest}s: one {@link TestCluster} (its
@@ -10,6 +13,8 @@ import java.util.Map;
  * per test JVM; test classes isolate by namespace and bucket names.
  */
 public final class OperatorTestEnvironment implements QuarkusTestResourceLifecycleManager {
+
+  private static AwsTestAccounts accounts;
 
   private static TestCluster cluster;
 
@@ -51,6 +56,34 @@ public final class OperatorTestEnvironment implements QuarkusTestResourceLifecyc
 
   public static MotoServer moto() {
     return cluster.moto();
+  }
+
+  /** Both test accounts, read directly from moto (never through the operator's proxy). */
+  public static synchronized AwsTestAccounts accounts() {
+    if (accounts == null) {
+      accounts = AwsTestAccounts.open(moto());
+    }
+    return accounts;
+  }
+
+  /** CloudFormation of the production account in its region, straight from moto. */
+  public static CloudFormationClient productionCfn() {
+    return accounts().production().cloudFormation(Region.AP_SOUTHEAST_2);
+  }
+
+  /** CloudFormation of the development account in its region, straight from moto. */
+  public static CloudFormationClient developmentCfn() {
+    return accounts().development().cloudFormation(Region.US_EAST_1);
+  }
+
+  /** Whether a stack of that name exists and is not deleted. */
+  public static boolean stackExists(CloudFormationClient cfn, String name) {
+    try {
+      return cfn.describeStacks(r -> r.stackName(name)).stacks().stream()
+          .anyMatch(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
+    } catch (CloudFormationException e) {
+      return false;
+    }
   }
 
   public static AwsFaultProxy proxy() {
