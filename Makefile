@@ -19,8 +19,13 @@ unit: ## Unit tests only (Surefire *Test classes): no integration tests, no tool
 test: tools ## Install the test tools if needed, then run unit and integration tests (real API server + moto)
 	$(MVNW) verify -Pimage
 
-dev: tools ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
-	$(MVNW) -q package -DskipTests
+# make dev DEV_BUILD=false: run what is already built (the installed tools, target/quarkus-app, the
+# compiled test classes) without `make tools` and `mvnw package`, as DevEnvironmentStopIT does inside
+# `make test`.
+DEV_BUILD ?= true
+
+dev: $(if $(filter false,$(DEV_BUILD)),,tools) ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
+	$(if $(filter false,$(DEV_BUILD)),,$(MVNW) -q package -DskipTests)
 	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
 
 # make bench: N grants at once (BENCH_GRANTS), sequential one-grant runs (BENCH_RUNS), the operator's

@@ -21,7 +21,9 @@ public final class DevEnvironment {
 
   public static void main(String[] args) throws Exception {
     boolean exitWhenReady = java.util.List.of(args).contains("--exit-when-ready");
-    Path dir = Path.of(".tools", "dev");
+    // -Dxaccess.dev.dir (MAVEN_OPTS) moves the kubeconfig and the operator's log elsewhere, so a
+    // test running make dev leaves a developer's .tools/dev alone.
+    Path dir = Path.of(System.getProperty("xaccess.dev.dir", ".tools/dev"));
     Files.createDirectories(dir);
 
     say(
