@@ -19,9 +19,16 @@ unit: ## Unit tests only (Surefire *Test classes): no integration tests, no tool
 test: tools ## Install the test tools if needed, then run unit and integration tests (real API server + moto)
 	$(MVNW) verify -Pimage
 
-dev: tools ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
-	$(MVNW) -q package -DskipTests
-	$(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
+# make dev DEV_BUILD=false: run what is already built (the installed tools, target/quarkus-app, the
+# compiled test classes) without `make tools` and `mvnw package`, as DevEnvironmentStopIT does inside
+# `make test`. The last line execs (as mvnw and mvn do in turn), so Maven's JVM is make's own child:
+# the SIGTERM GNU make passes on to its recipe reaches it, and DevEnvironment's shutdown hooks stop
+# everything it started (Ctrl-C signals the whole foreground group anyway).
+DEV_BUILD ?= true
+
+dev: $(if $(filter false,$(DEV_BUILD)),,tools) ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
+	$(if $(filter false,$(DEV_BUILD)),,$(MVNW) -q package -DskipTests)
+	exec $(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
 
 # make bench: N grants at once (BENCH_GRANTS), sequential one-grant runs (BENCH_RUNS), the operator's
 # poll interval (BENCH_POLL_INTERVAL, its default 5s), reconcile threads (BENCH_THREADS, empty = the

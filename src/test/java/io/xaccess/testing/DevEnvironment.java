@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,14 +15,27 @@ import java.util.Map;
  * operator as its own process, applies {@code examples/basic.yaml} and shows {@code kubectl get
  * xaa} until it is Ready. Then it keeps running for you to experiment (Ctrl-C stops everything),
  * unless {@code --exit-when-ready}.
+ *
+ * <p>It runs inside Maven's JVM ({@code exec:java}), which {@code make dev} execs as its recipe, so
+ * a SIGTERM to {@code make} (GNU make passes it on to the recipe) or Ctrl-C (SIGINT to the whole
+ * foreground group) ends this JVM, whose shutdown hooks stop what it started, whatever state it is
+ * in: the operator, moto, the API server and etcd each by their own hook, and anything else this
+ * JVM started that is still running (a kubectl hung on a stopped API server) by one more.
  */
 public final class DevEnvironment {
+
+  /** How long what is left gets after SIGTERM before SIGKILL. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private DevEnvironment() {}
 
   public static void main(String[] args) throws Exception {
-    boolean exitWhenReady = java.util.List.of(args).contains("--exit-when-ready");
-    Path dir = Path.of(".tools", "dev");
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(DevEnvironment::stopDescendants, "dev-stop-descendants"));
+    boolean exitWhenReady = List.of(args).contains("--exit-when-ready");
+    // -Dxaccess.dev.dir (MAVEN_OPTS) moves the kubeconfig and the operator's log elsewhere, so a
+    // test running make dev leaves a developer's .tools/dev alone.
+    Path dir = Path.of(System.getProperty("xaccess.dev.dir", ".tools/dev"));
     Files.createDirectories(dir);
 
     say(
@@ -41,7 +55,7 @@ public final class DevEnvironment {
     Path log = dir.resolve("operator.log");
     try (OperatorProcess operator =
         OperatorProcess.start(kubeconfig, cluster.awsEndpoint(), log, Map.of())) {
-      say("operator started (log: " + log + ")");
+      say("operator started (pid " + operator.handle().pid() + ", log: " + log + ")");
       Kubectl kubectl = cluster.kubectl();
       say("$ kubectl apply -n dev -f examples/basic.yaml");
       System.out.print(kubectl.succeed("apply", "-n", "dev", "-f", "examples/basic.yaml"));
@@ -88,6 +102,29 @@ public final class DevEnvironment {
       System.out.println("  " + kube.kubectl() + " describe xaa -n dev basic");
       say("Ctrl-C stops the operator, the API server and moto.");
       Thread.currentThread().join();
+    }
+  }
+
+  /**
+   * SIGTERM to every process this JVM started that is still running, SIGKILL to those still there
+   * after {@link #STOP_GRACE} (a stopped or hung process ignores SIGTERM).
+   */
+  private static void stopDescendants() {
+    List<ProcessHandle> started = ProcessHandle.current().descendants().toList();
+    started.forEach(ProcessHandle::destroy);
+    awaitGone(started, STOP_GRACE);
+    started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    awaitGone(started, Duration.ofSeconds(2));
+  }
+
+  private static void awaitGone(List<ProcessHandle> processes, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && processes.stream().anyMatch(ProcessHandle::isAlive)) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 

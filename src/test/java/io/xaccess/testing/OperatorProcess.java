@@ -5,22 +5,32 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * The packaged operator ({@code target/quarkus-app/quarkus-run.jar}) as its own JVM process,
- * configured only through the environment, as a Deployment would configure it.
+ * configured only through the environment, as a Deployment would configure it. Stopped by {@link
+ * #close()} or, like the API server and moto, when the JVM that started it exits — also when that
+ * JVM exits by a signal or {@code System.exit}, which skip the caller's {@code close()}.
  */
 public final class OperatorProcess implements AutoCloseable {
 
   public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
+  /** How long a SIGTERM'ed operator gets to stop before SIGKILL (it needs well under a second). */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
   private final Process process;
   private final Path log;
+  private final Thread stopAtExit = new Thread(this::stop, "operator-stop");
 
   private OperatorProcess(Process process, Path log) {
     this.process = process;
@@ -48,7 +58,9 @@ public final class OperatorProcess implements AutoCloseable {
     env.putAll(environment(awsEndpoint));
     env.putAll(extraEnv);
     try {
-      return new OperatorProcess(builder.start(), log);
+      OperatorProcess operator = new OperatorProcess(builder.start(), log);
+      Runtime.getRuntime().addShutdownHook(operator.stopAtExit);
+      return operator;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,7 +106,7 @@ public final class OperatorProcess implements AutoCloseable {
    * The management interface (health probes, metrics) once the process has started, read from the
    * port Quarkus logs (the tests let it pick a free one).
    */
-  public URI managementUri(java.time.Duration timeout) throws InterruptedException {
+  public URI managementUri(Duration timeout) throws InterruptedException {
     java.util.regex.Pattern listening =
         java.util.regex.Pattern.compile(
             "Management interface listening on (http://[^\\s]+?)\\.?(\\s|$)");
@@ -121,16 +133,43 @@ public final class OperatorProcess implements AutoCloseable {
     return process.toHandle();
   }
 
+  /** Stops the operator (SIGTERM, then SIGKILL after {@link #STOP_GRACE}) and what it started. */
   @Override
   public void close() {
-    process.destroy();
+    stop();
     try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs, or has run, anyway
+    }
+  }
+
+  /**
+   * Whatever state the operator is in: running, already dead, or stopped (SIGSTOP) or hung so that
+   * only SIGKILL ends it. Its descendants are taken first: once it is gone they are no longer its.
+   */
+  private void stop() {
+    List<ProcessHandle> tree =
+        Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    try {
+      for (ProcessHandle p : tree) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          p.onExit().get(left, TimeUnit.NANOSECONDS);
+        }
       }
+    } catch (TimeoutException | ExecutionException e) {
+      // SIGKILL below
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
