@@ -3,6 +3,7 @@ package io.xaccess.reconciler;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.RetryStatus;
+import io.xaccess.config.Backoff;
 import io.xaccess.config.XaccessConfig;
 import io.xaccess.status.GrantStatusBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,11 +27,13 @@ public class Retries {
   private static final Logger LOG = Logger.getLogger(Retries.class);
 
   private final XaccessConfig.Retry settings;
+  private final Backoff backoff;
   private final GrantEvents events;
   private final Clock clock;
 
   public Retries(XaccessConfig config, GrantEvents events, Clock clock) {
     this.settings = config.retry();
+    this.backoff = new Backoff(settings.initialDelay(), settings.maxDelay());
     this.events = events;
     this.clock = clock;
   }
@@ -44,7 +47,7 @@ public class Retries {
         previous == null || previous.getAttempts() == null ? 1 : previous.getAttempts() + 1;
     String since =
         previous == null || previous.getSince() == null ? now.toString() : previous.getSince();
-    Duration delay = delay(attempts);
+    Duration delay = backoff.after(attempts);
     RetryStatus retry = new RetryStatus();
     retry.setSince(since);
     retry.setAttempts(attempts);
@@ -81,11 +84,5 @@ public class Retries {
         status,
         Reason.ReconcileError,
         "unexpected error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-  }
-
-  /** The wait after the {@code attempts}-th failure in a row: doubling, capped. */
-  Duration delay(int attempts) {
-    Duration delay = settings.initialDelay().multipliedBy(1L << Math.min(attempts - 1, 20));
-    return delay.compareTo(settings.maxDelay()) <= 0 ? delay : settings.maxDelay();
   }
 }

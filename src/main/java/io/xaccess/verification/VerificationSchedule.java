@@ -2,6 +2,7 @@ package io.xaccess.verification;
 
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.VerificationResult;
+import io.xaccess.config.Backoff;
 import io.xaccess.config.XaccessConfig;
 import io.xaccess.grant.Grant;
 import io.xaccess.metrics.GrantMetrics;
@@ -28,6 +29,7 @@ public class VerificationSchedule {
   private final AccessVerifier verifier;
   private final GrantMetrics metrics;
   private final XaccessConfig.Verification settings;
+  private final Backoff backoff;
   private final Duration resync;
   private final Clock clock;
 
@@ -36,6 +38,7 @@ public class VerificationSchedule {
     this.verifier = verifier;
     this.metrics = metrics;
     this.settings = config.verification();
+    this.backoff = new Backoff(settings.retryInitialDelay(), settings.retryMaxDelay());
     this.resync = config.resyncInterval();
     this.clock = clock;
   }
@@ -133,8 +136,7 @@ public class VerificationSchedule {
 
   /** The wait after the {@code attempts}-th failure: doubling from the initial delay, capped. */
   Duration retryDelay(int attempts) {
-    Duration delay = settings.retryInitialDelay().multipliedBy(1L << Math.min(attempts - 1, 16));
-    return min(delay, settings.retryMaxDelay());
+    return backoff.after(attempts);
   }
 
   private static Duration min(Duration a, Duration b) {
