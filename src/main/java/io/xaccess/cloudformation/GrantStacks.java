@@ -63,6 +63,7 @@ public final class GrantStacks {
     p.put("ManageBucketPolicy", Boolean.toString(bucket.managePolicy()));
     p.put("OperatorPrincipalArn", operatorPrincipalArn);
     p.put("VerificationPrefix", grant.verificationPrefix());
+    p.put("GrantUid", grant.uid());
     return request(grant, Side.PRODUCTION, StackTemplate.PRODUCTION, p);
   }
 
