@@ -2,8 +2,11 @@ package io.xaccess.aws;
 
 import io.xaccess.grant.Grant;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 
 /** {@link ProductionStorage} on S3 and KMS, with the deployer identity's cached clients. */
@@ -31,6 +34,13 @@ public class AwsProductionStorage implements ProductionStorage {
   }
 
   @Override
+  public Optional<String> bucketUid(Grant.Account production, String bucket) {
+    try (BucketSession s3 = clients.operatorSession(production)) {
+      return s3.tag(bucket, UID_TAG);
+    }
+  }
+
+  @Override
   public void deleteBucket(Grant.Account production, String bucket) {
     try (BucketSession s3 = clients.operatorSession(production)) {
       s3.deleteBucket(bucket);
@@ -38,19 +48,68 @@ public class AwsProductionStorage implements ProductionStorage {
   }
 
   @Override
-  public void retireKey(Grant.Account production, String keyArn, String aliasName) {
+  public boolean hasBucketPolicy(Grant.Account production, String bucket) {
+    try (BucketSession s3 = clients.operatorSession(production)) {
+      return s3.hasPolicy(bucket);
+    }
+  }
+
+  @Override
+  public void putTlsOnlyPolicy(Grant.Account production, String bucket, String partition) {
+    String arn = "arn:" + partition + ":s3:::" + bucket;
+    String policy =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\","
+            + "\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\""
+            + arn
+            + "\",\""
+            + arn
+            + "/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}";
+    try (BucketSession s3 = clients.operatorSession(production)) {
+      s3.putPolicy(bucket, policy);
+    }
+  }
+
+  @Override
+  public Optional<Key> key(Grant.Account production, String keyId) {
+    KmsClient kms = clients.kms(production);
     try {
-      KmsClient kms = clients.kms(production);
+      KeyMetadata metadata = kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+      Optional<String> uid =
+          kms.listResourceTags(r -> r.keyId(keyId)).tags().stream()
+              .filter(t -> UID_TAG.equals(t.tagKey()))
+              .map(t -> t.tagValue())
+              .findFirst();
+      return Optional.of(
+          new Key(
+              keyId,
+              uid,
+              metadata.description() == null ? "" : metadata.description(),
+              metadata.keyState() == KeyState.PENDING_DELETION));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw AwsProblems.classify(
+          e, "look up key " + keyId, production.accountId(), AwsClients.describe(production));
+    }
+  }
+
+  @Override
+  public void retireKey(Grant.Account production, String keyId, String aliasName) {
+    KmsClient kms = clients.kms(production);
+    try {
       try {
-        kms.deleteAlias(r -> r.aliasName(aliasName));
+        // The alias goes only if it still names this key.
+        if (keyId.equals(kms.describeKey(r -> r.keyId(aliasName)).keyMetadata().keyId())) {
+          kms.deleteAlias(r -> r.aliasName(aliasName));
+        }
       } catch (NotFoundException e) {
         // already gone
       }
-      kms.scheduleKeyDeletion(r -> r.keyId(keyArn).pendingWindowInDays(7));
+      kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
     } catch (SdkException e) {
       throw AwsProblems.classify(
           e,
-          "schedule deletion of key " + keyArn,
+          "schedule deletion of key " + keyId,
           production.accountId(),
           AwsClients.describe(production));
     }

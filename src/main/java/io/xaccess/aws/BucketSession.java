@@ -11,7 +11,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * S3 as one identity sees it: the assumed production role (verification) or the operator's deployer
  * identity (removing verification objects, checking a bucket is empty). Failures come out as {@link
- * AwsProblem}s that name the identity.
+ * AwsProblem}s that name the identity. Every request carries {@code ExpectedBucketOwner}: a bucket
+ * name that now belongs to another account (deleted and re-registered) is refused by S3, never
+ * written to or deleted.
  */
 public final class BucketSession implements AutoCloseable {
 
@@ -30,13 +32,18 @@ public final class BucketSession implements AutoCloseable {
   public void put(String bucket, String key, byte[] content) {
     call(
         "put s3://" + bucket + "/" + key,
-        () -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(content)));
+        () ->
+            s3.putObject(
+                r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key),
+                RequestBody.fromBytes(content)));
   }
 
   public byte[] get(String bucket, String key) {
     return call(
         "get s3://" + bucket + "/" + key,
-        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+        () ->
+            s3.getObjectAsBytes(r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key))
+                .asByteArray());
   }
 
   /** Keys under {@code prefix} (first page). */
@@ -44,7 +51,10 @@ public final class BucketSession implements AutoCloseable {
     return call(
         "list s3://" + bucket + "/" + prefix,
         () ->
-            s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+            s3
+                .listObjectsV2(r -> r.bucket(bucket).expectedBucketOwner(accountId).prefix(prefix))
+                .contents()
+                .stream()
                 .map(S3Object::key)
                 .toList());
   }
@@ -58,7 +68,8 @@ public final class BucketSession implements AutoCloseable {
         "remove s3://" + bucket + "/" + key,
         () -> {
           ListObjectVersionsResponse versions =
-              s3.listObjectVersions(r -> r.bucket(bucket).prefix(key));
+              s3.listObjectVersions(
+                  r -> r.bucket(bucket).expectedBucketOwner(accountId).prefix(key));
           List<ObjectIdentifier> ids =
               java.util.stream.Stream.concat(
                       versions.versions().stream()
@@ -79,9 +90,13 @@ public final class BucketSession implements AutoCloseable {
                                       .build()))
                   .toList();
           if (ids.isEmpty()) {
-            s3.deleteObject(r -> r.bucket(bucket).key(key));
+            s3.deleteObject(r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key));
           } else {
-            s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+            s3.deleteObjects(
+                r ->
+                    r.bucket(bucket)
+                        .expectedBucketOwner(accountId)
+                        .delete(d -> d.objects(ids).quiet(true)));
           }
           return null;
         });
@@ -92,20 +107,71 @@ public final class BucketSession implements AutoCloseable {
     return call(
         "check that s3://" + bucket + " is empty",
         () -> {
-          ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
+          ListObjectVersionsResponse page =
+              s3.listObjectVersions(
+                  r -> r.bucket(bucket).expectedBucketOwner(accountId).maxKeys(1));
           return page.versions().isEmpty() && page.deleteMarkers().isEmpty();
         });
   }
 
   /** Deletes an empty bucket (S3 itself refuses a bucket that is not empty). */
   public void deleteBucket(String bucket) {
-    call("delete the empty bucket " + bucket, () -> s3.deleteBucket(r -> r.bucket(bucket)));
+    call(
+        "delete the empty bucket " + bucket,
+        () -> s3.deleteBucket(r -> r.bucket(bucket).expectedBucketOwner(accountId)));
+  }
+
+  /** The value of one of the bucket's tags; empty when the bucket has no such tag (or none). */
+  public java.util.Optional<String> tag(String bucket, String key) {
+    try {
+      return s3
+          .getBucketTagging(r -> r.bucket(bucket).expectedBucketOwner(accountId))
+          .tagSet()
+          .stream()
+          .filter(t -> key.equals(t.key()))
+          .map(software.amazon.awssdk.services.s3.model.Tag::value)
+          .findFirst();
+    } catch (SdkException e) {
+      if (isCode(e, "NoSuchTagSet") || isCode(e, "NoSuchTagSetError")) {
+        return java.util.Optional.empty();
+      }
+      throw AwsProblems.classify(e, "read the tags of bucket " + bucket, accountId, identity);
+    }
+  }
+
+  /** Whether the bucket has a bucket policy. */
+  public boolean hasPolicy(String bucket) {
+    try {
+      String policy =
+          s3.getBucketPolicy(r -> r.bucket(bucket).expectedBucketOwner(accountId)).policy();
+      return policy != null && !policy.isBlank();
+    } catch (SdkException e) {
+      if (isCode(e, "NoSuchBucketPolicy")) {
+        return false;
+      }
+      throw AwsProblems.classify(e, "read the policy of bucket " + bucket, accountId, identity);
+    }
+  }
+
+  /** Sets the bucket's policy. */
+  public void putPolicy(String bucket, String policy) {
+    call(
+        "put the policy of bucket " + bucket,
+        () ->
+            s3.putBucketPolicy(
+                r -> r.bucket(bucket).expectedBucketOwner(accountId).policy(policy)));
+  }
+
+  private static boolean isCode(SdkException e, String code) {
+    return e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
+        && s.awsErrorDetails() != null
+        && code.equals(s.awsErrorDetails().errorCode());
   }
 
   /** Whether the bucket exists (and this identity may see it). */
   public boolean exists(String bucket) {
     try {
-      s3.headBucket(r -> r.bucket(bucket));
+      s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(accountId));
       return true;
     } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
       return false;

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackResource;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
@@ -209,6 +210,23 @@ public class CloudFormationStackGateway implements StackGateway {
   }
 
   @Override
+  public Map<String, String> resources(Grant.Account account, String stackId) {
+    return call(
+        account,
+        "list the resources of " + stackId,
+        () -> {
+          Map<String, String> ids = new LinkedHashMap<>();
+          for (StackResource resource :
+              cfn(account).describeStackResources(r -> r.stackName(stackId)).stackResources()) {
+            if (resource.physicalResourceId() != null && !resource.physicalResourceId().isEmpty()) {
+              ids.put(resource.logicalResourceId(), resource.physicalResourceId());
+            }
+          }
+          return Collections.unmodifiableMap(ids);
+        });
+  }
+
+  @Override
   public Optional<String> firstFailure(Grant.Account account, String stackId) {
     return call(
         account,
@@ -287,6 +305,10 @@ public class CloudFormationStackGateway implements StackGateway {
     for (Output o : s.outputs()) {
       outputs.put(o.outputKey(), o.outputValue() == null ? "" : o.outputValue());
     }
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (Tag t : s.tags()) {
+      tags.put(t.key(), t.value());
+    }
     return new ObservedStack(
         s.stackId(),
         s.stackName(),
@@ -295,7 +317,8 @@ public class CloudFormationStackGateway implements StackGateway {
         Collections.unmodifiableMap(outputs),
         s.deletionTime() != null
             ? s.deletionTime()
-            : s.lastUpdatedTime() != null ? s.lastUpdatedTime() : s.creationTime());
+            : s.lastUpdatedTime() != null ? s.lastUpdatedTime() : s.creationTime(),
+        Collections.unmodifiableMap(tags));
   }
 
   private static List<Parameter> parameters(StackRequest request) {

@@ -112,11 +112,11 @@ public final class GrantStacks {
 
   private static StackRequest request(
       Grant grant, Side side, StackTemplate template, Map<String, String> parameters) {
-    String stackName = StackNames.of(side, grant.namespace(), grant.name());
+    List<String> names = StackNames.candidates(side, grant.namespace(), grant.name());
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("xaccess.io/namespace", grant.namespace());
-    tags.put("xaccess.io/name", grant.name());
-    tags.put("xaccess.io/uid", grant.uid());
+    tags.put(StackOwner.NAMESPACE_TAG, grant.namespace());
+    tags.put(StackOwner.NAME_TAG, grant.name());
+    tags.put(StackOwner.UID_TAG, grant.uid());
     tags.put("app.kubernetes.io/managed-by", "xaccess");
     // The hash covers everything that shapes the stack. The external id enters it only as its
     // version (see Grant.Trust), so the hash, kept in status, reveals nothing.
@@ -125,7 +125,19 @@ public final class GrantStacks {
       hashed.put("ExternalId", grant.trust().externalIdVersion());
     }
     String hash = Hashing.sha256(template.hash() + "|" + hashed + "|" + tags);
-    return new StackRequest(stackName, template, parameters, tags, hash);
+    return new StackRequest(
+        names.get(0),
+        template,
+        parameters,
+        tags,
+        hash,
+        names.subList(1, names.size()),
+        owner(grant));
+  }
+
+  /** The grant the stacks must belong to. */
+  public static StackOwner owner(Grant grant) {
+    return new StackOwner(grant.uid(), grant.namespace(), grant.name(), grant.adoptUid());
   }
 
   private static List<String> actions(Grant grant, boolean list, boolean bucket) {

@@ -1,6 +1,7 @@
 package io.xaccess.cloudformation;
 
 import io.xaccess.grant.Grant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,12 @@ public interface StackGateway {
   void cancelUpdate(Grant.Account account, String stackName);
 
   void continueUpdateRollback(Grant.Account account, String stackName);
+
+  /**
+   * The physical ids of the stack's resources by logical id (the bucket's name, the key's id): what
+   * this stack itself created, as CloudFormation records it.
+   */
+  Map<String, String> resources(Grant.Account account, String stackId);
 
   /** The reason of the first resource that failed in the stack's latest operation. */
   Optional<String> firstFailure(Grant.Account account, String stackId);

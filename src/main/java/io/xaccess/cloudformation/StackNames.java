@@ -1,11 +1,14 @@
 package io.xaccess.cloudformation;
 
 import io.xaccess.grant.Side;
+import java.util.List;
 
 /**
- * Deterministic names: {@code xaccess-<namespace>-<name>-prod|-dev} for stacks (hashed when too
- * long), and the verifier role's name. The same resource always maps to the same names, so a
- * restarted operator finds what it created.
+ * Deterministic names: {@code xaccess-<namespace>-<name>-<hash>-prod|-dev} for stacks, where the
+ * hash is of {@code <namespace>/<name>} (a slash neither may hold), so two grants never share a
+ * stack name, and the verifier role's name. The same resource always maps to the same names, so a
+ * restarted operator finds what it created. Stacks made before the hash was added ({@link #legacy})
+ * are still found, and kept, when they carry the grant's uid.
  */
 public final class StackNames {
 
@@ -16,7 +19,23 @@ public final class StackNames {
 
   /** The stack of one side of the grant {@code namespace/name}. */
   public static String of(Side side, String namespace, String name) {
+    return stackName(namespace, name, "-" + shortHash(namespace, name) + side.stackSuffix());
+  }
+
+  /**
+   * The name stacks had before: {@code xaccess-<namespace>-<name>-prod}, ambiguous ({@code team} +
+   * {@code a-x} and {@code team-a} + {@code x} share it), so only ever used for a stack whose uid
+   * tag proves it is the grant's.
+   */
+  public static String legacy(Side side, String namespace, String name) {
     return stackName(namespace, name, side.stackSuffix());
+  }
+
+  /** Where to look for a grant's stack, in order: its name, then the name it may have had. */
+  public static List<String> candidates(Side side, String namespace, String name) {
+    String current = of(side, namespace, name);
+    String former = legacy(side, namespace, name);
+    return current.equals(former) ? List.of(current) : List.of(current, former);
   }
 
   public static String production(String namespace, String name) {
@@ -40,6 +59,10 @@ public final class StackNames {
       return session;
     }
     return session.substring(0, 47) + "-" + Hashing.sha256(namespace + "/" + name).substring(0, 16);
+  }
+
+  private static String shortHash(String namespace, String name) {
+    return Hashing.sha256(namespace + "/" + name).substring(0, 10);
   }
 
   private static String stackName(String namespace, String name, String suffix) {

@@ -52,7 +52,13 @@ public record StackProgress(
     /** The desired configuration failed; waits for a change of the spec or a Secret. */
     FAILED,
     /** (Deletion) the stack is gone. */
-    GONE
+    GONE,
+    /**
+     * The stack may not be touched: the one under the grant's name is someone else's, or creating
+     * it would take over something the grant does not own. Nothing is recorded; checked again at
+     * the next reconcile.
+     */
+    CONFLICT
   }
 
   /** An operation in progress for longer than CloudFormation normally takes. */

@@ -9,8 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Moves one stack one step towards the desired configuration, or towards deletion, without ever
@@ -18,19 +21,27 @@ import java.util.Optional;
  * the caller looks again later. Creates use an idempotency token; updates go through a
  * deterministically named change set; {@code ROLLBACK_COMPLETE} is deleted so it can be recreated;
  * {@code UPDATE_ROLLBACK_FAILED} gets {@code ContinueUpdateRollback}; a configuration that failed
- * is not retried until it changes.
+ * is not retried until it changes. A stack is changed or deleted only when its {@code
+ * xaccess.io/uid} tag proves it is the grant's own ({@link StackOwner}); a stack of someone else's
+ * under the grant's name is a conflict, never an update.
  */
 @ApplicationScoped
 public class StackRollout {
 
   private final StackGateway gateway;
+  private final StackGuard guard;
   private final GrantMetrics metrics;
   private final Duration operationTimeout;
   private final Clock clock;
 
   public StackRollout(
-      StackGateway gateway, GrantMetrics metrics, XaccessConfig config, Clock clock) {
+      StackGateway gateway,
+      StackGuard guard,
+      GrantMetrics metrics,
+      XaccessConfig config,
+      Clock clock) {
     this.gateway = gateway;
+    this.guard = guard;
     this.metrics = metrics;
     this.operationTimeout = config.stackOperationTimeout();
     this.clock = clock;
@@ -39,17 +50,29 @@ public class StackRollout {
   /**
    * One step towards {@code desired}.
    *
+   * @param recordedName the stack's name as status last recorded it (looked at first), or null
    * @param appliedHash the configuration hash last applied (from status), or null
    * @param failedHash a configuration hash known to fail (from status), or null
    */
   public StackProgress advance(
       Side side,
       Grant.Account account,
-      StackRequest desired,
+      StackRequest request,
+      String recordedName,
       String appliedHash,
       String failedHash) {
-    String want = desired.configurationHash();
-    Optional<ObservedStack> observed = gateway.observe(account, desired.stackName());
+    String want = request.configurationHash();
+    List<String> names = new ArrayList<>();
+    names.add(request.stackName());
+    names.addAll(request.formerNames());
+    Located located = locate(account, request.owner(), names, recordedName);
+    Optional<ObservedStack> observed = located.owned();
+    if (observed.isEmpty() && located.foreignAt(request.stackName()).isPresent()) {
+      return conflict(
+          account, located.foreignAt(request.stackName()).get(), appliedHash, failedHash);
+    }
+    // A stack kept under the name it had before is updated there (CloudFormation cannot rename).
+    StackRequest desired = observed.map(s -> request.named(s.stackName())).orElse(request);
     if (observed.isEmpty()) {
       if (want.equals(failedHash)) {
         return new StackProgress(
@@ -62,6 +85,20 @@ public class StackRollout {
             Reason.DeployFailed,
             "the last attempt with this configuration failed; change the spec (or the Secret) to retry");
       }
+      Optional<StackGuard.Refusal> refusal = guard.beforeCreate(side, account, desired);
+      if (refusal.isPresent()) {
+        return new StackProgress(
+            StackProgress.State.CONFLICT,
+            null,
+            null,
+            Map.of(),
+            appliedHash,
+            failedHash,
+            refusal.get().reason(),
+            refusal.get().message());
+      }
+      // AlreadyExists (a stack someone made between the look and the create) is ignored here: the
+      // next look finds it and, unless its uid tag is this grant's, reports the conflict.
       gateway.create(account, desired);
       metrics.stackOperation(side.label(), "create", "started");
       return progress(
@@ -80,7 +117,10 @@ public class StackRollout {
         || "ROLLBACK_FAILED".equals(status)
         || "CREATE_FAILED".equals(status)) {
       // A failed create cannot be updated: delete it, and recreate once the configuration changes.
+      // What CloudFormation retained from it (bucket, key) goes first, or it would block that.
       String why = failure(account, stack);
+      guard.failedCreate(
+          side, account, desired.owner(), gateway.resources(account, stack.stackId()));
       gateway.delete(account, stack.stackId());
       metrics.stackOperation(side.label(), "create", "failed");
       return new StackProgress(
@@ -219,20 +259,52 @@ public class StackRollout {
     }
   }
 
-  /** One step towards the stack being gone; never touches a stack it does not find. */
-  public StackProgress remove(Side side, Grant.Account account, String stackName) {
-    Optional<ObservedStack> observed = gateway.observe(account, stackName);
-    if (observed.isEmpty()) {
-      return progress(
-          StackProgress.State.GONE,
-          null,
-          "DELETE_COMPLETE",
-          null,
-          null,
-          Reason.Deleted,
-          "stack is gone");
+  /**
+   * One step towards the grant's stack being gone; never touches a stack it does not find, nor one
+   * that is not the grant's own (that one is left alone, and reported as a conflict once nothing of
+   * the grant's is left).
+   *
+   * @param names where the stack may be, in order
+   * @param recordedName the stack's name as status last recorded it, or null
+   * @param beforeDelete given the stack's own resources right before its deletion is started, when
+   *     not null
+   */
+  public StackProgress remove(
+      Side side,
+      Grant.Account account,
+      StackOwner owner,
+      List<String> names,
+      String recordedName,
+      Consumer<Map<String, String>> beforeDelete) {
+    Located located = locate(account, owner, names, recordedName);
+    if (located.owned().isEmpty()) {
+      return located
+          .foreign()
+          .map(
+              foreign ->
+                  progress(
+                      StackProgress.State.GONE,
+                      null,
+                      null,
+                      null,
+                      null,
+                      Reason.StackConflict,
+                      "left stack "
+                          + foreign.stackName()
+                          + " alone: it belongs to "
+                          + StackOwner.ownerOf(foreign)))
+          .orElseGet(
+              () ->
+                  progress(
+                      StackProgress.State.GONE,
+                      null,
+                      "DELETE_COMPLETE",
+                      null,
+                      null,
+                      Reason.Deleted,
+                      "stack is gone"));
     }
-    ObservedStack stack = observed.get();
+    ObservedStack stack = located.owned().get();
     if ("UPDATE_IN_PROGRESS".equals(stack.status())) {
       // CloudFormation deletes no stack mid-update; cancelling rolls it back, then it can go.
       gateway.cancelUpdate(account, stack.stackName());
@@ -273,6 +345,9 @@ public class StackRollout {
       // CloudFormation stops a create it is asked to delete, and removes what it made.
       message = "deleting the stack while it is being created";
     }
+    if (beforeDelete != null) {
+      beforeDelete.accept(gateway.resources(account, stack.stackId()));
+    }
     gateway.delete(account, stack.stackId());
     metrics.stackOperation(side.label(), "delete", "started");
     return progress(
@@ -283,6 +358,62 @@ public class StackRollout {
         null,
         Reason.DeleteStarted,
         message);
+  }
+
+  /** The grant's own stack among the names, and the first stack found that is not its own. */
+  private record Located(Optional<ObservedStack> owned, Optional<ObservedStack> foreign) {
+    Optional<ObservedStack> foreignAt(String name) {
+      return foreign.filter(s -> s.stackName().equals(name));
+    }
+  }
+
+  /**
+   * Looks for the grant's stack under each name (the recorded one first, so a settled grant costs
+   * one DescribeStacks); stops at the first that is the grant's own.
+   */
+  private Located locate(
+      Grant.Account account, StackOwner owner, List<String> names, String recordedName) {
+    List<String> order = new ArrayList<>(names);
+    if (recordedName != null && order.remove(recordedName)) {
+      order.add(0, recordedName);
+    }
+    ObservedStack foreign = null;
+    for (String name : order) {
+      Optional<ObservedStack> found = gateway.observe(account, name);
+      if (found.isPresent() && owner.owns(found.get())) {
+        return new Located(found, Optional.ofNullable(foreign));
+      }
+      if (found.isPresent() && (foreign == null || name.equals(names.get(0)))) {
+        foreign = found.get();
+      }
+    }
+    return new Located(Optional.empty(), Optional.ofNullable(foreign));
+  }
+
+  private StackProgress conflict(
+      Grant.Account account, ObservedStack foreign, String appliedHash, String failedHash) {
+    String tagged = foreign.tags().get(StackOwner.UID_TAG);
+    return new StackProgress(
+        StackProgress.State.CONFLICT,
+        null,
+        null,
+        Map.of(),
+        appliedHash,
+        failedHash,
+        Reason.StackConflict,
+        "stack "
+            + foreign.stackName()
+            + " in account "
+            + account.accountId()
+            + " belongs to "
+            + StackOwner.ownerOf(foreign)
+            + ", not to this grant: xaccess neither updates nor deletes it. "
+            + (tagged == null
+                ? "Delete or rename that stack if it is not needed"
+                : "If that grant is gone for good and this one should take its stacks over, set"
+                    + " the annotation xaccess.io/adopt-uid="
+                    + tagged
+                    + "; otherwise delete that stack or give this grant another name"));
   }
 
   /**

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param orphanOnDelete leave AWS untouched on delete
  * @param suspended no AWS writes
  * @param secretVersions uid and resourceVersion of every Secret read, for change detection
+ * @param adoptUid the uid of an earlier resource of the same namespace and name whose stacks this
+ *     one may take over (annotation {@code xaccess.io/adopt-uid}), if set
  */
 public record Grant(
     String namespace,
@@ -39,7 +41,8 @@ public record Grant(
     Verification verification,
     boolean orphanOnDelete,
     boolean suspended,
-    List<String> secretVersions) {
+    List<String> secretVersions,
+    Optional<String> adoptUid) {
 
   /** An account and how the operator reaches it. */
   public record Account(String accountId, String region, Credentials credentials) {}

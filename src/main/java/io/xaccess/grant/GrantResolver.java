@@ -31,6 +31,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class GrantResolver {
 
+  /**
+   * Annotation on a CrossAccountAccess: the uid of an earlier resource of the same namespace and
+   * name (deleted with deletionPolicy Orphan, or lost with its cluster) whose stacks it takes over.
+   */
+  public static final String ADOPT_UID_ANNOTATION = "xaccess.io/adopt-uid";
+
   private final KubernetesClient client;
   private final XaccessConfig config;
 
@@ -104,7 +110,10 @@ public class GrantResolver {
             Durations.parse(orDefault(verification.getInterval(), "1h"))),
         spec.getDeletionPolicy() == DeletionPolicy.Orphan,
         Boolean.TRUE.equals(spec.getSuspend()),
-        secrets.versions());
+        secrets.versions(),
+        Optional.ofNullable(resource.getMetadata().getAnnotations())
+            .map(a -> a.get(ADOPT_UID_ANNOTATION))
+            .filter(uid -> !uid.isBlank()));
   }
 
   private Grant.Account account(AccountSpec account, SecretReader secrets, String field)

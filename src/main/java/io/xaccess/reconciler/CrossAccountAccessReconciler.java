@@ -182,6 +182,7 @@ public class CrossAccountAccessReconciler
             side,
             grant.account(side),
             request,
+            recorded.getStackName(),
             recorded.getConfigurationHash(),
             recorded.getFailedConfigurationHash());
     StackRecord.record(status, side, request.stackName(), progress);
@@ -189,7 +190,8 @@ public class CrossAccountAccessReconciler
   }
 
   private Duration afterUnfinished(Side side, StackProgress progress, GrantStatusBuilder status) {
-    if (progress.state() == StackProgress.State.FAILED) {
+    if (progress.state() == StackProgress.State.FAILED
+        || progress.state() == StackProgress.State.CONFLICT) {
       status.stalled(progress.reason(), side.label() + " stack: " + progress.message());
       return config.resyncInterval();
     }

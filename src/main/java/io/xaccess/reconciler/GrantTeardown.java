@@ -2,9 +2,10 @@ package io.xaccess.reconciler;
 
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.DeletionPolicy;
+import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsProblem;
-import io.xaccess.aws.ProductionStorage;
+import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackProgress;
 import io.xaccess.cloudformation.StackRollout;
@@ -24,8 +25,11 @@ import org.jboss.logging.Logger;
 /**
  * Deletion, the runbook backwards: the development stack first, then the production stack, then —
  * only with {@code bucket.deletionPolicy: Delete} and only when it is empty — the bucket and its
- * key. Never waits: each step starts or observes one operation. {@code deletionPolicy: Orphan} and
- * the {@value #RELEASE_ANNOTATION} annotation let the resource go without touching AWS.
+ * key, and only those the production stack itself created and that carry the grant's uid ({@link
+ * OwnedResources}). A stack that is not the grant's own is left alone. A bucket whose policy the
+ * grant managed keeps a TLS-only policy. Never waits: each step starts or observes one operation.
+ * {@code deletionPolicy: Orphan} and the {@value #RELEASE_ANNOTATION} annotation let the resource
+ * go without touching AWS.
  */
 @ApplicationScoped
 public class GrantTeardown {
@@ -38,7 +42,7 @@ public class GrantTeardown {
 
   private final GrantResolver resolver;
   private final StackRollout rollout;
-  private final ProductionStorage storage;
+  private final OwnedResources owned;
   private final GrantEvents events;
   private final Retries retries;
   private final XaccessConfig config;
@@ -46,13 +50,13 @@ public class GrantTeardown {
   public GrantTeardown(
       GrantResolver resolver,
       StackRollout rollout,
-      ProductionStorage storage,
+      OwnedResources owned,
       GrantEvents events,
       Retries retries,
       XaccessConfig config) {
     this.resolver = resolver;
     this.rollout = rollout;
-    this.storage = storage;
+    this.owned = owned;
     this.events = events;
     this.retries = retries;
     this.config = config;
@@ -89,13 +93,23 @@ public class GrantTeardown {
       Grant grant = resolver.resolve(resource);
       for (Side side : ORDER) {
         StackProgress progress =
-            rollout.remove(side, grant.account(side), StackNames.of(side, namespace, name));
+            rollout.remove(
+                side,
+                grant.account(side),
+                GrantStacks.owner(grant),
+                StackNames.candidates(side, namespace, name),
+                status.stackStatus(side).getStackName(),
+                side == Side.PRODUCTION ? created(status.productionStack()) : null);
         if (progress.state() != StackProgress.State.GONE) {
           status.deleting(side.label() + " stack: " + progress.message());
           return Optional.of(PollDelay.after(progress, config));
         }
+        if (progress.reason() == Reason.StackConflict) {
+          events.warning(resource, Reason.StackConflict, progress.message());
+        }
       }
-      removeEmptyBucket(resource, grant);
+      removeEmptyBucket(resource, grant, status.productionStack());
+      keepTlsOnly(resource, grant, status.productionStack());
       LOG.infof("%s/%s: both stacks deleted", namespace, name);
       return Optional.empty();
     } catch (GrantProblem problem) {
@@ -137,39 +151,60 @@ public class GrantTeardown {
     return annotations != null && "true".equals(annotations.get(RELEASE_ANNOTATION));
   }
 
+  /**
+   * Records what the production stack itself created, read from its resources right before its
+   * deletion starts: after it is gone, that record is the only thing the bucket and key removal
+   * trusts (and then only with the grant's uid on them).
+   */
+  private static java.util.function.Consumer<Map<String, String>> created(
+      ProductionStackStatus production) {
+    return resources -> {
+      production.setCreatedBucket(resources.get(OwnedResources.BUCKET));
+      production.setCreatedKmsKeyId(resources.get(OwnedResources.KEY));
+      production.setBucketPolicy(
+          resources.containsKey(OwnedResources.BUCKET_POLICY) ? "Managed" : "Unmanaged");
+    };
+  }
+
   /** bucket.deletionPolicy Delete: the bucket (and its key) go only when the bucket is empty. */
-  private void removeEmptyBucket(CrossAccountAccess resource, Grant grant) {
+  private void removeEmptyBucket(
+      CrossAccountAccess resource, Grant grant, ProductionStackStatus production) {
     if (!grant.bucket().deleteWhenEmpty()) {
       return;
     }
-    String bucket = grant.bucket().name();
-    if (!storage.bucketExists(grant.production(), bucket)) {
+    OwnedResources.Removal removal =
+        owned.remove(
+            grant.production(),
+            grant.uid(),
+            production.getCreatedBucket(),
+            production.getCreatedKmsKeyId());
+    if (!removal.done().isEmpty()) {
+      events.normal(resource, Reason.BucketDeleted, String.join("; ", removal.done()));
+    }
+    if (!removal.kept().isEmpty()) {
+      events.warning(resource, removal.keptReason(), String.join("; ", removal.kept()));
+    }
+  }
+
+  /**
+   * The bucket policy this grant managed went with its stack; the bucket (when it stays) keeps at
+   * least the TLS-only deny, so deleting a grant never leaves a bucket less protected than before.
+   */
+  private void keepTlsOnly(
+      CrossAccountAccess resource, Grant grant, ProductionStackStatus production) {
+    // Only where this grant's own stack held the policy (the stack's resources said so).
+    if (!grant.bucket().managePolicy() || !"Managed".equals(production.getBucketPolicy())) {
       return;
     }
-    if (!storage.bucketEmpty(grant.production(), bucket)) {
-      events.warning(
+    String bucket = grant.bucket().create() ? production.getCreatedBucket() : grant.bucket().name();
+    if (bucket != null && owned.keepTlsOnly(grant.production(), bucket)) {
+      events.normal(
           resource,
-          Reason.BucketRetained,
+          Reason.TlsOnlyPolicyKept,
           "bucket "
               + bucket
-              + " holds objects, so it was kept with its KMS key: xaccess never deletes"
-              + " objects; delete the bucket yourself once it is no longer needed");
-      return;
+              + " keeps a policy that denies requests without TLS (the grant's other statements"
+              + " went with its stack)");
     }
-    storage.deleteBucket(grant.production(), bucket);
-    String keyArn =
-        resource.getStatus() == null || resource.getStatus().getProduction() == null
-            ? null
-            : resource.getStatus().getProduction().getKmsKeyArn();
-    if (keyArn != null && "KMS".equals(grant.bucket().encryption())) {
-      storage.retireKey(grant.production(), keyArn, "alias/xaccess/" + bucket);
-    }
-    events.normal(
-        resource,
-        Reason.BucketDeleted,
-        "the empty bucket "
-            + bucket
-            + " was deleted"
-            + (keyArn != null ? "; its key is scheduled for deletion in 7 days" : ""));
   }
 }

@@ -16,6 +16,11 @@ final class StackRecord {
 
   static void record(
       GrantStatusBuilder status, Side side, String stackName, StackProgress progress) {
+    if (progress.state() == StackProgress.State.CONFLICT) {
+      // Nothing of a stack that is not the grant's (or was not created) is recorded.
+      status.stack(side, Step.FAILED, progress.reason(), progress.message());
+      return;
+    }
     StackStatus target = status.stackStatus(side);
     target.setStackName(stackName);
     if (progress.stackId() != null) {

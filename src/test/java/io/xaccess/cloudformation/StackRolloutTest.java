@@ -10,6 +10,7 @@ import io.xaccess.testing.FakeCloudFormation;
 import io.xaccess.testing.TestClock;
 import io.xaccess.testing.TestSettings;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,30 +20,43 @@ class StackRolloutTest {
 
   private static final Grant.Account ACCOUNT =
       new Grant.Account("111111111111", "us-east-1", new Grant.Credentials.OperatorIdentity());
+  private static final StackOwner OWNER = new StackOwner("uid-a", "ns", "a", Optional.empty());
+  private static final Map<String, String> OWN_TAGS =
+      Map.of(StackOwner.UID_TAG, "uid-a", StackOwner.NAMESPACE_TAG, "ns", StackOwner.NAME_TAG, "a");
   private static final StackRequest DESIRED =
       new StackRequest(
-          "xaccess-ns-a-prod", StackTemplate.PRODUCTION, Map.of(), Map.of(), "a".repeat(64));
+          "xaccess-ns-a-0123456789-prod",
+          StackTemplate.PRODUCTION,
+          Map.of(),
+          OWN_TAGS,
+          "a".repeat(64),
+          List.of("xaccess-ns-a-prod"),
+          OWNER);
   private static final String OLD = "b".repeat(64);
 
   private final FakeCloudFormation cfn = new FakeCloudFormation();
+  private final RecordingGuard guard = new RecordingGuard();
   private final TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final StackRollout rollout =
-      new StackRollout(cfn, new GrantMetrics(new SimpleMeterRegistry()), new TestSettings(), clock);
+      new StackRollout(
+          cfn, guard, new GrantMetrics(new SimpleMeterRegistry()), new TestSettings(), clock);
 
   @Test
   void createsAMissingStackOnce() {
-    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null);
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
 
     assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(progress.appliedHash()).isEqualTo(DESIRED.configurationHash());
     assertThat(progress.started()).as("a just-started create is looked at soon").isTrue();
-    assertThat(cfn.calls).containsExactly("observe", "create");
+    assertThat(cfn.calls)
+        .as("its name, then the name it may have had, then the create")
+        .containsExactly("observe", "observe", "create");
   }
 
   @Test
   void waitsWhileInProgress() {
     cfn.put(stack("UPDATE_IN_PROGRESS"));
-    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, OLD, null);
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null);
     assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(progress.started()).as("one found under way waits a poll interval").isFalse();
     assertThat(cfn.calls).containsExactly("observe");
@@ -52,7 +66,7 @@ class StackRolloutTest {
   void isReadyWhenTheAppliedConfigurationIsTheDesiredOne() {
     cfn.put(stack("CREATE_COMPLETE"));
     StackProgress progress =
-        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
+        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, DESIRED.configurationHash(), null);
     assertThat(progress.ready()).isTrue();
     assertThat(progress.outputs()).containsEntry("RoleArn", "arn:aws:iam::111111111111:role/r");
     assertThat(cfn.calls).containsExactly("observe");
@@ -62,10 +76,10 @@ class StackRolloutTest {
   void updatesThroughANamedChangeSet() {
     cfn.put(stack("CREATE_COMPLETE"));
     cfn.changeSet = ChangeSetState.of(ChangeSetState.Kind.ABSENT);
-    assertThat(rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, OLD, null).state())
+    assertThat(rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null).state())
         .isEqualTo(StackProgress.State.IN_PROGRESS);
     cfn.changeSet = ChangeSetState.of(ChangeSetState.Kind.READY);
-    StackProgress executing = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, OLD, null);
+    StackProgress executing = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null);
 
     assertThat(executing.appliedHash()).isEqualTo(DESIRED.configurationHash());
     assertThat(cfn.calls)
@@ -79,7 +93,7 @@ class StackRolloutTest {
     cfn.changeSet =
         new ChangeSetState(
             ChangeSetState.Kind.NO_CHANGES, "The submitted information didn't contain changes.");
-    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, OLD, null);
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null);
     assertThat(progress.ready()).isTrue();
     assertThat(progress.appliedHash()).isEqualTo(DESIRED.configurationHash());
     assertThat(cfn.calls).contains("deleteChangeSet");
@@ -90,7 +104,7 @@ class StackRolloutTest {
     cfn.put(stack("ROLLBACK_COMPLETE"));
     cfn.failure = Optional.of("Bucket: acme already exists");
     StackProgress failed =
-        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
+        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, DESIRED.configurationHash(), null);
 
     assertThat(failed.state()).isEqualTo(StackProgress.State.FAILED);
     assertThat(failed.message()).contains("Bucket: acme already exists");
@@ -100,16 +114,17 @@ class StackRolloutTest {
     cfn.remove(DESIRED.stackName());
     cfn.calls.clear();
     StackProgress again =
-        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, failed.failedHash());
+        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, failed.failedHash());
     assertThat(again.state()).isEqualTo(StackProgress.State.FAILED);
-    assertThat(cfn.calls).containsExactly("observe"); // no new create for the same configuration
+    // No new create for the same configuration.
+    assertThat(cfn.calls).containsExactly("observe", "observe");
   }
 
   @Test
   void aChangedConfigurationIsTriedAgainAfterAFailure() {
-    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD);
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, OLD);
     assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
-    assertThat(cfn.calls).containsExactly("observe", "create");
+    assertThat(cfn.calls).containsExactly("observe", "observe", "create");
   }
 
   @Test
@@ -117,7 +132,7 @@ class StackRolloutTest {
     cfn.put(stack("UPDATE_ROLLBACK_FAILED"));
     assertThat(
             rollout
-                .advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.configurationHash(), null)
+                .advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, DESIRED.configurationHash(), null)
                 .state())
         .isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).contains("continueUpdateRollback");
@@ -128,7 +143,7 @@ class StackRolloutTest {
     cfn.put(stack("UPDATE_ROLLBACK_COMPLETE"));
     cfn.failure = Optional.of("Role: policy too large");
     StackProgress progress =
-        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.configurationHash(), null);
+        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, DESIRED.configurationHash(), null);
     assertThat(progress.state()).isEqualTo(StackProgress.State.FAILED);
     assertThat(progress.message()).contains("policy too large");
   }
@@ -136,25 +151,179 @@ class StackRolloutTest {
   @Test
   void removalWaitsForOperationsAndIsDoneWhenTheStackIsGone() {
     cfn.put(stack("UPDATE_IN_PROGRESS"));
-    assertThat(rollout.remove(Side.PRODUCTION, ACCOUNT, DESIRED.stackName()).state())
-        .isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(remove().state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(cfn.calls).doesNotContain("delete");
     cfn.put(stack("CREATE_COMPLETE"));
-    StackProgress deleting = rollout.remove(Side.PRODUCTION, ACCOUNT, DESIRED.stackName());
+    StackProgress deleting = remove();
     assertThat(deleting.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
     assertThat(deleting.started()).isTrue();
     assertThat(cfn.calls).contains("delete");
     cfn.remove(DESIRED.stackName());
-    assertThat(rollout.remove(Side.PRODUCTION, ACCOUNT, DESIRED.stackName()).state())
-        .isEqualTo(StackProgress.State.GONE);
+    assertThat(remove().state()).isEqualTo(StackProgress.State.GONE);
+  }
+
+  @Test
+  void aStackOfAnotherGrantUnderTheNameIsAConflictAndNeverTouched() {
+    cfn.put(stack(DESIRED.stackName(), "CREATE_COMPLETE", Map.of(StackOwner.UID_TAG, "uid-b")));
+
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null);
+
+    assertThat(progress.state()).isEqualTo(StackProgress.State.CONFLICT);
+    assertThat(progress.reason()).isEqualTo(io.xaccess.api.v1alpha1.Reason.StackConflict);
+    assertThat(progress.message()).contains("uid-b").contains("xaccess.io/adopt-uid=uid-b");
+    assertThat(progress.stackId()).isNull();
+    assertThat(cfn.calls).containsOnly("observe");
+    assertThat(remove().state()).isEqualTo(StackProgress.State.GONE);
+    assertThat(remove().reason()).isEqualTo(io.xaccess.api.v1alpha1.Reason.StackConflict);
+    assertThat(cfn.calls).containsOnly("observe");
+  }
+
+  @Test
+  void aStackWithoutUidTagIsNobodysAndNeverTouched() {
+    cfn.put(stack(DESIRED.stackName(), "CREATE_COMPLETE", Map.of()));
+
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null);
+
+    assertThat(progress.state()).isEqualTo(StackProgress.State.CONFLICT);
+    assertThat(progress.message()).contains("carries no xaccess.io/uid tag");
+  }
+
+  @Test
+  void theGrantsOwnStackUnderItsFormerNameIsKeptThere() {
+    cfn.put(stack("xaccess-ns-a-prod", "CREATE_COMPLETE", OWN_TAGS));
+
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, OLD, null);
+
+    assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(cfn.calls).containsExactly("observe", "observe", "changeSet", "createChangeSet");
+    cfn.calls.clear();
+    // Once recorded, the former name is looked at first: one DescribeStacks per reconcile.
+    rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, "xaccess-ns-a-prod", OLD, null);
+    assertThat(cfn.calls).startsWith("observe", "changeSet");
+  }
+
+  @Test
+  void anotherGrantsStackUnderTheAmbiguousFormerNameIsIgnored() {
+    // team + a-x and team-a + x once shared a stack name; only the uid tells them apart.
+    cfn.put(stack("xaccess-ns-a-prod", "CREATE_COMPLETE", Map.of(StackOwner.UID_TAG, "uid-b")));
+
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
+
+    assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(cfn.stack(DESIRED.stackName())).isPresent();
+    assertThat(cfn.stack("xaccess-ns-a-prod").orElseThrow().tags())
+        .containsEntry(StackOwner.UID_TAG, "uid-b");
+    assertThat(remove().state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+    assertThat(cfn.stack("xaccess-ns-a-prod").orElseThrow().status()).isEqualTo("CREATE_COMPLETE");
+  }
+
+  @Test
+  void adoptionTakesOnlyAStackOfTheSameNamespaceAndName() {
+    StackOwner adopting = new StackOwner("uid-a", "ns", "a", Optional.of("uid-old"));
+    StackRequest request =
+        new StackRequest(
+            DESIRED.stackName(),
+            DESIRED.template(),
+            DESIRED.parameters(),
+            DESIRED.tags(),
+            DESIRED.configurationHash(),
+            DESIRED.formerNames(),
+            adopting);
+    cfn.put(
+        stack(
+            DESIRED.stackName(),
+            "CREATE_COMPLETE",
+            Map.of(
+                StackOwner.UID_TAG,
+                "uid-old",
+                StackOwner.NAMESPACE_TAG,
+                "other",
+                StackOwner.NAME_TAG,
+                "a")));
+    assertThat(rollout.advance(Side.PRODUCTION, ACCOUNT, request, null, OLD, null).state())
+        .isEqualTo(StackProgress.State.CONFLICT);
+
+    cfn.put(
+        stack(
+            DESIRED.stackName(),
+            "CREATE_COMPLETE",
+            Map.of(
+                StackOwner.UID_TAG,
+                "uid-old",
+                StackOwner.NAMESPACE_TAG,
+                "ns",
+                StackOwner.NAME_TAG,
+                "a")));
+    assertThat(rollout.advance(Side.PRODUCTION, ACCOUNT, request, null, OLD, null).state())
+        .isEqualTo(StackProgress.State.IN_PROGRESS);
+  }
+
+  @Test
+  void aRefusedCreateIsAConflictAndNothingIsCreated() {
+    guard.refusal =
+        Optional.of(
+            new StackGuard.Refusal(
+                io.xaccess.api.v1alpha1.Reason.ForeignBucketPolicy, "bucket has a policy"));
+
+    StackProgress progress = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
+
+    assertThat(progress.state()).isEqualTo(StackProgress.State.CONFLICT);
+    assertThat(progress.failedHash()).as("re-checked, not remembered as failed").isNull();
+    assertThat(cfn.calls).doesNotContain("create");
+  }
+
+  @Test
+  void aFailedCreateHandsItsResourcesToTheGuardBeforeTheStackIsDeleted() {
+    cfn.instant = true;
+    rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
+    cfn.status(cfn.stack(DESIRED.stackName()).orElseThrow(), "ROLLBACK_COMPLETE");
+    cfn.calls.clear();
+
+    rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, DESIRED.configurationHash(), null);
+
+    assertThat(guard.failedCreates).hasSize(1);
+    assertThat(cfn.calls).containsSubsequence("resources", "delete");
+  }
+
+  private StackProgress remove() {
+    return rollout.remove(
+        Side.PRODUCTION,
+        ACCOUNT,
+        OWNER,
+        List.of(DESIRED.stackName(), "xaccess-ns-a-prod"),
+        null,
+        null);
   }
 
   private static ObservedStack stack(String status) {
+    return stack(DESIRED.stackName(), status, OWN_TAGS);
+  }
+
+  private static ObservedStack stack(String name, String status, Map<String, String> tags) {
     return new ObservedStack(
-        "arn:stack/id",
-        "xaccess-ns-a-prod",
+        "arn:stack/" + name,
+        name,
         status,
         "",
-        Map.of("RoleArn", "arn:aws:iam::111111111111:role/r"));
+        Map.of("RoleArn", "arn:aws:iam::111111111111:role/r"),
+        null,
+        tags);
+  }
+
+  /** A guard that refuses when told to and records failed creates. */
+  private static final class RecordingGuard implements StackGuard {
+    Optional<Refusal> refusal = Optional.empty();
+    final List<Map<String, String>> failedCreates = new java.util.ArrayList<>();
+
+    @Override
+    public Optional<Refusal> beforeCreate(Side side, Grant.Account account, StackRequest request) {
+      return refusal;
+    }
+
+    @Override
+    public void failedCreate(
+        Side side, Grant.Account account, StackOwner owner, Map<String, String> resources) {
+      failedCreates.add(resources);
+    }
   }
 }

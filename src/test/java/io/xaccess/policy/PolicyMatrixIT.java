@@ -537,7 +537,8 @@ class PolicyMatrixIT {
         new Grant.Verification(true, Duration.ofHours(1)),
         false,
         false,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   private static Policies policies(Grant grant) throws Exception {

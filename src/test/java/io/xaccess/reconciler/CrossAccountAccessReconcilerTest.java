@@ -236,7 +236,8 @@ class CrossAccountAccessReconcilerTest {
             "CREATE_IN_PROGRESS",
             "",
             java.util.Map.of(),
-            ReconcilerFixture.T0));
+            ReconcilerFixture.T0,
+            created.tags()));
 
     f.clock.advance(Duration.ofMinutes(59));
     assertThat(delay(f.reconcile(grant))).hasSeconds(5);

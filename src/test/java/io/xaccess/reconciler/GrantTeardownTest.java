@@ -55,12 +55,20 @@ class GrantTeardownTest {
     assertThat(f.cfn.stack(prod).orElseThrow().status()).isEqualTo("DELETE_IN_PROGRESS");
     assertThat(condition(f.deletionPatches.get(2), ConditionType.Ready).getMessage())
         .startsWith("production stack:");
+    assertThat(f.deletionPatches.get(2).getStatus().getProduction().getCreatedBucket())
+        .as("what the stack itself created, read before it goes")
+        .isEqualTo(BUCKET);
+    grant.setStatus(f.deletionPatches.get(2).getStatus());
+    f.storage.ownedBucket(BUCKET, 2, "uid-gone");
 
     f.cfn.completeAll();
     DeleteControl done = f.cleanup(grant);
     assertThat(done.isRemoveFinalizer()).isTrue();
     assertThat(f.cfn.stackCount()).isZero();
-    assertThat(f.storage.calls).as("the bucket is retained by default").isEmpty();
+    assertThat(f.storage.calls)
+        .as("the bucket is retained by default, and keeps a TLS-only policy")
+        .containsExactly("exists " + BUCKET, "policy? " + BUCKET, "tls-only " + BUCKET);
+    assertThat(f.storage.buckets).containsEntry(BUCKET, 2);
   }
 
   @Test
@@ -90,8 +98,9 @@ class GrantTeardownTest {
   @Test
   void anEmptyBucketIsDeletedAndItsKeyRetired() {
     CrossAccountAccess grant = ready(deleteBucket("gone"));
-    f.storage.buckets.put(BUCKET, 0);
-    String key = grant.getStatus().getProduction().getKmsKeyArn();
+    f.storage.ownedBucket(BUCKET, 0, "uid-gone");
+    String key = "k-" + BUCKET;
+    f.storage.ownedKey(key, "uid-gone");
 
     assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
     assertThat(f.storage.buckets).doesNotContainKey(BUCKET);
@@ -103,7 +112,8 @@ class GrantTeardownTest {
   @Test
   void aBucketHoldingObjectsIsKeptWithItsKey() {
     CrossAccountAccess grant = ready(deleteBucket("gone"));
-    f.storage.buckets.put(BUCKET, 3);
+    f.storage.ownedBucket(BUCKET, 3, "uid-gone");
+    f.storage.ownedKey("k-" + BUCKET, "uid-gone");
 
     assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
     assertThat(f.storage.buckets).containsEntry(BUCKET, 3);
@@ -116,7 +126,8 @@ class GrantTeardownTest {
     CrossAccountAccess grant = ready(deleteBucket("gone"));
 
     assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
-    assertThat(f.storage.calls).containsExactly("exists " + BUCKET);
+    assertThat(f.storage.calls)
+        .containsExactly("exists " + BUCKET, "key k-" + BUCKET, "exists " + BUCKET);
   }
 
   @Test
@@ -126,11 +137,77 @@ class GrantTeardownTest {
             grant(
                 GrantYaml.of("team", "gone")
                     .bucketLines("    deletionPolicy: Delete\n    encryption: S3\n")));
-    f.storage.buckets.put(BUCKET, 0);
+    f.storage.ownedBucket(BUCKET, 0, "uid-gone");
 
     assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
     assertThat(f.storage.buckets).isEmpty();
     assertThat(f.storage.retiredKeys).isEmpty();
+  }
+
+  @Test
+  void aBucketWithoutThisGrantsUidIsKeptWithItsKey() {
+    CrossAccountAccess grant = ready(deleteBucket("gone"));
+    f.storage.ownedBucket(BUCKET, 0, "uid-someone-else");
+    f.storage.ownedKey("k-" + BUCKET, "uid-gone");
+
+    assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
+    assertThat(f.storage.buckets).containsKey(BUCKET);
+    assertThat(f.storage.retiredKeys).isEmpty();
+    assertThat(f.events.recorded)
+        .anyMatch(e -> e.startsWith("Warning NotOwned:") && e.contains("uid-someone-else"));
+  }
+
+  @Test
+  void aKeyWithoutThisGrantsUidIsKept() {
+    CrossAccountAccess grant = ready(deleteBucket("gone"));
+    f.storage.ownedBucket(BUCKET, 0, "uid-gone");
+    f.storage.ownedKey("k-" + BUCKET, "uid-someone-else");
+
+    assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
+    assertThat(f.storage.buckets).doesNotContainKey(BUCKET);
+    assertThat(f.storage.retiredKeys).isEmpty();
+    assertThat(f.events.reasons()).contains("Warning NotOwned");
+  }
+
+  @Test
+  void aKeyFromStatusIsNeverTrustedOnlyTheStacksOwnResources() {
+    CrossAccountAccess grant = ready(deleteBucket("gone"));
+    // A status that names someone else's key (status is not proof): ignored.
+    grant
+        .getStatus()
+        .getProduction()
+        .setKmsKeyArn("arn:aws:kms:ap-southeast-2:111111111111:key/victim");
+    f.storage.ownedKey("victim", "uid-victim");
+    f.storage.ownedBucket(BUCKET, 0, "uid-gone");
+    f.storage.ownedKey("k-" + BUCKET, "uid-gone");
+
+    assertThat(deleteFully(grant).isRemoveFinalizer()).isTrue();
+    assertThat(f.storage.retiredKeys).containsExactly("k-" + BUCKET + " alias/xaccess/" + BUCKET);
+    assertThat(f.storage.keys.get("victim").pendingDeletion()).isFalse();
+  }
+
+  @Test
+  void aFailedKeyRetirementIsRetriedUntilDone() {
+    CrossAccountAccess grant = ready(deleteBucket("gone"));
+    f.storage.ownedBucket(BUCKET, 0, "uid-gone");
+    f.storage.ownedKey("k-" + BUCKET, "uid-gone");
+    // Both stacks gone, the bucket deleted, then KMS fails.
+    for (int i = 0; i < 4 && f.cfn.stackCount() > 0; i++) {
+      f.cleanup(grant);
+      grant.setStatus(f.deletionPatches.get(f.deletionPatches.size() - 1).getStatus());
+      f.cfn.completeAll();
+    }
+    f.storage.buckets.remove(BUCKET); // deleted by the step whose key retirement fails
+    f.storage.failing =
+        new io.xaccess.aws.AwsProblem(
+            io.xaccess.aws.AwsProblem.Kind.RECOVERABLE, Reason.AwsUnavailable, "KMS 503", null);
+    DeleteControl failed = f.cleanup(grant);
+    assertThat(failed.isRemoveFinalizer()).as("not done while the key is not retired").isFalse();
+    f.storage.failing = null;
+    grant.setStatus(f.deletionPatches.get(f.deletionPatches.size() - 1).getStatus());
+
+    assertThat(f.cleanup(grant).isRemoveFinalizer()).isTrue();
+    assertThat(f.storage.retiredKeys).containsExactly("k-" + BUCKET + " alias/xaccess/" + BUCKET);
   }
 
   @Test
@@ -258,6 +335,10 @@ class GrantTeardownTest {
       DeleteControl control = f.cleanup(grant);
       if (control.isRemoveFinalizer()) {
         return control;
+      }
+      // What the API server would hand the next step: the status the last step wrote.
+      if (!f.deletionPatches.isEmpty()) {
+        grant.setStatus(f.deletionPatches.get(f.deletionPatches.size() - 1).getStatus());
       }
       f.cfn.completeAll();
     }

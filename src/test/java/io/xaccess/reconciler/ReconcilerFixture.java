@@ -30,6 +30,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The real reconciler, teardown, verification schedule, status writer and rollout, wired to
@@ -63,7 +64,8 @@ final class ReconcilerFixture {
             return super.resolve(resource);
           }
         };
-    StackRollout rollout = new StackRollout(cfn, metrics, settings, clock);
+    OwnedResources owned = new OwnedResources(storage, settings);
+    StackRollout rollout = new StackRollout(cfn, owned, metrics, settings, clock);
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
     Retries retries = new Retries(settings, events, clock);
     reconciler =
@@ -72,7 +74,7 @@ final class ReconcilerFixture {
             new AwsClients(settings, new AwsCallCounter(registry)),
             rollout,
             new VerificationSchedule(verifier, metrics, settings, clock),
-            new GrantTeardown(resolver, rollout, storage, events, retries, settings),
+            new GrantTeardown(resolver, rollout, owned, events, retries, settings),
             writer,
             retries,
             settings);
@@ -146,10 +148,28 @@ final class ReconcilerFixture {
 
   /** Buckets by name with their object counts; keys retired; every call recorded. */
   static final class FakeStorage implements ProductionStorage {
+    /** Buckets by name, with how many objects they hold. */
     final Map<String, Integer> buckets = new LinkedHashMap<>();
+
+    /** The xaccess.io/uid tag of each bucket that has one. */
+    final Map<String, String> bucketUids = new LinkedHashMap<>();
+
+    final java.util.Set<String> policies = new java.util.LinkedHashSet<>();
+    final Map<String, Key> keys = new LinkedHashMap<>();
     final List<String> retiredKeys = new ArrayList<>();
     final List<String> calls = new ArrayList<>();
     RuntimeException failing;
+
+    /** A bucket a grant's stack created: tagged with its uid. */
+    void ownedBucket(String bucket, int objects, String uid) {
+      buckets.put(bucket, objects);
+      bucketUids.put(bucket, uid);
+    }
+
+    /** A key a grant's stack created: its description names the grant's uid, as the template's. */
+    void ownedKey(String keyId, String uid) {
+      keys.put(keyId, new Key(keyId, Optional.empty(), "xaccess: key (grant " + uid + ")", false));
+    }
 
     @Override
     public boolean bucketExists(Grant.Account production, String bucket) {
@@ -164,15 +184,41 @@ final class ReconcilerFixture {
     }
 
     @Override
+    public Optional<String> bucketUid(Grant.Account production, String bucket) {
+      call("uid " + bucket);
+      return Optional.ofNullable(bucketUids.get(bucket));
+    }
+
+    @Override
     public void deleteBucket(Grant.Account production, String bucket) {
       call("delete " + bucket);
       buckets.remove(bucket);
     }
 
     @Override
-    public void retireKey(Grant.Account production, String keyArn, String aliasName) {
-      call("retire " + keyArn);
-      retiredKeys.add(keyArn + " " + aliasName);
+    public boolean hasBucketPolicy(Grant.Account production, String bucket) {
+      call("policy? " + bucket);
+      return policies.contains(bucket);
+    }
+
+    @Override
+    public void putTlsOnlyPolicy(Grant.Account production, String bucket, String partition) {
+      call("tls-only " + bucket);
+      policies.add(bucket);
+    }
+
+    @Override
+    public Optional<Key> key(Grant.Account production, String keyId) {
+      call("key " + keyId);
+      return Optional.ofNullable(keys.get(keyId));
+    }
+
+    @Override
+    public void retireKey(Grant.Account production, String keyId, String aliasName) {
+      call("retire " + keyId);
+      retiredKeys.add(keyId + " " + aliasName);
+      Key key = keys.get(keyId);
+      keys.put(keyId, new Key(keyId, key.uidTag(), key.description(), true));
     }
 
     private void call(String what) {

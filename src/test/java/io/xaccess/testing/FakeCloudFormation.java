@@ -37,6 +37,7 @@ public final class FakeCloudFormation implements StackGateway {
 
   private final Map<String, ObservedStack> stacks = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
+  private final Map<String, Map<String, String>> resources = new LinkedHashMap<>();
 
   public void put(ObservedStack stack) {
     stacks.put(stack.stackName(), stack);
@@ -78,7 +79,8 @@ public final class FakeCloudFormation implements StackGateway {
             status.endsWith("_COMPLETE") && !status.contains("ROLLBACK")
                 ? outputs.getOrDefault(stack.stackName(), Map.of())
                 : stack.outputs(),
-            stack.since()));
+            stack.since(),
+            stack.tags()));
   }
 
   @Override
@@ -92,6 +94,7 @@ public final class FakeCloudFormation implements StackGateway {
     call("create");
     String name = request.stackName();
     outputs.put(name, outputsOf(account, request));
+    resources.put(name, resourcesOf(request));
     ObservedStack created =
         new ObservedStack(
             "arn:aws:cloudformation:"
@@ -105,7 +108,9 @@ public final class FakeCloudFormation implements StackGateway {
             name,
             "CREATE_IN_PROGRESS",
             "",
-            Map.of());
+            Map.of(),
+            null,
+            Map.copyOf(request.tags()));
     put(created);
     if (instant) {
       status(created, "CREATE_COMPLETE");
@@ -164,6 +169,16 @@ public final class FakeCloudFormation implements StackGateway {
   }
 
   @Override
+  public Map<String, String> resources(Grant.Account account, String stackId) {
+    call("resources");
+    return stacks.values().stream()
+        .filter(s -> s.stackId().equals(stackId))
+        .findFirst()
+        .map(s -> resources.getOrDefault(s.stackName(), Map.of()))
+        .orElse(Map.of());
+  }
+
+  @Override
   public Optional<String> firstFailure(Grant.Account account, String stackId) {
     call("firstFailure");
     return failure;
@@ -174,6 +189,25 @@ public final class FakeCloudFormation implements StackGateway {
     if (failing != null) {
       throw failing;
     }
+  }
+
+  /** The physical resources the production template makes for these parameters. */
+  private static Map<String, String> resourcesOf(StackRequest request) {
+    Map<String, String> p = request.parameters();
+    Map<String, String> r = new LinkedHashMap<>();
+    if (p.containsKey("RoleName")) {
+      r.put("Role", p.get("RoleName"));
+      if ("true".equals(p.get("CreateBucket"))) {
+        r.put("Bucket", p.get("BucketName"));
+      }
+      if ("KMS".equals(p.get("Encryption"))) {
+        r.put("Key", "k-" + p.get("BucketName"));
+      }
+      if ("true".equals(p.get("ManageBucketPolicy"))) {
+        r.put("BucketPolicy", p.get("BucketName"));
+      }
+    }
+    return r;
   }
 
   /** The outputs the real templates declare, derived from the request's parameters. */

@@ -21,6 +21,33 @@ public class ProductionStackStatus extends StackStatus {
           + " alone and access is granted through the role's own policy only.")
   private String bucketPolicy;
 
+  @JsonPropertyDescription(
+      "The bucket the production stack itself created, as CloudFormation listed its resources"
+          + " right before the stack was deleted: the only bucket a deletion may remove"
+          + " (bucket.deletionPolicy Delete, empty, and tagged with this grant's uid).")
+  private String createdBucket;
+
+  @JsonPropertyDescription(
+      "The id of the KMS key the production stack itself created, read like createdBucket: the"
+          + " only key a deletion may schedule for deletion, once its bucket is gone.")
+  private String createdKmsKeyId;
+
+  public String getCreatedBucket() {
+    return createdBucket;
+  }
+
+  public void setCreatedBucket(String createdBucket) {
+    this.createdBucket = createdBucket;
+  }
+
+  public String getCreatedKmsKeyId() {
+    return createdKmsKeyId;
+  }
+
+  public void setCreatedKmsKeyId(String createdKmsKeyId) {
+    this.createdKmsKeyId = createdKmsKeyId;
+  }
+
   public String getRoleArn() {
     return roleArn;
   }

@@ -114,6 +114,18 @@ public enum Reason {
   /** (Event) a passing problem has now failed {@code xaccess.retry.report-after} times in a row. */
   StillFailing,
 
+  // --- Ownership: what the grant may not touch ---
+  /** The stack under the grant's name carries another grant's uid (or none): never touched. */
+  StackConflict,
+  /** An existing bucket already has a bucket policy xaccess did not write: it is never replaced. */
+  ForeignBucketPolicy,
+  /** (Event) a bucket or key was kept because it does not carry this grant's uid. */
+  NotOwned,
+  /** (Event) what a failed create left behind (an empty bucket, a key) was removed. */
+  LeftoversRemoved,
+  /** (Event) a bucket whose policy the grant managed keeps a TLS-only policy after deletion. */
+  TlsOnlyPolicyKept,
+
   // --- Events of the deletion ---
   /** The release annotation let the resource go without touching AWS. */
   FinalizerReleased,
@@ -122,5 +134,7 @@ public enum Reason {
   /** The bucket held objects, so it was kept with its key. */
   BucketRetained,
   /** The empty bucket was deleted (and its key scheduled for deletion). */
-  BucketDeleted
+  BucketDeleted,
+  /** The KMS key of a deleted bucket was scheduled for deletion. */
+  KeyScheduledForDeletion
 }

@@ -1,0 +1,159 @@
+package io.xaccess.reconciler;
+
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.aws.ProductionStorage;
+import io.xaccess.cloudformation.StackGuard;
+import io.xaccess.cloudformation.StackOwner;
+import io.xaccess.cloudformation.StackRequest;
+import io.xaccess.config.XaccessConfig;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.Side;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The bucket, key and bucket policy a grant may touch outside its stack, and the proof it owns them
+ * first: a bucket or key is removed only if it is the physical resource this grant's own stack
+ * created (CloudFormation's resource list, never the spec or status outputs) and it carries the
+ * grant's uid; an existing bucket's policy is managed only if it has none to replace.
+ */
+@ApplicationScoped
+public class OwnedResources implements StackGuard {
+
+  private static final Logger LOG = Logger.getLogger(OwnedResources.class);
+
+  /** Logical ids in the production template. */
+  static final String BUCKET = "Bucket";
+
+  static final String KEY = "Key";
+
+  static final String BUCKET_POLICY = "BucketPolicy";
+
+  private final ProductionStorage storage;
+  private final XaccessConfig config;
+
+  public OwnedResources(ProductionStorage storage, XaccessConfig config) {
+    this.storage = storage;
+    this.config = config;
+  }
+
+  /**
+   * An existing bucket gets a bucket policy from xaccess only if it has none: xaccess never
+   * replaces a policy it did not write, and so at most one grant manages a bucket's policy.
+   */
+  @Override
+  public Optional<Refusal> beforeCreate(Side side, Grant.Account account, StackRequest request) {
+    Map<String, String> p = request.parameters();
+    if (side != Side.PRODUCTION
+        || !"false".equals(p.get("CreateBucket"))
+        || !"true".equals(p.get("ManageBucketPolicy"))) {
+      return Optional.empty();
+    }
+    String bucket = p.get("BucketName");
+    if (!storage.bucketExists(account, bucket) || !storage.hasBucketPolicy(account, bucket)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal(
+            Reason.ForeignBucketPolicy,
+            "bucket "
+                + bucket
+                + " already has a bucket policy, which xaccess did not write and never replaces"
+                + " (another grant's, or the account's own). Either grant through the role's own"
+                + " policy (a new CrossAccountAccess with bucket.managePolicy: false) and add the"
+                + " statements you need to that policy yourself, or remove the bucket policy"));
+  }
+
+  @Override
+  public void failedCreate(
+      Side side, Grant.Account account, StackOwner owner, Map<String, String> resources) {
+    if (side != Side.PRODUCTION) {
+      return;
+    }
+    Removal removal = remove(account, owner.uid(), resources.get(BUCKET), resources.get(KEY));
+    if (!removal.done().isEmpty() || !removal.kept().isEmpty()) {
+      LOG.infof(
+          "%s/%s: after the failed create: %s%s",
+          owner.namespace(),
+          owner.name(),
+          String.join("; ", removal.done()),
+          removal.kept().isEmpty() ? "" : "; " + String.join("; ", removal.kept()));
+    }
+  }
+
+  /**
+   * Removes the bucket the stack created if it is empty and carries the grant's uid, then — once
+   * the bucket is gone — the key the stack created if it carries the grant's uid. Safe to repeat:
+   * what is already gone (or pending deletion) is skipped, so a failed step is simply retried.
+   *
+   * @param bucket the physical id of the stack's bucket, or null
+   * @param keyId the physical id (key id) of the stack's key, or null
+   */
+  Removal remove(Grant.Account account, String uid, String bucket, String keyId) {
+    List<String> done = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    Reason keptReason = null;
+    if (bucket != null && storage.bucketExists(account, bucket)) {
+      Optional<String> tagged = storage.bucketUid(account, bucket);
+      if (tagged.filter(uid::equals).isEmpty()) {
+        kept.add(
+            "bucket "
+                + bucket
+                + " was kept with its key: it does not carry this grant's uid ("
+                + tagged
+                    .map(t -> "its xaccess.io/uid is " + t)
+                    .orElse("it has no xaccess.io/uid tag")
+                + "), so it is not provably this grant's");
+        return new Removal(done, kept, Reason.NotOwned);
+      }
+      if (!storage.bucketEmpty(account, bucket)) {
+        kept.add(
+            "bucket "
+                + bucket
+                + " holds objects, so it was kept with its KMS key: xaccess never deletes objects;"
+                + " delete the bucket yourself once it is no longer needed");
+        return new Removal(done, kept, Reason.BucketRetained);
+      }
+      storage.deleteBucket(account, bucket);
+      done.add("the empty bucket " + bucket + " was deleted");
+    }
+    if (keyId != null) {
+      Optional<ProductionStorage.Key> key = storage.key(account, keyId);
+      if (key.isPresent() && !key.get().pendingDeletion()) {
+        if (key.get().markedFor(uid)) {
+          storage.retireKey(account, keyId, "alias/xaccess/" + (bucket == null ? "" : bucket));
+          done.add("its KMS key " + keyId + " is scheduled for deletion in 7 days");
+        } else {
+          kept.add("KMS key " + keyId + " was kept: it does not carry this grant's uid");
+          keptReason = Reason.NotOwned;
+        }
+      }
+    }
+    return new Removal(done, kept, keptReason);
+  }
+
+  /**
+   * After the stack that managed the bucket's policy is gone, the bucket keeps at least a TLS-only
+   * policy, unless it has a policy again (put there by someone else) or is gone.
+   *
+   * @return whether the TLS-only policy was put
+   */
+  boolean keepTlsOnly(Grant.Account account, String bucket) {
+    if (!storage.bucketExists(account, bucket) || storage.hasBucketPolicy(account, bucket)) {
+      return false;
+    }
+    storage.putTlsOnlyPolicy(account, bucket, config.aws().partition());
+    return true;
+  }
+
+  /**
+   * What a removal did and what it kept.
+   *
+   * @param keptReason why something was kept (for the Event), or null
+   */
+  record Removal(List<String> done, List<String> kept, Reason keptReason) {}
+}
