@@ -74,15 +74,9 @@ public class AwsProductionStorage implements ProductionStorage {
     KmsClient kms = clients.kms(production);
     try {
       KeyMetadata metadata = kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
-      Optional<String> uid =
-          kms.listResourceTags(r -> r.keyId(keyId)).tags().stream()
-              .filter(t -> UID_TAG.equals(t.tagKey()))
-              .map(t -> t.tagValue())
-              .findFirst();
       return Optional.of(
           new Key(
               keyId,
-              uid,
               metadata.description() == null ? "" : metadata.description(),
               metadata.keyState() == KeyState.PENDING_DELETION));
     } catch (NotFoundException e) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public interface ProductionStorage {
 
-  /** The uid tag xaccess puts on the buckets and keys its stacks create. */
+  /** The uid tag xaccess puts on the buckets its stacks create. */
   String UID_TAG = "xaccess.io/uid";
 
   boolean bucketExists(Grant.Account production, String bucket);
@@ -43,14 +43,17 @@ public interface ProductionStorage {
   void retireKey(Grant.Account production, String keyId, String aliasName);
 
   /**
-   * A key: its {@value #UID_TAG} tag (when CloudFormation propagated the stack's tags), its
-   * description (which names the grant's uid), and whether it is already pending deletion.
+   * A key: its description, which the production template writes as {@code ... (grant <uid>)}, and
+   * whether it is already pending deletion. (The mark is the description rather than a tag: moto
+   * 5.2.5 fails on {@code Tags} of an {@code AWS::KMS::Key}, and answers ListResourceTags of a key
+   * CloudFormation made with a codeless 500; the description is read by DescribeKey, the one call
+   * needed anyway.)
    */
-  record Key(String keyId, Optional<String> uidTag, String description, boolean pendingDeletion) {
+  record Key(String keyId, String description, boolean pendingDeletion) {
 
-    /** Whether the key carries the grant's uid: in its tag, or, untagged, in its description. */
+    /** Whether the key carries the grant's uid. */
     public boolean markedFor(String uid) {
-      return uidTag.map(uid::equals).orElseGet(() -> description.contains("(grant " + uid + ")"));
+      return description.endsWith("(grant " + uid + ")");
     }
   }
 }

@@ -346,7 +346,7 @@ public class StackRollout {
       message = "deleting the stack while it is being created";
     }
     if (beforeDelete != null) {
-      beforeDelete.accept(gateway.resources(account, stack.stackId()));
+      beforeDelete.accept(resources(account, stack));
     }
     gateway.delete(account, stack.stackId());
     metrics.stackOperation(side.label(), "delete", "started");
@@ -358,6 +358,21 @@ public class StackRollout {
         null,
         Reason.DeleteStarted,
         message);
+  }
+
+  /**
+   * The stack's own resources; none when CloudFormation refuses to list them (a stack too broken to
+   * say): then nothing beyond the stack is removed, the safe side.
+   */
+  private Map<String, String> resources(Grant.Account account, ObservedStack stack) {
+    try {
+      return gateway.resources(account, stack.stackId());
+    } catch (io.xaccess.aws.AwsProblem problem) {
+      if (!problem.terminal()) {
+        throw problem;
+      }
+      return Map.of();
+    }
   }
 
   /** The grant's own stack among the names, and the first stack found that is not its own. */

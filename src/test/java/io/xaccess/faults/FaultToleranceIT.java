@@ -383,9 +383,23 @@ class FaultToleranceIT {
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> !stackExists(true, stack));
-    // What AWS's rollback removes and moto, which created the stack for real, kept: the bucket
-    // (empty; the stack retains it on deletion).
-    aws.production().s3(Region.AP_SOUTHEAST_2).deleteBucket(r -> r.bucket(bucket(ns, "ghost")));
+    // What the rolled-back create retained (moto created it for real; AWS retains a Retain
+    // resource on rollback too): the operator removed the empty bucket and retired the key the
+    // failed stack itself created, so nothing blocks the next create. Read from moto directly.
+    String ghostBucket = bucket(ns, "ghost");
+    assertThat(
+            aws.production().s3(Region.AP_SOUTHEAST_2).listBuckets().buckets().stream()
+                .map(b -> b.name()))
+        .as("the failed create's empty bucket is gone")
+        .doesNotContain(ghostBucket);
+    var kms = aws.production().kms(Region.AP_SOUTHEAST_2);
+    assertThat(
+            kms.listKeys().keys().stream()
+                .map(k -> kms.describeKey(r -> r.keyId(k.keyId())).keyMetadata())
+                .filter(m -> m.description().contains("bucket " + ghostBucket + " "))
+                .map(m -> m.keyStateAsString()))
+        .as("the failed create's key is scheduled for deletion")
+        .containsExactly("PendingDeletion");
     long creates = proxy.counts().getOrDefault("CreateStack", 0L);
     Thread.sleep(6000);
     assertThat(proxy.counts().getOrDefault("CreateStack", 0L))

@@ -168,7 +168,7 @@ final class ReconcilerFixture {
 
     /** A key a grant's stack created: its description names the grant's uid, as the template's. */
     void ownedKey(String keyId, String uid) {
-      keys.put(keyId, new Key(keyId, Optional.empty(), "xaccess: key (grant " + uid + ")", false));
+      keys.put(keyId, new Key(keyId, "xaccess: key (grant " + uid + ")", false));
     }
 
     @Override
@@ -218,7 +218,7 @@ final class ReconcilerFixture {
       call("retire " + keyId);
       retiredKeys.add(keyId + " " + aliasName);
       Key key = keys.get(keyId);
-      keys.put(keyId, new Key(keyId, key.uidTag(), key.description(), true));
+      keys.put(keyId, new Key(keyId, key.description(), true));
     }
 
     private void call(String what) {
