@@ -48,7 +48,7 @@ public class TrustSpec {
   @Size(max = 1224)
   @ValidationRule(
       value = "size(self) >= 2 && self.matches('^[\\\\w+=,.@:/-]+$')",
-      message = "must be 2-1224 letters, digits or +=,.@:/-",
+      message = "must be 2-1224 letters, digits or _+=,.@:/- (AWS's rule for sts:ExternalId)",
       reason = "FieldValueInvalid")
   @JsonPropertyDescription(
       "External id callers must present (sts:ExternalId), inline. Prefer externalIdSecretRef:"
