@@ -56,7 +56,9 @@ public class TrustSpec {
   private String externalId;
 
   @JsonPropertyDescription(
-      "External id callers must present (sts:ExternalId), read from a Secret in this namespace.")
+      "External id callers must present (sts:ExternalId), read from a Secret in this namespace"
+          + " (2-1224 letters, digits or _+=,.@:/-)."
+          + SecretReference.MARK_REQUIRED)
   private SecretKeySelector externalIdSecretRef;
 
   public List<String> getRegions() {
