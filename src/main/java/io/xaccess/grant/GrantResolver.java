@@ -13,20 +13,28 @@ import io.xaccess.api.v1alpha1.DeletionPolicy;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.RoleSpec;
 import io.xaccess.api.v1alpha1.SecretKeySelector;
+import io.xaccess.api.v1alpha1.SecretReference;
 import io.xaccess.api.v1alpha1.TrustSpec;
 import io.xaccess.api.v1alpha1.VerificationSpec;
 import io.xaccess.config.XaccessConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns a CrossAccountAccess into a {@link Grant}: applies the documented defaults (the API server
  * applies most of them; optional sections it cannot) and reads the Secrets it references with one
  * GET each — no Secret is cached or watched, so the operator needs only {@code get} on Secrets.
+ *
+ * <p>A GET cannot select by label, so the mark ({@value SecretReference#MARK_LABEL}: "{@value
+ * SecretReference#MARK_VALUE}") is checked after the read and before any value is decoded: a grant
+ * can only use Secrets someone marked for xaccess, never, say, a database password of its
+ * namespace, and an unmarked Secret's data is not looked at.
  */
 @ApplicationScoped
 public class GrantResolver {
@@ -37,11 +45,20 @@ public class GrantResolver {
    */
   public static final String ADOPT_UID_ANNOTATION = "xaccess.io/adopt-uid";
 
-  private final KubernetesClient client;
+  /** What AWS accepts as sts:ExternalId (AssumeRole's ExternalId parameter). */
+  private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+
+  private final SecretSource secretSource;
   private final XaccessConfig config;
 
+  @Inject
   public GrantResolver(KubernetesClient client, XaccessConfig config) {
-    this.client = client;
+    this((namespace, name) -> client.secrets().inNamespace(namespace).withName(name).get(), config);
+  }
+
+  /** With another source of Secrets (a test's). */
+  GrantResolver(SecretSource secretSource, XaccessConfig config) {
+    this.secretSource = secretSource;
     this.config = config;
   }
 
@@ -63,7 +80,8 @@ public class GrantResolver {
     if (trust.getExternalIdSecretRef() != null) {
       externalId =
           Optional.of(
-              secrets.read(trust.getExternalIdSecretRef(), "spec.trust.externalIdSecretRef"));
+              secrets.readExternalId(
+                  trust.getExternalIdSecretRef(), "spec.trust.externalIdSecretRef"));
       externalIdVersion = secrets.version(trust.getExternalIdSecretRef().getName());
     } else {
       externalId =
@@ -138,7 +156,7 @@ public class GrantResolver {
               credentials.getExternalIdSecretRef() == null
                   ? Optional.empty()
                   : Optional.of(
-                      secrets.read(
+                      secrets.readExternalId(
                           credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")));
     } else {
       String name = credentials.getSecretRef().getName();
@@ -198,11 +216,32 @@ public class GrantResolver {
                           + "): add the key to the Secret"));
     }
 
+    /** An external id, checked against AWS's rule so that a bad value stalls here, named. */
+    io.xaccess.grant.SecretValue readExternalId(SecretKeySelector selector, String field)
+        throws GrantProblem {
+      io.xaccess.grant.SecretValue value = read(selector, field);
+      if (!EXTERNAL_ID.matcher(value.reveal()).matches()) {
+        throw new GrantProblem(
+            Reason.SecretValueInvalid,
+            "Secret "
+                + namespace
+                + "/"
+                + selector.getName()
+                + " key '"
+                + selector.getKey()
+                + "' (referenced by "
+                + field
+                + ") is not a valid external id: AWS accepts 2-1224 letters, digits or _+=,.@:/-"
+                + " (a trailing newline, as echo adds, is a common cause); the value is not shown");
+      }
+      return value;
+    }
+
     Optional<io.xaccess.grant.SecretValue> readOptional(SecretKeySelector selector, String field)
         throws GrantProblem {
       Secret secret = read.get(selector.getName());
       if (secret == null) {
-        secret = client.secrets().inNamespace(namespace).withName(selector.getName()).get();
+        secret = secretSource.get(namespace, selector.getName());
         if (secret == null) {
           throw new GrantProblem(
               Reason.SecretNotFound,
@@ -213,6 +252,28 @@ public class GrantResolver {
                   + " (referenced by "
                   + field
                   + ") does not exist: create it; the grant resumes on its own");
+        }
+        if (!marked(secret)) {
+          // Checked before anything of its data is decoded: the value is not used, not even
+          // in a digest.
+          throw new GrantProblem(
+              Reason.SecretNotMarked,
+              "Secret "
+                  + namespace
+                  + "/"
+                  + selector.getName()
+                  + " (referenced by "
+                  + field
+                  + ") is not marked for xaccess, so it is not used: if it is meant for this"
+                  + " grant, label it: kubectl label secret -n "
+                  + namespace
+                  + " "
+                  + selector.getName()
+                  + " "
+                  + SecretReference.MARK_LABEL
+                  + "="
+                  + SecretReference.MARK_VALUE
+                  + "; the grant resumes on its own");
         }
         read.put(selector.getName(), secret);
       }
@@ -228,6 +289,13 @@ public class GrantResolver {
             new io.xaccess.grant.SecretValue(secret.getStringData().get(selector.getKey())));
       }
       return Optional.empty();
+    }
+
+    private static boolean marked(Secret secret) {
+      return secret.getMetadata() != null
+          && secret.getMetadata().getLabels() != null
+          && SecretReference.MARK_VALUE.equals(
+              secret.getMetadata().getLabels().get(SecretReference.MARK_LABEL));
     }
 
     String version(String name) {

@@ -42,6 +42,25 @@ class AdmissionIT {
         .isNotBlank();
   }
 
+  @Test
+  void acceptsEverySafeCharacterInThePrefixAndWildcardsInPrincipalNames(KubernetesClient client) {
+    GenericKubernetesResource valid = Manifests.load("valid-full.yaml");
+    valid.getMetadata().setName("valid-safe-characters");
+    Manifests.set(valid, "spec.bucket.prefix", "Team_A/it's-(v1)!/r.c/");
+    Manifests.set(
+        valid,
+        "spec.development.principals",
+        list(
+            "arn:aws:iam::222222222222:role/release-*",
+            "arn:aws:iam::222222222222:role/team/*/deployer",
+            "arn:aws:iam::222222222222:user/alice+ops=1@example.com",
+            "arn:aws-cn:iam::222222222222:role/ci"));
+
+    GenericKubernetesResource created = client.resource(valid).inNamespace(NAMESPACE).create();
+
+    assertThat(Manifests.get(created, "spec.bucket.prefix")).isEqualTo("Team_A/it's-(v1)!/r.c/");
+  }
+
   static Stream<Arguments> invalidManifests() {
     return Stream.of(
         // accounts
@@ -110,6 +129,39 @@ class AdmissionIT {
             "spec.bucket.prefix",
             "ending with /",
             Manifests.setting("spec.bucket.prefix", "releases")),
+        // prefix: an IAM wildcard or policy variable would reach keys outside it
+        invalid(
+            "spec.bucket.prefix",
+            "must not contain *, ?, $, { or }",
+            Manifests.setting("spec.bucket.prefix", "releases/*/")),
+        invalid(
+            "spec.bucket.prefix",
+            "must not contain *, ?, $, { or }",
+            Manifests.setting("spec.bucket.prefix", "*/")),
+        invalid(
+            "spec.bucket.prefix",
+            "must not contain *, ?, $, { or }",
+            Manifests.setting("spec.bucket.prefix", "home/${aws:username}/")),
+        invalid(
+            "spec.bucket.prefix",
+            "must not contain *, ?, $, { or }",
+            Manifests.setting("spec.bucket.prefix", "release-?/")),
+        invalid(
+            "spec.bucket.prefix",
+            "S3's safe characters",
+            Manifests.setting("spec.bucket.prefix", "release notes/")),
+        invalid(
+            "spec.bucket.prefix",
+            "S3's safe characters",
+            Manifests.setting("spec.bucket.prefix", "a,b/")),
+        invalid(
+            "spec.bucket.prefix",
+            "S3's safe characters",
+            Manifests.setting("spec.bucket.prefix", "caf\u00e9/")),
+        invalid(
+            "spec.bucket.prefix",
+            "holding //",
+            Manifests.setting("spec.bucket.prefix", "releases//")),
         invalid(
             "spec.bucket.encryption",
             "must be KMS",
@@ -196,6 +248,46 @@ class AdmissionIT {
                 Manifests.removing("spec.trust.externalIdSecretRef"),
                 Manifests.setting("spec.trust.externalId", "x"))),
         invalid(
+            "spec.trust.externalId",
+            "AWS's rule for sts:ExternalId",
+            both(
+                Manifests.removing("spec.trust.externalIdSecretRef"),
+                Manifests.setting("spec.trust.externalId", "id-${aws:username}"))),
+        invalid(
+            "spec.trust.externalId",
+            "2-1224",
+            both(
+                Manifests.removing("spec.trust.externalIdSecretRef"),
+                Manifests.setting("spec.trust.externalId", "an id with spaces"))),
+        invalid(
+            "spec.trust.externalId",
+            "Too long",
+            both(
+                Manifests.removing("spec.trust.externalIdSecretRef"),
+                Manifests.setting("spec.trust.externalId", "e".repeat(1225)))),
+        invalid(
+            "spec.trust.organizationId",
+            "AWS Organizations id",
+            Manifests.setting("spec.trust.organizationId", "o-a1b2c3d4e5,o-f6g7h8i9j0")),
+        invalid(
+            "spec.trust.regions",
+            "AWS region name",
+            Manifests.setting("spec.trust.regions", list("us-east-1,eu-west-1"))),
+        invalid(
+            "spec.trust.regions",
+            "AWS region name",
+            Manifests.setting("spec.trust.regions", list("*"))),
+        invalid(
+            "spec.development.assumerRole.name",
+            "IAM role name",
+            Manifests.setting("spec.development.assumerRole.name", "Assumer*")),
+        invalid(
+            "spec.role.name", "IAM role name", Manifests.setting("spec.role.name", "Publisher-*")),
+        invalid(
+            "spec.role.name",
+            "IAM role name",
+            Manifests.setting("spec.role.name", "Publisher-${aws:username}")),
+        invalid(
             "spec.trust.externalIdSecretRef.key",
             "Required value",
             Manifests.removing("spec.trust.externalIdSecretRef.key")),
@@ -213,6 +305,74 @@ class AdmissionIT {
             "spec.development.principals",
             "IAM role or user ARN",
             Manifests.setting("spec.development.principals", list("ci-runner"))),
+        // A comma splits the CommaDelimitedList parameter: role/x,* would become ArnLike "*".
+        invalid(
+            "spec.development.principals",
+            "must not contain a comma",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::222222222222:role/x,*"))),
+        invalid(
+            "spec.development.principals",
+            "must not contain a comma",
+            Manifests.setting(
+                "spec.development.principals",
+                list("arn:aws:iam::222222222222:role/x,arn:aws:iam::333333333333:role/y"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            Manifests.setting("spec.development.principals", list("*"))),
+        invalid(
+            "spec.development.principals",
+            "must all be in the development account",
+            Manifests.setting("spec.development.principals", list("*"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            Manifests.setting("spec.development.principals", list("arn:aws:iam::*:role/ci"))),
+        invalid(
+            "spec.development.principals",
+            "must all be in the development account",
+            Manifests.setting("spec.development.principals", list("arn:aws:iam::*:role/ci"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::2222222222*:role/ci"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            Manifests.setting("spec.development.principals", list("arn:aws:iam::222222222222:*"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::222222222222:role/"))),
+        invalid(
+            "spec.development.principals",
+            "IAM role or user ARN",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:sts::222222222222:assumed-role/x/y"))),
+        invalid(
+            "spec.development.principals",
+            "policy variables",
+            Manifests.setting(
+                "spec.development.principals",
+                list("arn:aws:iam::222222222222:role/${aws:username}"))),
+        invalid(
+            "spec.development.principals",
+            "policy variables",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::222222222222:role/ci-?"))),
+        invalid(
+            "spec.development.principals",
+            "whitespace",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::222222222222:role/ci runner"))),
+        invalid(
+            "spec.development.principals",
+            "whitespace",
+            Manifests.setting(
+                "spec.development.principals", list("arn:aws:iam::222222222222:role/ci\nrunner"))),
         invalid(
             "spec.development.assumerRole.trustedBy",
             "Unsupported value",

@@ -2,8 +2,11 @@ package io.xaccess.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.SecretReference;
 import io.xaccess.testing.KubeApiServerExtension;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
@@ -11,6 +14,7 @@ import io.xaccess.testing.XaccessCrd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +45,30 @@ class ExamplesIT {
     assertThat(examples())
         .extracting(p -> p.getFileName().toString())
         .contains("basic.yaml", "hardened.yaml", "existing-bucket.yaml", "orphan-on-delete.yaml");
+  }
+
+  @Test
+  void everySecretInTheExamplesIsMarkedForXaccess() throws IOException {
+    List<GenericKubernetesResource> secrets = new ArrayList<>();
+    for (Path example : examples()) {
+      for (String document : Files.readString(example).split("(?m)^---$")) {
+        if (!document.isBlank()) {
+          GenericKubernetesResource resource =
+              Serialization.unmarshal(document, GenericKubernetesResource.class);
+          if ("Secret".equals(resource.getKind())) {
+            secrets.add(resource);
+          }
+        }
+      }
+    }
+
+    assertThat(secrets).as("the examples ship a Secret").isNotEmpty();
+    assertThat(secrets)
+        .allSatisfy(
+            s ->
+                assertThat(s.getMetadata().getLabels())
+                    .as("labels of Secret %s", s.getMetadata().getName())
+                    .containsEntry(SecretReference.MARK_LABEL, SecretReference.MARK_VALUE));
   }
 
   @ParameterizedTest(name = "{0}")

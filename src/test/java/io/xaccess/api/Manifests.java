@@ -37,6 +37,16 @@ final class Manifests {
     node.put(keys[keys.length - 1], value);
   }
 
+  /** The value at a dotted path, or null. */
+  @SuppressWarnings("unchecked")
+  static Object get(GenericKubernetesResource resource, String path) {
+    Object node = root(resource);
+    for (String key : path.split("\\.")) {
+      node = node instanceof Map<?, ?> map ? ((Map<String, Object>) map).get(key) : null;
+    }
+    return node;
+  }
+
   /** Removes a dotted path. */
   @SuppressWarnings("unchecked")
   static void remove(GenericKubernetesResource resource, String path) {

@@ -112,6 +112,7 @@ class GitOpsHealthIT {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName("missing-external-id")
+                .addToLabels("xaccess.io/secret", "true")
                 .endMetadata()
                 .withStringData(Map.of("value", "an-external-id-5678"))
                 .build())

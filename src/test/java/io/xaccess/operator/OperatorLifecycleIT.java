@@ -284,6 +284,7 @@ class OperatorLifecycleIT {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName("grant-external-id")
+                .addToLabels("xaccess.io/secret", "true")
                 .endMetadata()
                 .withStringData(Map.of("value", "a-known-external-id-1234"))
                 .build())

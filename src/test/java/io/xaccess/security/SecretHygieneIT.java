@@ -101,6 +101,7 @@ class SecretHygieneIT {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName(name)
+                .addToLabels("xaccess.io/secret", "true")
                 .endMetadata()
                 .withStringData(data)
                 .build())

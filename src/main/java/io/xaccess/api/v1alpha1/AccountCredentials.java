@@ -29,12 +29,15 @@ public class AccountCredentials {
   private String roleArn;
 
   @JsonPropertyDescription(
-      "A key of a Secret in this namespace holding the external id the deployer role requires.")
+      "A key of a Secret in this namespace holding the external id the deployer role requires"
+          + " (2-1224 letters, digits or _+=,.@:/-)."
+          + SecretReference.MARK_REQUIRED)
   private SecretKeySelector externalIdSecretRef;
 
   @JsonPropertyDescription(
       "A Secret in this namespace with static keys (accessKeyId, secretAccessKey, optional"
-          + " sessionToken). For emulators and bootstrap only; prefer roleArn.")
+          + " sessionToken). For emulators and bootstrap only; prefer roleArn."
+          + SecretReference.MARK_REQUIRED)
   private SecretReference secretRef;
 
   public String getRoleArn() {

@@ -23,6 +23,16 @@ import io.fabric8.generator.annotation.ValidationRule;
             + " creates always gets its bucket policy",
     fieldPath = ".managePolicy",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "self.create != oldSelf.create || (self.create || has(self.managePolicy) &&"
+            + " self.managePolicy) == (oldSelf.create || has(oldSelf.managePolicy) &&"
+            + " oldSelf.managePolicy)",
+    message =
+        "is immutable: the stack would replace or delete a bucket policy it does not own; create"
+            + " a new CrossAccountAccess instead",
+    fieldPath = ".managePolicy",
+    reason = "FieldValueForbidden")
 public class BucketSpec {
 
   @Required
@@ -59,24 +69,40 @@ public class BucketSpec {
   private String name;
 
   @Default("true")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "is immutable: the stack would take over or delete a bucket it did not create; create a"
+              + " new CrossAccountAccess instead",
+      reason = "FieldValueForbidden")
   @JsonPropertyDescription(
       "true (default): the production stack creates the bucket (public access blocked,"
           + " versioned, encrypted, owner-enforced). false: use an existing bucket of the"
-          + " production account; access is granted through the role's own policy.")
+          + " production account; access is granted through the role's own policy. Immutable.")
   private Boolean create;
 
   @Size(max = 512)
   @ValidationRule(
-      value =
-          "self.endsWith('/') && !self.startsWith('/') && !self.contains('//') &&"
-              + " self.matches('^[a-zA-Z0-9!_.*()/-]+$')",
+      value = "self.endsWith('/') && !self.startsWith('/') && !self.contains('//')",
       message =
-          "must be a key prefix such as releases/ or team/app/: safe characters only, ending"
-              + " with / and not starting with /",
+          "must be a key prefix such as releases/ or team/app/: ending with / and not starting"
+              + " with / or holding //",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "!self.matches('" + Patterns.IAM_SPECIALS + "')",
+      message =
+          "must not contain *, ?, $, { or }: IAM reads them as wildcards and policy variables, so"
+              + " the grant would reach keys outside the prefix",
+      reason = "FieldValueForbidden")
+  @ValidationRule(
+      value = "self.matches('" + Patterns.KEY_PREFIX + "')",
+      message =
+          "must use S3's safe characters without *: letters, digits, ! - _ . ' ( ) and / only",
       reason = "FieldValueInvalid")
   @JsonPropertyDescription(
-      "Narrow object access to keys under this prefix (for example releases/). Omitted: the"
-          + " whole bucket.")
+      "Narrow object access to keys under this prefix (for example releases/): letters, digits,"
+          + " ! - _ . ' ( ) and /, ending with /; no IAM wildcard or policy variable (* ? $ { })."
+          + " Omitted: the whole bucket.")
   private String prefix;
 
   @Default("KMS")
@@ -87,18 +113,24 @@ public class BucketSpec {
           "must be KMS (a key created for this grant), S3 (SSE-S3) or the ARN of an existing KMS"
               + " key of the production account",
       reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "is immutable: a change would make the stack delete a key or stop using one it did not"
+              + " create; create a new CrossAccountAccess instead",
+      reason = "FieldValueForbidden")
   @JsonPropertyDescription(
       "Server-side encryption. KMS (default): a customer-managed key created for this grant,"
           + " with rotation on and a key policy that lets the role use it only through S3. S3:"
           + " SSE-S3. A KMS key ARN: an existing key the role is allowed to use (for an existing"
-          + " SSE-KMS bucket).")
+          + " SSE-KMS bucket). Immutable.")
   private String encryption;
 
   @JsonPropertyDescription(
       "Whether the production stack owns the bucket policy. Always true for a bucket xaccess"
           + " creates. For an existing bucket (create: false) the default is false: an existing"
           + " bucket policy is never replaced unless you opt in here; status.production.bucketPolicy"
-          + " says which was done.")
+          + " says which was done. Immutable (unset and false are the same).")
   private Boolean managePolicy;
 
   @Default("Retain")

@@ -13,9 +13,23 @@ final class Patterns {
   static final String ROLE_ARN =
       "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/([\\\\w+=,.@-]+/)*[\\\\w+=,.@-]{1,64}$";
 
-  /** An IAM role or user ARN, with * allowed in path and name (matched with aws:PrincipalArn). */
+  /**
+   * An IAM role or user ARN of one account (12 digits, never a wildcard): path segments and name of
+   * IAM's characters without the comma (it would split the CommaDelimitedList parameter), plus * as
+   * a wildcard (matched with aws:PrincipalArn). No ?, $, { or }: an ArnLike wildcard and policy
+   * variables.
+   */
   static final String PRINCIPAL_ARN =
-      "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[\\\\w+=,.@/*-]{1,512}$";
+      "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/([\\\\w+=.@*-]+/)*[\\\\w+=.@*-]+$";
+
+  /**
+   * A key prefix of S3's "safe characters" (letters, digits, ! - _ . ' ( )) and / as the delimiter,
+   * without *, which IAM reads as a wildcard.
+   */
+  static final String KEY_PREFIX = "^[a-zA-Z0-9!_.\\'()/-]+$";
+
+  /** Characters IAM reads as wildcards (* ?) or policy variables (${...}) in a policy. */
+  static final String IAM_SPECIALS = "[*?${}]";
 
   /** An IAM role name. */
   static final String ROLE_NAME = "^[\\\\w+=,.@-]{1,64}$";

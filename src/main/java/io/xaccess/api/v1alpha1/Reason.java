@@ -91,6 +91,10 @@ public enum Reason {
   SecretNotFound,
   /** A referenced Secret lacks the key. */
   SecretKeyNotFound,
+  /** A referenced Secret lacks the label {@code xaccess.io/secret: "true"}, so it is not used. */
+  SecretNotMarked,
+  /** A value read from a Secret is not what its field accepts (an external id, for example). */
+  SecretValueInvalid,
   /** The operator may not assume the account's deployer role. */
   AssumeRoleDenied,
   /** The credentials used for an account have expired. */

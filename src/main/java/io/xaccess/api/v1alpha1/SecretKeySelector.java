@@ -13,7 +13,12 @@ public class SecretKeySelector {
   @Required
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-  @JsonPropertyDescription("Name of the Secret, in the same namespace as this resource.")
+  @JsonPropertyDescription(
+      "Name of the Secret, in the same namespace as this resource, labelled "
+          + SecretReference.MARK_LABEL
+          + "="
+          + SecretReference.MARK_VALUE
+          + ".")
   private String name;
 
   @Required

@@ -10,10 +10,32 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretReference {
 
+  /**
+   * The label a Secret must carry, with the value {@link #MARK_VALUE}, before the operator uses it:
+   * a grant can then only name Secrets someone marked for xaccess, not any Secret of its namespace.
+   */
+  public static final String MARK_LABEL = "xaccess.io/secret";
+
+  /** The value of {@link #MARK_LABEL} that marks a Secret for xaccess. */
+  public static final String MARK_VALUE = "true";
+
+  /** The requirement, as field descriptions state it. */
+  static final String MARK_REQUIRED =
+      " The Secret must carry the label "
+          + MARK_LABEL
+          + "="
+          + MARK_VALUE
+          + "; an unmarked one is not used.";
+
   @Required
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-  @JsonPropertyDescription("Name of the Secret, in the same namespace as this resource.")
+  @JsonPropertyDescription(
+      "Name of the Secret, in the same namespace as this resource, labelled "
+          + MARK_LABEL
+          + "="
+          + MARK_VALUE
+          + ".")
   private String name;
 
   public SecretReference() {}

@@ -48,7 +48,7 @@ public class TrustSpec {
   @Size(max = 1224)
   @ValidationRule(
       value = "size(self) >= 2 && self.matches('^[\\\\w+=,.@:/-]+$')",
-      message = "must be 2-1224 letters, digits or +=,.@:/-",
+      message = "must be 2-1224 letters, digits or _+=,.@:/- (AWS's rule for sts:ExternalId)",
       reason = "FieldValueInvalid")
   @JsonPropertyDescription(
       "External id callers must present (sts:ExternalId), inline. Prefer externalIdSecretRef:"
@@ -56,7 +56,9 @@ public class TrustSpec {
   private String externalId;
 
   @JsonPropertyDescription(
-      "External id callers must present (sts:ExternalId), read from a Secret in this namespace.")
+      "External id callers must present (sts:ExternalId), read from a Secret in this namespace"
+          + " (2-1224 letters, digits or _+=,.@:/-)."
+          + SecretReference.MARK_REQUIRED)
   private SecretKeySelector externalIdSecretRef;
 
   public List<String> getRegions() {
