@@ -34,7 +34,9 @@ public class RoleChain {
 
   /**
    * Opens an S3 session in {@code targetRegion} as {@code secondRoleArn}, reached from {@code
-   * start}'s operator identity through {@code firstRoleArn}.
+   * start}'s operator identity through {@code firstRoleArn}. The second AssumeRole goes to the STS
+   * endpoint of {@code stsRegion} (what the production role's aws:RequestedRegion condition sees)
+   * and carries {@code sessionPolicy}, which narrows the session below the role's own rights.
    */
   public BucketSession open(
       Grant.Account start,
@@ -43,19 +45,30 @@ public class RoleChain {
       Optional<SecretValue> externalId,
       String sessionName,
       Duration duration,
+      String stsRegion,
+      String sessionPolicy,
       String targetRegion) {
     Credentials first =
         assume(
             clients.sts(start),
             firstRoleArn,
             Optional.empty(),
+            Optional.empty(),
             sessionName,
             FIRST_HOP,
             start.accountId());
     try (StsClient hop =
-        clients.stsWith(StaticCredentialsProvider.create(session(first)), start.region())) {
+        clients.stsWith(StaticCredentialsProvider.create(session(first)), stsRegion)) {
       String target = Arns.accountOf(secondRoleArn);
-      Credentials second = assume(hop, secondRoleArn, externalId, sessionName, duration, target);
+      Credentials second =
+          assume(
+              hop,
+              secondRoleArn,
+              externalId,
+              Optional.of(sessionPolicy),
+              sessionName,
+              duration,
+              target);
       S3Client s3 = clients.s3With(StaticCredentialsProvider.create(session(second)), targetRegion);
       return new BucketSession(s3, target, "role " + secondRoleArn, true);
     }
@@ -65,6 +78,7 @@ public class RoleChain {
       StsClient sts,
       String roleArn,
       Optional<SecretValue> externalId,
+      Optional<String> sessionPolicy,
       String sessionName,
       Duration duration,
       String accountId) {
@@ -75,6 +89,7 @@ public class RoleChain {
               .roleSessionName(sessionName)
               .durationSeconds((int) duration.toSeconds());
       externalId.ifPresent(id -> request.externalId(id.reveal()));
+      sessionPolicy.ifPresent(request::policy);
       Credentials credentials = sts.assumeRole(request.build()).credentials();
       if (credentials == null || credentials.accessKeyId() == null) {
         throw new AwsProblem(

@@ -3,6 +3,7 @@ package io.xaccess.cloudformation;
 import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.Side;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,22 +28,27 @@ public final class GrantStacks {
    *
    * @param operatorPrincipalArn the operator's identity in the production account
    * @param verifierRoleArn the verifier role the development stack creates
+   * @param boundaryName the permissions boundary policy's name ({@link Arns#permissionsBoundary})
    */
   public static StackRequest production(
-      Grant grant, String operatorPrincipalArn, String verifierRoleArn, String partition) {
+      Grant grant,
+      String operatorPrincipalArn,
+      String verifierRoleArn,
+      String partition,
+      String boundaryName) {
     String dev = grant.development().accountId();
     Grant.Bucket bucket = grant.bucket();
     boolean existingKey = bucket.encryption().startsWith("arn:");
     Map<String, String> p = new LinkedHashMap<>();
     p.put("DevelopmentAccountId", dev);
-    p.put(
-        "PrincipalArnPatterns",
-        grant.principals().isEmpty()
-            ? Arns.anyPrincipal(partition, dev)
-            : String.join(",", grant.principals()));
+    p.put("PrincipalArnPatterns", String.join(",", trustedPrincipals(grant, partition)));
     p.put("VerifierRoleArn", verifierRoleArn);
+    p.put("VerifierSessionName", StackNames.verificationSession(grant.namespace(), grant.name()));
     p.put("AllowedRegions", String.join(",", grant.trust().regions()));
     p.put("RequireMfa", Boolean.toString(grant.trust().requireMfa()));
+    p.put(
+        "MaxMfaAgeSeconds",
+        Long.toString(grant.trust().maxMfaAge().map(Duration::toSeconds).orElse(0L)));
     p.put("OrganizationId", grant.trust().organizationId().orElse(""));
     p.put("ExternalId", grant.trust().externalId().map(s -> s.reveal()).orElse(""));
     p.put("RoleName", grant.role().name());
@@ -64,7 +70,24 @@ public final class GrantStacks {
     p.put("OperatorPrincipalArn", operatorPrincipalArn);
     p.put("VerificationPrefix", grant.verificationPrefix());
     p.put("GrantUid", grant.uid());
+    p.put(
+        "PermissionsBoundaryArn",
+        Arns.permissionsBoundary(partition, grant.production().accountId(), boundaryName));
     return request(grant, Side.PRODUCTION, StackTemplate.PRODUCTION, p);
+  }
+
+  /**
+   * The aws:PrincipalArn patterns the production role trusts: the listed principals (none: the
+   * whole development account) and the grant's own assumer role, which exists only to reach it.
+   */
+  static List<String> trustedPrincipals(Grant grant, String partition) {
+    String dev = grant.development().accountId();
+    if (grant.principals().isEmpty()) {
+      return List.of(Arns.anyPrincipal(partition, dev));
+    }
+    List<String> trusted = new ArrayList<>(grant.principals());
+    grant.assumer().map(a -> Arns.role(partition, dev, a.name())).ifPresent(trusted::add);
+    return trusted;
   }
 
   /**
@@ -72,9 +95,14 @@ public final class GrantStacks {
    *
    * @param productionRoleArn the role the production stack created
    * @param operatorPrincipalArn the operator's identity in the development account
+   * @param boundaryName the permissions boundary policy's name ({@link Arns#permissionsBoundary})
    */
   public static StackRequest development(
-      Grant grant, String productionRoleArn, String operatorPrincipalArn) {
+      Grant grant,
+      String productionRoleArn,
+      String operatorPrincipalArn,
+      String partition,
+      String boundaryName) {
     List<String> roles = new ArrayList<>();
     List<String> users = new ArrayList<>();
     for (String principal : grant.principals()) {
@@ -94,6 +122,9 @@ public final class GrantStacks {
     p.put("CreateAssumerRole", Boolean.toString(grant.assumer().isPresent()));
     p.put("AssumerRoleName", grant.assumer().map(Grant.Assumer::name).orElse("DevToProdS3Assumer"));
     p.put("AssumerTrustedBy", grant.assumer().map(Grant.Assumer::trustedBy).orElse("SSO"));
+    p.put(
+        "PermissionsBoundaryArn",
+        Arns.permissionsBoundary(partition, grant.development().accountId(), boundaryName));
     return request(grant, Side.DEVELOPMENT, StackTemplate.DEVELOPMENT, p);
   }
 

@@ -108,6 +108,15 @@ public interface XaccessConfig {
     /** AWS partition of the accounts (aws, aws-cn, aws-us-gov). */
     @WithDefault("aws")
     String partition();
+
+    /**
+     * Name of the managed policy every role the stacks create carries as its permissions boundary,
+     * in each account ({@code arn:<partition>:iam::<account>:policy/<name>}); the deployer
+     * templates in deploy/aws create it and refuse to create a role without it. {@code none}: no
+     * boundary, for accounts whose roles are deployed without those templates.
+     */
+    @WithDefault("xaccess-grant-boundary")
+    String permissionsBoundaryName();
   }
 
   /** The proof of access. */

@@ -79,14 +79,16 @@ public record Grant(
   /**
    * Trust conditions. {@code externalIdVersion} changes whenever the external id does without
    * revealing it: the Secret's uid and resourceVersion, or for an inline value (already readable in
-   * the spec) a digest of it.
+   * the spec) a digest of it. {@code maxMfaAge}: with requireMfa, how long ago the MFA sign-in may
+   * have been (aws:MultiFactorAuthAge).
    */
   public record Trust(
       List<String> regions,
       boolean requireMfa,
       Optional<String> organizationId,
       Optional<SecretValue> externalId,
-      String externalIdVersion) {}
+      String externalIdVersion,
+      Optional<Duration> maxMfaAge) {}
 
   /** Verification settings; {@code interval} zero means only after changes. */
   public record Verification(boolean enabled, Duration interval) {}

@@ -122,7 +122,8 @@ public class GrantResolver {
             Boolean.TRUE.equals(trust.getRequireMfa()),
             Optional.ofNullable(trust.getOrganizationId()),
             externalId,
-            externalIdVersion),
+            externalIdVersion,
+            Optional.ofNullable(trust.getMaxMfaAge()).map(Durations::parse)),
         new Grant.Verification(
             !Boolean.FALSE.equals(verification.getEnabled()),
             Durations.parse(orDefault(verification.getInterval(), "1h"))),

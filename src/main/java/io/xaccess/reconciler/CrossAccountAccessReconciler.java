@@ -140,7 +140,11 @@ public class CrossAccountAccessReconciler
             Side.PRODUCTION,
             grant,
             GrantStacks.production(
-                grant, identities.principalArn(grant.production()), verifierRoleArn, partition),
+                grant,
+                identities.principalArn(grant.production()),
+                verifierRoleArn,
+                partition,
+                config.aws().permissionsBoundaryName()),
             status);
     if (!production.ready()) {
       return afterUnfinished(Side.PRODUCTION, production, status);
@@ -154,7 +158,12 @@ public class CrossAccountAccessReconciler
         deploy(
             Side.DEVELOPMENT,
             grant,
-            GrantStacks.development(grant, roleArn, identities.principalArn(grant.development())),
+            GrantStacks.development(
+                grant,
+                roleArn,
+                identities.principalArn(grant.development()),
+                partition,
+                config.aws().permissionsBoundaryName()),
             status);
     if (!development.ready()) {
       return afterUnfinished(Side.DEVELOPMENT, development, status);

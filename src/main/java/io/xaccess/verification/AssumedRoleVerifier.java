@@ -6,6 +6,7 @@ import io.xaccess.aws.AwsProblem;
 import io.xaccess.aws.BucketSession;
 import io.xaccess.aws.RoleChain;
 import io.xaccess.cloudformation.StackNames;
+import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,8 @@ public class AssumedRoleVerifier implements AccessVerifier {
                 grant.trust().externalId(),
                 StackNames.verificationSession(grant.namespace(), grant.name()),
                 min(grant.sessionDuration(), MAX_CHAINED_SESSION),
+                stsRegion(grant),
+                VerifierSessionPolicy.of(grant, Arns.partitionOf(productionRoleArn)),
                 grant.production().region())) {
       proven.add("assumed " + productionRoleArn);
       try {
@@ -113,6 +116,16 @@ public class AssumedRoleVerifier implements AccessVerifier {
     } catch (AwsProblem problem) {
       return failed(key, start, problem.reason(), problem.getMessage());
     }
+  }
+
+  /**
+   * Where the verifier calls STS for the production role: aws:RequestedRegion in the role's trust
+   * is the STS endpoint's region, so the first allowed region when trust.regions is set, else the
+   * development account's region.
+   */
+  static String stsRegion(Grant grant) {
+    List<String> regions = grant.trust().regions();
+    return regions.isEmpty() ? grant.development().region() : regions.get(0);
   }
 
   private VerificationOutcome failed(String key, long start, Reason reason, String message) {

@@ -295,6 +295,24 @@ class AdmissionIT {
             "spec.trust.requireMfa",
             "must be of type boolean",
             Manifests.setting("spec.trust.requireMfa", "yes")),
+        invalid(
+            "spec.trust.maxMfaAge",
+            "maxMfaAge needs requireMfa: true",
+            both(
+                Manifests.setting("spec.trust.requireMfa", false),
+                Manifests.setting("spec.trust.maxMfaAge", "1h"))),
+        invalid(
+            "spec.trust.maxMfaAge",
+            "between 1m and 12h",
+            both(
+                Manifests.setting("spec.trust.requireMfa", true),
+                Manifests.setting("spec.trust.maxMfaAge", "30s"))),
+        invalid(
+            "spec.trust.maxMfaAge",
+            "between 1m and 12h",
+            both(
+                Manifests.setting("spec.trust.requireMfa", true),
+                Manifests.setting("spec.trust.maxMfaAge", "13h"))),
         // principals
         invalid(
             "spec.development.principals",

@@ -55,6 +55,10 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 public final class DirectFloor implements AutoCloseable {
 
   private static final String DEPLOYER = "xaccess-deployer";
+
+  /** The operator's default xaccess.aws.permissions-boundary-name. */
+  private static final String BOUNDARY = "xaccess-grant-boundary";
+
   private static final Duration STACK_POLL = Duration.ofMillis(100);
   private static final Duration STACK_TIMEOUT = Duration.ofMinutes(1);
 
@@ -104,7 +108,8 @@ public final class DirectFloor implements AutoCloseable {
         grant,
         deployerArn(AwsTestAccounts.PRODUCTION),
         GrantStacks.verifierRoleArn(grant, "aws"),
-        "aws");
+        "aws",
+        BOUNDARY);
   }
 
   /**
@@ -139,7 +144,7 @@ public final class DirectFloor implements AutoCloseable {
     String verifierRoleArn = GrantStacks.verifierRoleArn(grant, "aws");
     StackRequest production =
         GrantStacks.production(
-            grant, deployerArn(AwsTestAccounts.PRODUCTION), verifierRoleArn, "aws");
+            grant, deployerArn(AwsTestAccounts.PRODUCTION), verifierRoleArn, "aws", BOUNDARY);
     create(cfnProd, production);
     Stack prod = awaitComplete(cfnProd, production.stackName());
     String roleArn =
@@ -149,7 +154,8 @@ public final class DirectFloor implements AutoCloseable {
             .orElseThrow()
             .outputValue();
     StackRequest development =
-        GrantStacks.development(grant, roleArn, deployerArn(AwsTestAccounts.DEVELOPMENT));
+        GrantStacks.development(
+            grant, roleArn, deployerArn(AwsTestAccounts.DEVELOPMENT), "aws", BOUNDARY);
     create(cfnDev, development);
     awaitComplete(cfnDev, development.stackName());
 

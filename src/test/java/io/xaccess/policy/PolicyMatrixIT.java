@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.cloudformation.GrantStacks;
+import io.xaccess.cloudformation.StackNames;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.SecretValue;
+import io.xaccess.verification.VerifierSessionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +43,17 @@ class PolicyMatrixIT {
   private static final String CI_RUNNER = "arn:aws:iam::" + DEV + ":role/ci-runner";
   private static final String ORG = "o-a1b2c3d4e5";
   private static final String EXTERNAL_ID = "matrix-external-id";
+  private static final String BOUNDARY_NAME = "xaccess-grant-boundary";
+  private static final String PROD_BOUNDARY = "arn:aws:iam::" + PROD + ":policy/" + BOUNDARY_NAME;
+  private static final String DEV_BOUNDARY = "arn:aws:iam::" + DEV + ":policy/" + BOUNDARY_NAME;
+  private static final String ASSUME_POLICY =
+      "arn:aws:iam::" + DEV + ":policy/xaccess-platform-ci-publisher-dev-AssumePolicy-1";
 
   private static Policies hardened;
   private static Policies mfa;
+  private static Policies sso;
+  private static Policies commaPrincipal;
+  private static Policies wildcardPrefix;
 
   /** The policies of one rendered grant, plus the deployer roles'. */
   private record Policies(
@@ -54,8 +64,15 @@ class PolicyMatrixIT {
       JsonNode assumePolicy,
       JsonNode verifierPolicy,
       String verifierArn,
+      String verifierSession,
+      JsonNode verifierSessionPolicy,
       List<JsonNode> productionDeployer,
-      List<JsonNode> developmentDeployer) {}
+      JsonNode productionBoundary,
+      List<JsonNode> developmentDeployer,
+      JsonNode developmentBoundary) {}
+
+  /** A deployer template's role policies and the permissions boundary it creates. */
+  private record Deployer(List<JsonNode> policies, JsonNode boundary) {}
 
   /** One request and what must come of it. */
   private record Case(String name, boolean allowed, JsonNode simulation) {}
@@ -71,12 +88,40 @@ class PolicyMatrixIT {
                     false,
                     Optional.of(ORG),
                     Optional.of(new SecretValue(EXTERNAL_ID)),
-                    "v1")));
+                    "v1",
+                    Optional.empty())));
     mfa =
         policies(
             grant(
                 List.of("arn:aws:iam::" + DEV + ":user/alice"),
-                new Grant.Trust(List.of(), true, Optional.empty(), Optional.empty(), "")));
+                new Grant.Trust(
+                    List.of(),
+                    true,
+                    Optional.empty(),
+                    Optional.empty(),
+                    "",
+                    Optional.of(Duration.ofHours(1)))));
+    sso =
+        policies(
+            grant(
+                List.of(CI_RUNNER),
+                Optional.of(new Grant.Assumer("DevToProdS3Assumer", "SSO")),
+                "releases/",
+                noTrust()));
+    // What admission refuses, rendered anyway: the hazard each refusal prevents.
+    commaPrincipal =
+        policies(
+            grant(
+                List.of("arn:aws:iam::" + DEV + ":role/x,arn:aws:iam::" + DEV + ":*"),
+                Optional.empty(),
+                "releases/",
+                noTrust()));
+    wildcardPrefix = policies(grant(List.of(CI_RUNNER), Optional.empty(), "*", noTrust()));
+  }
+
+  private static Grant.Trust noTrust() {
+    return new Grant.Trust(
+        List.of(), false, Optional.empty(), Optional.empty(), "", Optional.empty());
   }
 
   @Test
@@ -99,7 +144,7 @@ class PolicyMatrixIT {
       }
     }
     System.out.println("Policy matrix (" + cases.size() + " cases):\n" + String.join("\n", report));
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(53);
     assertThat(wrong).as("requests with the wrong decision").isEmpty();
   }
 
@@ -118,6 +163,68 @@ class PolicyMatrixIT {
 
     assertThat(IamSimulator.evaluate(List.of(intact, withoutDeny)))
         .containsExactly("ExplicitlyDenied", "Allowed");
+  }
+
+  /**
+   * The matrix has teeth on the deployer too: a deployer whose name falls inside the grant-role
+   * pattern (a misconfiguration) is kept from rewriting its own trust only by its explicit
+   * self-Deny; without it, a compromised operator could make the deployer trust anyone.
+   */
+  @Test
+  void removingTheDeployerSelfDenyLetsItRewriteItsOwnTrust() throws Exception {
+    String self = "arn:aws:iam::" + PROD + ":role/DevToProdDeployer";
+    List<JsonNode> intact =
+        productionDeployer(Map.of("DeployerRoleName", "DevToProdDeployer")).policies();
+    List<JsonNode> broken = new ArrayList<>();
+    for (JsonNode policy : intact) {
+      ObjectNode copy = policy.deepCopy();
+      ArrayNode statements = (ArrayNode) copy.path("policy").path("Statement");
+      for (int i = statements.size() - 1; i >= 0; i--) {
+        if ("NeverItself".equals(statements.get(i).path("Sid").asText())) {
+          statements.remove(i);
+        }
+      }
+      broken.add(copy);
+    }
+    assertThat(
+            IamSimulator.evaluate(
+                List.of(
+                    request(self, "iam:UpdateAssumeRolePolicy", self, PROD, null, intact, Map.of()),
+                    request(
+                        self, "iam:UpdateAssumeRolePolicy", self, PROD, null, broken, Map.of()))))
+        .containsExactly("ExplicitlyDenied", "Allowed");
+  }
+
+  /**
+   * The production template refuses, by AllowedPattern, the input whose hazards the matrix shows: a
+   * bare wildcard principal, wildcard and policy-variable prefixes, an empty or foreign
+   * verification prefix (its lifecycle rule would expire the users' objects).
+   */
+  @Test
+  void theProductionTemplateRefusesWildcardInput() throws Exception {
+    RenderedTemplate prod =
+        new RenderedTemplate(
+            Path.of("src/main/resources/cloudformation/production.yaml"),
+            PROD,
+            REGION,
+            Map.of(),
+            Map.of());
+    assertThat(prod.accepts("PrincipalArnPatterns", CI_RUNNER + ",arn:aws:iam::" + DEV + ":*"))
+        .isTrue();
+    assertThat(prod.accepts("PrincipalArnPatterns", "arn:aws:iam::" + DEV + ":role/x,*")).isFalse();
+    assertThat(
+            prod.accepts("PrincipalArnPatterns", "arn:aws:iam::" + DEV + ":role/${aws:username}"))
+        .isFalse();
+    assertThat(prod.accepts("ObjectPrefix", "")).isTrue();
+    assertThat(prod.accepts("ObjectPrefix", "releases/")).isTrue();
+    for (String bad : List.of("*", "*/", "rel?ases/", "${aws:username}/", "releases")) {
+      assertThat(prod.accepts("ObjectPrefix", bad)).as(bad).isFalse();
+    }
+    assertThat(prod.accepts("VerificationPrefix", "releases/xaccess-verification/")).isTrue();
+    assertThat(prod.accepts("VerificationPrefix", "xaccess-verification/")).isTrue();
+    for (String bad : List.of("", "releases/", "*xaccess-verification/", "releases/*")) {
+      assertThat(prod.accepts("VerificationPrefix", bad)).as(bad).isFalse();
+    }
   }
 
   private static JsonNode adminRead(JsonNode bucketPolicy) {
@@ -232,7 +339,7 @@ class PolicyMatrixIT {
                 p.verifierArn(),
                 p.trust(),
                 List.of(named("verifier", p.verifierPolicy())),
-                trustContext(p.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false))));
+                verifier(p, trustContext(p.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false)))));
     cases.add(
         new Case(
             "operator's verifier role from a region not allowed",
@@ -241,7 +348,7 @@ class PolicyMatrixIT {
                 p.verifierArn(),
                 p.trust(),
                 List.of(named("verifier", p.verifierPolicy())),
-                trustContext(p.verifierArn(), "eu-west-1", ORG, EXTERNAL_ID, false))));
+                verifier(p, trustContext(p.verifierArn(), "eu-west-1", ORG, EXTERNAL_ID, false)))));
     // MFA grant: IAM users must present MFA, the verifier need not.
     String alice = "arn:aws:iam::" + DEV + ":user/alice";
     List<JsonNode> mfaAssume = List.of(named("xaccess-assume", m.assumePolicy()));
@@ -265,7 +372,7 @@ class PolicyMatrixIT {
                 m.verifierArn(),
                 m.trust(),
                 List.of(named("verifier", m.verifierPolicy())),
-                trustContext(m.verifierArn(), "us-east-1", null, null, false))));
+                verifier(m, trustContext(m.verifierArn(), "us-east-1", null, null, false)))));
 
     // The role's S3 access, through its own policies and the bucket policy.
     String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
@@ -497,26 +604,329 @@ class PolicyMatrixIT {
                 Map.of("iam:PolicyARN", "arn:aws:iam::aws:policy/AdministratorAccess"))));
     cases.add(
         new Case(
-            "development deployer attaches the xaccess assume policy",
+            "development deployer attaches the xaccess assume policy to an opted-in role",
             true,
-            request(
-                OPERATOR_DEV,
+            devDeployer(p, "iam:AttachRolePolicy", CI_RUNNER, attach(ASSUME_POLICY, "true"))));
+    selfEscalation(cases, p);
+    boundaries(cases, p);
+    verifierSession(cases, p);
+    refusedInput(cases);
+    mfaAge(cases, m);
+    return cases;
+  }
+
+  /** Deployer roles that hold when the operator is compromised: never themselves, nothing else. */
+  private static void selfEscalation(List<Case> cases, Policies p) {
+    Map<String, Object> bounded = Map.of("iam:PermissionsBoundary", PROD_BOUNDARY);
+    for (String action : List.of("iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy")) {
+      cases.add(
+          new Case(
+              "production deployer " + action + " on itself",
+              false,
+              prodDeployer(
+                  p,
+                  action,
+                  OPERATOR_PROD,
+                  action.equals("iam:PutRolePolicy") ? bounded : Map.of())));
+    }
+    cases.add(
+        new Case(
+            "production deployer attaches AdministratorAccess to itself",
+            false,
+            prodDeployer(
+                p,
                 "iam:AttachRolePolicy",
-                CI_RUNNER,
+                OPERATOR_PROD,
+                Map.of("iam:PolicyARN", "arn:aws:iam::aws:policy/AdministratorAccess"))));
+    String admin = "arn:aws:iam::" + PROD + ":role/Admin";
+    cases.add(
+        new Case(
+            "production deployer rewrites the trust of a role outside the grant pattern",
+            false,
+            prodDeployer(p, "iam:UpdateAssumeRolePolicy", admin, Map.of())));
+    cases.add(
+        new Case(
+            "production deployer puts a policy on a role outside the pattern, with the boundary",
+            false,
+            prodDeployer(p, "iam:PutRolePolicy", admin, bounded)));
+    cases.add(
+        new Case(
+            "development deployer rewrites its own trust",
+            false,
+            devDeployer(p, "iam:UpdateAssumeRolePolicy", OPERATOR_DEV, Map.of())));
+    cases.add(
+        new Case(
+            "development deployer puts a policy on itself, with the boundary",
+            false,
+            devDeployer(
+                p,
+                "iam:PutRolePolicy",
+                OPERATOR_DEV,
+                Map.of("iam:PermissionsBoundary", DEV_BOUNDARY))));
+    cases.add(
+        new Case(
+            "development deployer attaches an xaccess policy to itself, even if tagged",
+            false,
+            devDeployer(p, "iam:AttachRolePolicy", OPERATOR_DEV, attach(ASSUME_POLICY, "true"))));
+    cases.add(
+        new Case(
+            "development deployer rewrites the trust of an existing dev role",
+            false,
+            devDeployer(p, "iam:UpdateAssumeRolePolicy", CI_RUNNER, Map.of())));
+    cases.add(
+        new Case(
+            "development deployer attaches the assume policy to an untagged role",
+            false,
+            devDeployer(p, "iam:AttachRolePolicy", CI_RUNNER, attach(ASSUME_POLICY, null))));
+    cases.add(
+        new Case(
+            "development deployer attaches the assume policy to an opted-in user",
+            true,
+            devDeployer(
+                p,
+                "iam:AttachUserPolicy",
+                "arn:aws:iam::" + DEV + ":user/alice",
+                attach(ASSUME_POLICY, "true"))));
+    cases.add(
+        new Case(
+            "development deployer opts a role in (tags it xaccess.io/attachable)",
+            false,
+            devDeployer(
+                p,
+                "iam:TagRole",
+                p.verifierArn(),
+                Map.of("aws:TagKeys", List.of("xaccess.io/attachable")))));
+    cases.add(
+        new Case(
+            "development deployer attaches its boundary as permissions to an opted-in role",
+            false,
+            devDeployer(p, "iam:AttachRolePolicy", CI_RUNNER, attach(DEV_BOUNDARY, "true"))));
+  }
+
+  /** Every role the deployers create carries a boundary they can neither skip nor change. */
+  private static void boundaries(List<Case> cases, Policies p) {
+    String newRole = "arn:aws:iam::" + PROD + ":role/DevToProdS3Writer";
+    cases.add(
+        new Case(
+            "production deployer creates a grant role without the boundary",
+            false,
+            prodDeployer(p, "iam:CreateRole", newRole, Map.of())));
+    cases.add(
+        new Case(
+            "production deployer creates a grant role with another boundary",
+            false,
+            prodDeployer(
+                p,
+                "iam:CreateRole",
+                newRole,
+                Map.of(
+                    "iam:PermissionsBoundary",
+                    "arn:aws:iam::" + PROD + ":policy/xaccess-wide-open"))));
+    cases.add(
+        new Case(
+            "production deployer creates a grant role with the boundary",
+            true,
+            prodDeployer(
+                p, "iam:CreateRole", newRole, Map.of("iam:PermissionsBoundary", PROD_BOUNDARY))));
+    cases.add(
+        new Case(
+            "production deployer removes a grant role's boundary",
+            false,
+            prodDeployer(p, "iam:DeleteRolePermissionsBoundary", ROLE, Map.of())));
+    cases.add(
+        new Case(
+            "production deployer writes a new version of the boundary",
+            false,
+            prodDeployer(p, "iam:CreatePolicyVersion", PROD_BOUNDARY, Map.of())));
+    cases.add(
+        new Case(
+            "development deployer writes a new version of its boundary (an xaccess-* name)",
+            false,
+            devDeployer(p, "iam:CreatePolicyVersion", DEV_BOUNDARY, Map.of())));
+    cases.add(
+        new Case(
+            "development deployer creates the verifier role without the boundary",
+            false,
+            devDeployer(p, "iam:CreateRole", p.verifierArn(), Map.of())));
+    cases.add(
+        new Case(
+            "development deployer creates the verifier role with the boundary",
+            true,
+            devDeployer(
+                p,
+                "iam:CreateRole",
+                p.verifierArn(),
+                Map.of("iam:PermissionsBoundary", DEV_BOUNDARY))));
+    Map<String, Object> tls = Map.of("aws:SecureTransport", "true");
+    List<JsonNode> adminInline = List.of(named("admin", allowAll()));
+    cases.add(
+        new Case(
+            "grant role given an admin inline policy creates an IAM user (boundary)",
+            false,
+            bounded(
+                ROLE,
+                "iam:CreateUser",
+                "arn:aws:iam::" + PROD + ":user/backdoor",
+                PROD,
+                null,
+                adminInline,
+                p.productionBoundary(),
+                Map.of())));
+    cases.add(
+        new Case(
+            "grant role given an admin inline policy reads a bucket outside the pattern",
+            false,
+            bounded(
+                ROLE,
+                "s3:GetObject",
+                "arn:aws:s3:::payroll/salaries.csv",
+                PROD,
+                null,
+                adminInline,
+                p.productionBoundary(),
+                tls)));
+    cases.add(
+        new Case(
+            "grant role within its boundary still puts under the prefix",
+            true,
+            bounded(
+                ROLE,
+                "s3:PutObject",
+                "arn:aws:s3:::" + BUCKET + "/releases/app.tgz",
+                PROD,
+                p.bucketPolicy(),
+                p.rolePolicies(),
+                p.productionBoundary(),
+                withPrincipal(ROLE, tls))));
+    cases.add(
+        new Case(
+            "verifier role given an admin inline policy attaches a policy (boundary)",
+            false,
+            bounded(
+                p.verifierArn(),
+                "iam:AttachRolePolicy",
+                p.verifierArn(),
                 DEV,
                 null,
-                p.developmentDeployer(),
-                Map.of(
-                    "iam:PolicyARN",
-                    "arn:aws:iam::"
-                        + DEV
-                        + ":policy/xaccess-platform-ci-publisher-dev-AssumePolicy-1"))));
-    return cases;
+                adminInline,
+                p.developmentBoundary(),
+                Map.of("iam:PolicyARN", "arn:aws:iam::aws:policy/AdministratorAccess"))));
+  }
+
+  /** The verifier's production session reaches its own objects only, whatever the role allows. */
+  private static void verifierSession(List<Case> cases, Policies p) {
+    String verification = "arn:aws:s3:::" + BUCKET + "/releases/xaccess-verification/uid/1.txt";
+    Map<String, Object> tls = withPrincipal(ROLE, Map.of("aws:SecureTransport", "true"));
+    cases.add(
+        new Case(
+            "verifier session puts under the verification prefix",
+            true,
+            session(p, "s3:PutObject", verification, tls)));
+    cases.add(
+        new Case(
+            "verifier session reads it back", true, session(p, "s3:GetObject", verification, tls)));
+    cases.add(
+        new Case(
+            "verifier session reads user data under the grant prefix",
+            false,
+            session(p, "s3:GetObject", "arn:aws:s3:::" + BUCKET + "/releases/app.tgz", tls)));
+    cases.add(
+        new Case(
+            "verifier session overwrites user data under the grant prefix",
+            false,
+            session(p, "s3:PutObject", "arn:aws:s3:::" + BUCKET + "/releases/app.tgz", tls)));
+    Map<String, Object> listUserData = new LinkedHashMap<>(tls);
+    listUserData.put("s3:prefix", "releases/");
+    cases.add(
+        new Case(
+            "verifier session lists the users' keys",
+            false,
+            session(p, "s3:ListBucket", "arn:aws:s3:::" + BUCKET, listUserData)));
+    cases.add(
+        new Case(
+            "verifier role under another session name",
+            false,
+            assume(
+                p.verifierArn(),
+                p.trust(),
+                List.of(named("verifier", p.verifierPolicy())),
+                withSession(
+                    trustContext(p.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false),
+                    "someone-else"))));
+  }
+
+  /** What the template's AllowedPatterns and admission refuse, and what it would let in. */
+  private static void refusedInput(List<Case> cases) {
+    String intern = "arn:aws:iam::" + DEV + ":role/intern";
+    cases.add(
+        new Case(
+            "refused input: a comma in a principal ('role/x,arn:...:*') trusts every dev role",
+            true,
+            assume(
+                intern,
+                commaPrincipal.trust(),
+                List.of(named("xaccess-assume", commaPrincipal.assumePolicy())),
+                trustContext(intern, "us-east-1", null, null, false))));
+    cases.add(
+        new Case(
+            "refused input prefix '*' would let the role read outside any prefix",
+            true,
+            s3(
+                ROLE,
+                "s3:GetObject",
+                "arn:aws:s3:::" + BUCKET + "/payroll/salaries.csv",
+                wildcardPrefix.bucketPolicy(),
+                wildcardPrefix.rolePolicies(),
+                Map.of("aws:SecureTransport", "true"))));
+    String assumer = "arn:aws:iam::" + DEV + ":role/DevToProdS3Assumer";
+    cases.add(
+        new Case(
+            "an assumer role of that name, where the grant has none",
+            false,
+            assume(
+                assumer,
+                hardened.trust(),
+                List.of(named("assume-production-role", hardened.verifierPolicy())),
+                trustContext(assumer, "us-east-1", ORG, EXTERNAL_ID, false))));
+    cases.add(
+        new Case(
+            "the grant's own assumer role is trusted without being listed",
+            true,
+            assume(
+                assumer,
+                sso.trust(),
+                List.of(named("assume-production-role", sso.verifierPolicy())),
+                trustContext(assumer, "us-east-1", null, null, false))));
+  }
+
+  /** trust.maxMfaAge: an MFA sign-in older than allowed no longer counts. */
+  private static void mfaAge(List<Case> cases, Policies m) {
+    String alice = "arn:aws:iam::" + DEV + ":user/alice";
+    List<JsonNode> mfaAssume = List.of(named("xaccess-assume", m.assumePolicy()));
+    Map<String, Object> fresh = trustContext(alice, "us-east-1", null, null, true);
+    fresh.put("aws:MultiFactorAuthAge", "600");
+    Map<String, Object> stale = trustContext(alice, "us-east-1", null, null, true);
+    stale.put("aws:MultiFactorAuthAge", "7200");
+    cases.add(
+        new Case(
+            "maxMfaAge 1h: listed user whose MFA sign-in was 10 minutes ago",
+            true,
+            assume(alice, m.trust(), mfaAssume, fresh)));
+    cases.add(
+        new Case(
+            "maxMfaAge 1h: listed user whose MFA sign-in was 2 hours ago",
+            false,
+            assume(alice, m.trust(), mfaAssume, stale)));
   }
 
   // --- rendering -----------------------------------------------------------------------------
 
   private static Grant grant(List<String> principals, Grant.Trust trust) {
+    return grant(principals, Optional.empty(), "releases/", trust);
+  }
+
+  private static Grant grant(
+      List<String> principals, Optional<Grant.Assumer> assumer, String prefix, Grant.Trust trust) {
     return new Grant(
         "platform",
         "ci-publisher",
@@ -526,8 +936,8 @@ class PolicyMatrixIT {
         new Grant.Account(
             DEV, "us-east-1", new Grant.Credentials.AssumeRole(OPERATOR_DEV, Optional.empty())),
         principals,
-        Optional.empty(),
-        new Grant.Bucket(BUCKET, true, "releases/", "KMS", true, false),
+        assumer,
+        new Grant.Bucket(BUCKET, true, prefix, "KMS", true, false),
         new Grant.Role(
             "DevToProdS3Publisher",
             List.of("s3:PutObject", "s3:GetObject", "s3:ListBucket"),
@@ -548,14 +958,15 @@ class PolicyMatrixIT {
             Path.of("src/main/resources/cloudformation/production.yaml"),
             PROD,
             REGION,
-            GrantStacks.production(grant, OPERATOR_PROD, verifierArn, "aws").parameters(),
+            GrantStacks.production(grant, OPERATOR_PROD, verifierArn, "aws", BOUNDARY_NAME)
+                .parameters(),
             Map.of("Role.Arn", ROLE, "Key.Arn", KEY));
     RenderedTemplate dev =
         new RenderedTemplate(
             Path.of("src/main/resources/cloudformation/development.yaml"),
             DEV,
             "us-east-1",
-            GrantStacks.development(grant, ROLE, OPERATOR_DEV).parameters(),
+            GrantStacks.development(grant, ROLE, OPERATOR_DEV, "aws", BOUNDARY_NAME).parameters(),
             Map.of(
                 "VerifierRole.Arn",
                 verifierArn,
@@ -566,6 +977,18 @@ class PolicyMatrixIT {
       rolePolicies.add(
           named(prod.property(id, "PolicyName").asText(), prod.property(id, "PolicyDocument")));
     }
+    // The role must carry exactly the boundary the deployer demands, or nothing here holds.
+    assertThat(prod.property("Role", "PermissionsBoundary").asText()).isEqualTo(PROD_BOUNDARY);
+    assertThat(dev.property("VerifierRole", "PermissionsBoundary").asText())
+        .isEqualTo(DEV_BOUNDARY);
+    Deployer productionDeployer =
+        productionDeployer(Map.of("DeployerRoleName", "xaccess-deployer"));
+    Deployer developmentDeployer =
+        deployer(
+            "deploy/aws/development-deployer.yaml",
+            DEV,
+            DEV_BOUNDARY,
+            Map.of("DeployerRoleName", "xaccess-deployer"));
     return new Policies(
         prod.property("Role", "AssumeRolePolicyDocument"),
         rolePolicies,
@@ -574,29 +997,36 @@ class PolicyMatrixIT {
         dev.property("AssumePolicy", "PolicyDocument"),
         dev.property("VerifierRole", "Policies").get(0).get("PolicyDocument"),
         verifierArn,
-        deployerPolicies(
-            "deploy/aws/production-deployer.yaml",
-            PROD,
-            Map.of("GrantRoleNamePattern", "DevToProd*", "BucketNamePattern", "acme-prod-*")),
-        deployerPolicies(
-            "deploy/aws/development-deployer.yaml",
-            DEV,
-            Map.of("AssumerRoleNamePattern", "DevToProdS3Assumer*")));
+        StackNames.verificationSession(grant.namespace(), grant.name()),
+        JSON.readTree(VerifierSessionPolicy.of(grant, "aws")),
+        productionDeployer.policies(),
+        productionDeployer.boundary(),
+        developmentDeployer.policies(),
+        developmentDeployer.boundary());
   }
 
-  private static List<JsonNode> deployerPolicies(
-      String file, String account, Map<String, String> patterns) throws Exception {
-    Map<String, String> parameters = new LinkedHashMap<>(patterns);
+  private static Deployer productionDeployer(Map<String, String> parameters) throws Exception {
+    Map<String, String> withPatterns = new LinkedHashMap<>(parameters);
+    withPatterns.put("GrantRoleNamePattern", "DevToProd*");
+    withPatterns.put("BucketNamePattern", "acme-prod-*");
+    return deployer("deploy/aws/production-deployer.yaml", PROD, PROD_BOUNDARY, withPatterns);
+  }
+
+  /** A deployer template rendered with its defaults, except {@code given}. */
+  private static Deployer deployer(
+      String file, String account, String boundaryArn, Map<String, String> given) throws Exception {
+    Map<String, String> parameters = new LinkedHashMap<>(given);
     parameters.put("OperatorPrincipalArn", "arn:aws:iam::999999999999:role/xaccess-operator");
     parameters.put("ExternalId", "");
-    parameters.put("DeployerRoleName", "xaccess-deployer");
     RenderedTemplate deployer =
-        new RenderedTemplate(Path.of(file), account, REGION, parameters, Map.of());
+        new RenderedTemplate(
+            Path.of(file), account, REGION, parameters, Map.of("GrantBoundary.Ref", boundaryArn));
     List<JsonNode> policies = new ArrayList<>();
     for (JsonNode p : deployer.property("DeployerRole", "Policies")) {
       policies.add(named(p.get("PolicyName").asText(), p.get("PolicyDocument")));
     }
-    return policies;
+    return new Deployer(
+        policies, named(BOUNDARY_NAME, deployer.property("GrantBoundary", "PolicyDocument")));
   }
 
   // --- simulations ---------------------------------------------------------------------------
@@ -608,6 +1038,9 @@ class PolicyMatrixIT {
     context.put("aws:PrincipalAccount", principal.split(":")[4]);
     context.put("aws:RequestedRegion", region);
     context.put("aws:MultiFactorAuthPresent", Boolean.toString(mfaPresent));
+    if (mfaPresent) {
+      context.put("aws:MultiFactorAuthAge", "300");
+    }
     context.put("aws:SecureTransport", "true");
     if (org != null) {
       context.put("aws:PrincipalOrgID", org);
@@ -616,6 +1049,75 @@ class PolicyMatrixIT {
       context.put("sts:ExternalId", externalId);
     }
     return context;
+  }
+
+  /** The verifier's trust context: its own session name, as the operator sends it. */
+  private static Map<String, Object> verifier(Policies p, Map<String, Object> context) {
+    return withSession(context, p.verifierSession());
+  }
+
+  private static Map<String, Object> withSession(Map<String, Object> context, String session) {
+    Map<String, Object> with = new LinkedHashMap<>(context);
+    with.put("sts:RoleSessionName", session);
+    return with;
+  }
+
+  private static Map<String, Object> withPrincipal(String principal, Map<String, Object> context) {
+    Map<String, Object> with = new LinkedHashMap<>(context);
+    with.put("aws:PrincipalArn", principal);
+    with.put("aws:PrincipalAccount", principal.split(":")[4]);
+    return with;
+  }
+
+  /** Context of attaching {@code policyArn} to a principal tagged attachable={@code tag}. */
+  private static Map<String, Object> attach(String policyArn, String tag) {
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("iam:PolicyARN", policyArn);
+    if (tag != null) {
+      context.put("aws:ResourceTag/xaccess.io/attachable", tag);
+    }
+    return context;
+  }
+
+  private static JsonNode prodDeployer(
+      Policies p, String action, String resource, Map<String, Object> context) {
+    return request(OPERATOR_PROD, action, resource, PROD, null, p.productionDeployer(), context);
+  }
+
+  private static JsonNode devDeployer(
+      Policies p, String action, String resource, Map<String, Object> context) {
+    return request(OPERATOR_DEV, action, resource, DEV, null, p.developmentDeployer(), context);
+  }
+
+  /**
+   * The verifier's session of the production role: role policies, bucket policy, session policy.
+   */
+  private static JsonNode session(
+      Policies p, String action, String resource, Map<String, Object> context) {
+    ObjectNode simulation =
+        (ObjectNode)
+            request(ROLE, action, resource, PROD, p.bucketPolicy(), p.rolePolicies(), context);
+    simulation.set("sessionPolicy", p.verifierSessionPolicy());
+    simulation.putArray("permissionBoundaryPolicies").add(p.productionBoundary());
+    return simulation;
+  }
+
+  /** A request by a principal that carries a permissions boundary. */
+  private static JsonNode bounded(
+      String principal,
+      String action,
+      String resource,
+      String resourceAccount,
+      JsonNode resourcePolicy,
+      List<JsonNode> identity,
+      JsonNode boundary,
+      Map<String, Object> context) {
+    ObjectNode simulation =
+        (ObjectNode)
+            request(
+                principal, action, resource, resourceAccount, resourcePolicy, identity, context);
+    simulation.putArray("permissionBoundaryPolicies").add(boundary);
+    return simulation;
   }
 
   private static JsonNode assume(

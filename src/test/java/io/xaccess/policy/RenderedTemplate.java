@@ -36,7 +36,8 @@ final class RenderedTemplate {
 
   /**
    * @param parameters the stack parameters (comma-delimited lists as CloudFormation takes them)
-   * @param attributes values for Fn::GetAtt, keyed {@code Resource.Attribute}
+   * @param attributes values for Fn::GetAtt, keyed {@code Resource.Attribute}, and for a Ref to a
+   *     resource, keyed {@code Resource.Ref}
    */
   RenderedTemplate(
       Path file,
@@ -168,8 +169,11 @@ final class RenderedTemplate {
     if ("AWS::NoValue".equals(name)) {
       return NO_VALUE;
     }
+    if (template.path("Resources").has(name)) {
+      return TextNode.valueOf(require(attributes, name + ".Ref"));
+    }
     JsonNode declared = template.path("Parameters").path(name);
-    String value = require(parameters, name);
+    String value = parameter(name);
     if ("CommaDelimitedList".equals(declared.path("Type").asText())) {
       ArrayNode list = JSON.createArrayNode();
       if (!value.isEmpty()) {
@@ -187,11 +191,40 @@ final class RenderedTemplate {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String name = m.group(1);
-      String value = name.contains(".") ? require(attributes, name) : require(parameters, name);
+      String value = name.contains(".") ? require(attributes, name) : parameter(name);
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** A parameter's value: the one given, else the template's Default. */
+  private String parameter(String name) {
+    JsonNode fallback = template.path("Parameters").path(name).path("Default");
+    if (!parameters.containsKey(name) && fallback.isValueNode()) {
+      return fallback.asText();
+    }
+    return require(parameters, name);
+  }
+
+  /**
+   * Whether CloudFormation would take {@code value} for {@code parameter}: its AllowedPattern
+   * matches the whole value, or for a CommaDelimitedList each item.
+   */
+  boolean accepts(String parameter, String value) {
+    JsonNode declared = template.path("Parameters").path(parameter);
+    if (declared.isMissingNode()) {
+      throw new IllegalArgumentException("no parameter " + parameter);
+    }
+    JsonNode pattern = declared.path("AllowedPattern");
+    if (pattern.isMissingNode()) {
+      return true;
+    }
+    List<String> items =
+        "CommaDelimitedList".equals(declared.path("Type").asText())
+            ? List.of(value.split(",", -1))
+            : List.of(value);
+    return items.stream().allMatch(item -> Pattern.matches(pattern.asText(), item));
   }
 
   private static String text(JsonNode node) {

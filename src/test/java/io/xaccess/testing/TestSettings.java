@@ -92,6 +92,11 @@ public final class TestSettings implements XaccessConfig {
       public String partition() {
         return "aws";
       }
+
+      @Override
+      public String permissionsBoundaryName() {
+        return "xaccess-grant-boundary";
+      }
     };
   }
 

@@ -73,6 +73,11 @@ public class CrossAccountAccessSpec {
           + " must not exceed role.maxSessionDuration. Default 1h.")
   private String sessionDuration;
 
+  @ValidationRule(
+      value = "!has(self.maxMfaAge) || (has(self.requireMfa) && self.requireMfa)",
+      message = "maxMfaAge needs requireMfa: true",
+      fieldPath = ".maxMfaAge",
+      reason = "FieldValueInvalid")
   @JsonPropertyDescription(
       "Conditions a development principal must meet to assume the role. Omitted: any principal"
           + " allowed by development.principals, from any region, without MFA.")

@@ -26,7 +26,10 @@ public class TrustSpec {
       message = "must not list a region twice",
       reason = "FieldValueInvalid")
   @JsonPropertyDescription(
-      "Regions from which the role may be assumed (aws:RequestedRegion). Omitted: any region.")
+      "Regions of the STS endpoint a caller may assume the role through (aws:RequestedRegion is"
+          + " the region of the STS endpoint called, not where the caller or the bucket is): callers"
+          + " must use a regional STS endpoint of a listed region. The operator's verifier calls"
+          + " STS in the first listed region. Omitted: any region.")
   private List<@Size(max = 32) String> regions;
 
   @Default("false")
@@ -99,5 +102,26 @@ public class TrustSpec {
 
   public void setExternalIdSecretRef(SecretKeySelector externalIdSecretRef) {
     this.externalIdSecretRef = externalIdSecretRef;
+  }
+
+  @Size(max = 16)
+  @ValidationRule(
+      value =
+          "self.matches('^([0-9]+h)?([0-9]+m)?([0-9]+s)?$') && self != '' &&"
+              + " duration(self) >= duration('1m') && duration(self) <= duration('12h')",
+      message = "must be a duration between 1m and 12h, such as 15m or 1h",
+      reason = "FieldValueInvalid")
+  @JsonPropertyDescription(
+      "With requireMfa: how long ago the MFA sign-in may have been (aws:MultiFactorAuthAge), 1m"
+          + " to 12h, for example 1h. A session whose MFA is older is refused. Omitted: any age."
+          + " Only together with requireMfa.")
+  private String maxMfaAge;
+
+  public String getMaxMfaAge() {
+    return maxMfaAge;
+  }
+
+  public void setMaxMfaAge(String maxMfaAge) {
+    this.maxMfaAge = maxMfaAge;
   }
 }
