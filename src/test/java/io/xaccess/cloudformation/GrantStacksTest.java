@@ -112,6 +112,7 @@ class GrantStacksTest {
         new Grant.Verification(true, Duration.ofHours(1)),
         false,
         false,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 }

@@ -39,6 +39,7 @@ class AssumedRoleVerifierTest {
         new Grant.Verification(true, Duration.ofHours(1)),
         false,
         false,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 }
