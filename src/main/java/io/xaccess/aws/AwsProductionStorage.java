@@ -5,8 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 
 /** {@link ProductionStorage} on S3 and KMS, with the deployer identity's cached clients. */
@@ -70,20 +69,36 @@ public class AwsProductionStorage implements ProductionStorage {
   }
 
   @Override
-  public Optional<Key> key(Grant.Account production, String keyId) {
+  public Optional<Optional<String>> keyUid(Grant.Account production, String keyId) {
     KmsClient kms = clients.kms(production);
     try {
-      KeyMetadata metadata = kms.describeKey(r -> r.keyId(keyId)).keyMetadata();
+      // ListResourceTags, not DescribeKey: moto 5.2.5 answers DescribeKey of a key CloudFormation
+      // made with a codeless 500.
       return Optional.of(
-          new Key(
-              keyId,
-              metadata.description() == null ? "" : metadata.description(),
-              metadata.keyState() == KeyState.PENDING_DELETION));
+          kms.listResourceTags(r -> r.keyId(keyId)).tags().stream()
+              .filter(t -> UID_TAG.equals(t.tagKey()))
+              .map(t -> t.tagValue())
+              .findFirst());
     } catch (NotFoundException e) {
       return Optional.empty();
     } catch (SdkException e) {
       throw AwsProblems.classify(
-          e, "look up key " + keyId, production.accountId(), AwsClients.describe(production));
+          e,
+          "read the tags of key " + keyId,
+          production.accountId(),
+          AwsClients.describe(production));
+    }
+  }
+
+  @Override
+  public void markKey(Grant.Account production, String keyId, String uid) {
+    try {
+      clients
+          .kms(production)
+          .tagResource(r -> r.keyId(keyId).tags(t -> t.tagKey(UID_TAG).tagValue(uid)));
+    } catch (SdkException e) {
+      throw AwsProblems.classify(
+          e, "tag key " + keyId, production.accountId(), AwsClients.describe(production));
     }
   }
 
@@ -92,14 +107,15 @@ public class AwsProductionStorage implements ProductionStorage {
     KmsClient kms = clients.kms(production);
     try {
       try {
-        // The alias goes only if it still names this key.
-        if (keyId.equals(kms.describeKey(r -> r.keyId(aliasName)).keyMetadata().keyId())) {
-          kms.deleteAlias(r -> r.aliasName(aliasName));
-        }
+        kms.deleteAlias(r -> r.aliasName(aliasName));
       } catch (NotFoundException e) {
         // already gone
       }
-      kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
+      try {
+        kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
+      } catch (KmsInvalidStateException | NotFoundException e) {
+        // already pending deletion, or gone: done
+      }
     } catch (SdkException e) {
       throw AwsProblems.classify(
           e,

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public interface ProductionStorage {
 
-  /** The uid tag xaccess puts on the buckets its stacks create. */
+  /** The uid tag the buckets and keys of a grant's stack carry. */
   String UID_TAG = "xaccess.io/uid";
 
   boolean bucketExists(Grant.Account production, String bucket);
@@ -31,29 +31,24 @@ public interface ProductionStorage {
   /** Puts a policy that only denies requests without TLS (nothing else). */
   void putTlsOnlyPolicy(Grant.Account production, String bucket, String partition);
 
-  /** A KMS key as its owner sees it; empty when it does not exist. */
-  Optional<Key> key(Grant.Account production, String keyId);
+  /**
+   * A key's {@value #UID_TAG} tag: empty when the key does not exist; an empty inner value when it
+   * has no such tag.
+   */
+  Optional<Optional<String>> keyUid(Grant.Account production, String keyId);
+
+  /**
+   * Tags a key with the grant's uid. Called only with a key id read from the grant's own stack's
+   * resources, never from status: CloudFormation already propagates the stack's tags to the key on
+   * AWS; emulators do not.
+   */
+  void markKey(Grant.Account production, String keyId, String uid);
 
   /**
    * Schedules deletion of a KMS key (the minimum 7-day waiting period, so it can still be
-   * cancelled) and removes its alias if the alias still names it.
+   * cancelled) and removes its alias; a key already pending deletion, or gone, is done.
    *
    * @param keyId the key's id (moto, unlike AWS, accepts no ARN here)
    */
   void retireKey(Grant.Account production, String keyId, String aliasName);
-
-  /**
-   * A key: its description, which the production template writes as {@code ... (grant <uid>)}, and
-   * whether it is already pending deletion. (The mark is the description rather than a tag: moto
-   * 5.2.5 fails on {@code Tags} of an {@code AWS::KMS::Key}, and answers ListResourceTags of a key
-   * CloudFormation made with a codeless 500; the description is read by DescribeKey, the one call
-   * needed anyway.)
-   */
-  record Key(String keyId, String description, boolean pendingDeletion) {
-
-    /** Whether the key carries the grant's uid. */
-    public boolean markedFor(String uid) {
-      return description.endsWith("(grant " + uid + ")");
-    }
-  }
 }

@@ -99,7 +99,7 @@ public class GrantTeardown {
                 GrantStacks.owner(grant),
                 StackNames.candidates(side, namespace, name),
                 status.stackStatus(side).getStackName(),
-                side == Side.PRODUCTION ? created(status.productionStack()) : null);
+                side == Side.PRODUCTION ? created(grant, status.productionStack()) : null);
         if (progress.state() != StackProgress.State.GONE) {
           status.deleting(side.label() + " stack: " + progress.message());
           return Optional.of(PollDelay.after(progress, config));
@@ -156,9 +156,12 @@ public class GrantTeardown {
    * deletion starts: after it is gone, that record is the only thing the bucket and key removal
    * trusts (and then only with the grant's uid on them).
    */
-  private static java.util.function.Consumer<Map<String, String>> created(
-      ProductionStackStatus production) {
+  private java.util.function.Consumer<Map<String, String>> created(
+      Grant grant, ProductionStackStatus production) {
     return resources -> {
+      if (grant.bucket().deleteWhenEmpty()) {
+        owned.mark(grant.production(), grant.uid(), resources);
+      }
       production.setCreatedBucket(resources.get(OwnedResources.BUCKET));
       production.setCreatedKmsKeyId(resources.get(OwnedResources.KEY));
       production.setBucketPolicy(

@@ -74,6 +74,7 @@ public class OwnedResources implements StackGuard {
     if (side != Side.PRODUCTION) {
       return;
     }
+    mark(account, owner.uid(), resources);
     Removal removal = remove(account, owner.uid(), resources.get(BUCKET), resources.get(KEY));
     if (!removal.done().isEmpty() || !removal.kept().isEmpty()) {
       LOG.infof(
@@ -82,6 +83,19 @@ public class OwnedResources implements StackGuard {
           owner.name(),
           String.join("; ", removal.done()),
           removal.kept().isEmpty() ? "" : "; " + String.join("; ", removal.kept()));
+    }
+  }
+
+  /**
+   * Tags the key the grant's own stack lists among its resources with the grant's uid, unless it
+   * carries a uid already (CloudFormation propagates the stack's tags on AWS; emulators do not).
+   * Only ever given the stack's own resource list, so the mark a later removal checks is never
+   * taken from status.
+   */
+  void mark(Grant.Account account, String uid, Map<String, String> resources) {
+    String keyId = resources.get(KEY);
+    if (keyId != null && storage.keyUid(account, keyId).filter(Optional::isEmpty).isPresent()) {
+      storage.markKey(account, keyId, uid);
     }
   }
 
@@ -122,9 +136,9 @@ public class OwnedResources implements StackGuard {
       done.add("the empty bucket " + bucket + " was deleted");
     }
     if (keyId != null) {
-      Optional<ProductionStorage.Key> key = storage.key(account, keyId);
-      if (key.isPresent() && !key.get().pendingDeletion()) {
-        if (key.get().markedFor(uid)) {
+      Optional<Optional<String>> tagged = storage.keyUid(account, keyId);
+      if (tagged.isPresent()) {
+        if (tagged.get().filter(uid::equals).isPresent()) {
           storage.retireKey(account, keyId, "alias/xaccess/" + (bucket == null ? "" : bucket));
           done.add("its KMS key " + keyId + " is scheduled for deletion in 7 days");
         } else {

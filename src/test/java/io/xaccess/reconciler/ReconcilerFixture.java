@@ -155,7 +155,11 @@ final class ReconcilerFixture {
     final Map<String, String> bucketUids = new LinkedHashMap<>();
 
     final java.util.Set<String> policies = new java.util.LinkedHashSet<>();
-    final Map<String, Key> keys = new LinkedHashMap<>();
+
+    /** Keys by id, with their uid tag if any; pending deletion once retired. */
+    final Map<String, Optional<String>> keys = new LinkedHashMap<>();
+
+    final java.util.Set<String> pendingDeletion = new java.util.LinkedHashSet<>();
     final List<String> retiredKeys = new ArrayList<>();
     final List<String> calls = new ArrayList<>();
     RuntimeException failing;
@@ -166,9 +170,9 @@ final class ReconcilerFixture {
       bucketUids.put(bucket, uid);
     }
 
-    /** A key a grant's stack created: its description names the grant's uid, as the template's. */
+    /** A key with the grant's uid tag (as CloudFormation's propagated stack tags give it). */
     void ownedKey(String keyId, String uid) {
-      keys.put(keyId, new Key(keyId, "xaccess: key (grant " + uid + ")", false));
+      keys.put(keyId, Optional.of(uid));
     }
 
     @Override
@@ -208,17 +212,23 @@ final class ReconcilerFixture {
     }
 
     @Override
-    public Optional<Key> key(Grant.Account production, String keyId) {
+    public Optional<Optional<String>> keyUid(Grant.Account production, String keyId) {
       call("key " + keyId);
       return Optional.ofNullable(keys.get(keyId));
     }
 
     @Override
+    public void markKey(Grant.Account production, String keyId, String uid) {
+      call("mark " + keyId);
+      keys.put(keyId, Optional.of(uid));
+    }
+
+    @Override
     public void retireKey(Grant.Account production, String keyId, String aliasName) {
       call("retire " + keyId);
-      retiredKeys.add(keyId + " " + aliasName);
-      Key key = keys.get(keyId);
-      keys.put(keyId, new Key(keyId, key.description(), true));
+      if (pendingDeletion.add(keyId)) {
+        retiredKeys.add(keyId + " " + aliasName);
+      }
     }
 
     private void call(String what) {
