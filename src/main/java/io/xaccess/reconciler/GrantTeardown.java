@@ -164,8 +164,6 @@ public class GrantTeardown {
       }
       production.setCreatedBucket(resources.get(OwnedResources.BUCKET));
       production.setCreatedKmsKeyId(resources.get(OwnedResources.KEY));
-      production.setBucketPolicy(
-          resources.containsKey(OwnedResources.BUCKET_POLICY) ? "Managed" : "Unmanaged");
     };
   }
 
@@ -195,7 +193,7 @@ public class GrantTeardown {
    */
   private void keepTlsOnly(
       CrossAccountAccess resource, Grant grant, ProductionStackStatus production) {
-    // Only where this grant's own stack held the policy (the stack's resources said so).
+    // Only where this grant's own stack held the policy (its output said so).
     if (!grant.bucket().managePolicy() || !"Managed".equals(production.getBucketPolicy())) {
       return;
     }

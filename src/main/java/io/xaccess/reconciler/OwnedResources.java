@@ -31,8 +31,6 @@ public class OwnedResources implements StackGuard {
 
   static final String KEY = "Key";
 
-  static final String BUCKET_POLICY = "BucketPolicy";
-
   private final ProductionStorage storage;
   private final XaccessConfig config;
 

@@ -392,11 +392,12 @@ class FaultToleranceIT {
                 .map(b -> b.name()))
         .as("the failed create's empty bucket is gone")
         .doesNotContain(ghostBucket);
-    List<String> ghostKeys = cluster.moto().kmsKeysDescribed("bucket " + ghostBucket + " ");
+    List<String> ghostKeys =
+        aws.production().kmsKeysDescribed(Region.AP_SOUTHEAST_2, "bucket " + ghostBucket + " ");
     assertThat(ghostKeys).hasSize(1);
-    assertThat(cluster.moto().kmsKeyState(ghostKeys.get(0)))
+    assertThat(aws.production().kmsKeyState(Region.AP_SOUTHEAST_2, ghostKeys.get(0)))
         .as("the failed create's key is scheduled for deletion")
-        .contains("PendingDeletion");
+        .isEqualTo("PendingDeletion");
     long creates = proxy.counts().getOrDefault("CreateStack", 0L);
     Thread.sleep(6000);
     assertThat(proxy.counts().getOrDefault("CreateStack", 0L))

@@ -74,9 +74,11 @@ class OwnershipIT {
     grants().awaitGone(ns, "steal");
 
     String keyId = victimKey.substring(victimKey.lastIndexOf('/') + 1);
-    assertThat(OperatorTestEnvironment.moto().kmsKeyState(keyId))
-        .as("the victim's key, read from moto")
-        .contains("Enabled");
+    try (AwsTestAccounts aws = AwsTestAccounts.open(OperatorTestEnvironment.moto())) {
+      assertThat(aws.production().kmsKeyState(Region.AP_SOUTHEAST_2, keyId))
+          .as("the victim's key, read from moto")
+          .isEqualTo("Enabled");
+    }
     assertThat(Grants.isTrue(grants().get(victimNs, "data"), "Ready")).isTrue();
   }
 

@@ -84,42 +84,6 @@ public final class MotoServer {
   }
 
   /** Forgets every resource in every account and region, as between test classes. */
-  /**
-   * The state of a KMS key (Enabled, PendingDeletion...) as moto holds it, read from its inventory
-   * endpoint: moto 5.2.5 answers DescribeKey of a key CloudFormation created with a 500. Empty when
-   * moto has no such key.
-   */
-  public java.util.Optional<String> kmsKeyState(String keyId) {
-    try (java.io.InputStream in = endpoint().resolve("/moto-api/data.json").toURL().openStream()) {
-      com.fasterxml.jackson.databind.JsonNode keys =
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("kms").path("Key");
-      for (com.fasterxml.jackson.databind.JsonNode key : keys) {
-        if (keyId.equals(key.path("id").asText())) {
-          return java.util.Optional.of(key.path("key_state").asText());
-        }
-      }
-      return java.util.Optional.empty();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** The ids of the KMS keys whose description contains the text, from moto's inventory. */
-  public java.util.List<String> kmsKeysDescribed(String text) {
-    try (java.io.InputStream in = endpoint().resolve("/moto-api/data.json").toURL().openStream()) {
-      java.util.List<String> ids = new java.util.ArrayList<>();
-      for (com.fasterxml.jackson.databind.JsonNode key :
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("kms").path("Key")) {
-        if (key.path("description").asText().contains(text)) {
-          ids.add(key.path("id").asText());
-        }
-      }
-      return ids;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   public void reset() {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset")).POST(noBody()));
