@@ -31,6 +31,16 @@ public final class StackNames {
     return stackName(namespace, name, side.stackSuffix());
   }
 
+  /** The name in a stack's ARN ({@code arn:...:stack/<name>/<id>}); the ARN itself if none. */
+  public static String nameOf(String stackId) {
+    int start = stackId.indexOf(":stack/");
+    if (start < 0) {
+      return stackId;
+    }
+    int end = stackId.indexOf('/', start + 7);
+    return end < 0 ? stackId.substring(start + 7) : stackId.substring(start + 7, end);
+  }
+
   /** Where to look for a grant's stack, in order: its name, then the name it may have had. */
   public static List<String> candidates(Side side, String namespace, String name) {
     String current = of(side, namespace, name);

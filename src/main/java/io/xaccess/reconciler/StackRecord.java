@@ -3,6 +3,7 @@ package io.xaccess.reconciler;
 import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.api.v1alpha1.StackStatus;
+import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackProgress;
 import io.xaccess.grant.Side;
 import io.xaccess.status.GrantStatusBuilder;
@@ -22,7 +23,9 @@ final class StackRecord {
       return;
     }
     StackStatus target = status.stackStatus(side);
-    target.setStackName(stackName);
+    // The name the stack really has: the grant's, or the former one it is kept under.
+    target.setStackName(
+        progress.stackId() != null ? StackNames.nameOf(progress.stackId()) : stackName);
     if (progress.stackId() != null) {
       target.setStackId(progress.stackId());
     }

@@ -251,6 +251,62 @@ class OwnershipIT {
         .satisfies(t -> assertThat(t.value()).isEqualTo("uid-of-someone-else"));
   }
 
+  /**
+   * Upgrade: a grant whose production stack an earlier version named {@code
+   * xaccess-<ns>-<name>-prod} keeps it (its uid tag proves it is the grant's), while the grant
+   * whose new name once collided with that one gets a stack of its own and never touches it.
+   */
+  @Test
+  void aStackUnderTheFormerAmbiguousNameStaysWithTheGrantItsUidNames() {
+    String one = namespace("own-mig");
+    String two = namespace("own-mig-a");
+    String legacy = StackNames.legacy(Side.PRODUCTION, one, "a-x");
+    assertThat(StackNames.legacy(Side.PRODUCTION, two, "x")).isEqualTo(legacy);
+    CrossAccountAccess first =
+        client
+            .resource(
+                GrantYaml.of(one, "a-x")
+                    .bucket("xaccess-own-mig-ax")
+                    .spec("  suspend: true\n")
+                    .resource())
+            .create();
+    // The stack an earlier operator made for it, under the name both grants once mapped to.
+    productionCfn()
+        .createStack(
+            r ->
+                r.stackName(legacy)
+                    .templateBody(
+                        "Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
+                    .tags(
+                        t -> t.key("xaccess.io/uid").value(first.getMetadata().getUid()),
+                        t -> t.key("xaccess.io/namespace").value(one),
+                        t -> t.key("xaccess.io/name").value("a-x")));
+
+    client.resource(GrantYaml.of(two, "x").bucket("xaccess-own-mig-a-x").resource()).create();
+    CrossAccountAccess second = grants().awaitReady(two, "x");
+    assertThat(second.getStatus().getProduction().getStackName())
+        .isEqualTo(StackNames.production(two, "x"));
+    assertThat(
+            productionCfn().describeStacks(r -> r.stackName(legacy)).stacks().get(0).parameters())
+        .as("the other grant's stack under the shared former name is not touched")
+        .isEmpty();
+
+    CrossAccountAccess resumed = grants().get(one, "a-x");
+    resumed.getSpec().setSuspend(false);
+    client.resource(resumed).update();
+    CrossAccountAccess ready =
+        grants().awaitReady(one, "a-x", resumed.getMetadata().getGeneration() + 1);
+    assertThat(ready.getStatus().getProduction().getStackName())
+        .as("kept under its former name: CloudFormation cannot rename a stack")
+        .isEqualTo(legacy);
+    assertThat(stackExists(productionCfn(), StackNames.production(one, "a-x"))).isFalse();
+
+    client.resource(grants().get(two, "x")).delete();
+    grants().awaitGone(two, "x");
+    assertThat(stackExists(productionCfn(), legacy)).isTrue();
+    assertThat(Grants.isTrue(grants().get(one, "a-x"), "Ready")).isTrue();
+  }
+
   private Grants grants() {
     return Grants.on(client);
   }
