@@ -106,10 +106,12 @@ public class AwsProductionStorage implements ProductionStorage {
   public void retireKey(Grant.Account production, String keyId, String aliasName) {
     KmsClient kms = clients.kms(production);
     try {
-      try {
-        kms.deleteAlias(r -> r.aliasName(aliasName));
-      } catch (NotFoundException e) {
-        // already gone
+      if (aliasName != null) {
+        try {
+          kms.deleteAlias(r -> r.aliasName(aliasName));
+        } catch (NotFoundException e) {
+          // already gone
+        }
       }
       try {
         kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));

@@ -49,6 +49,7 @@ public interface ProductionStorage {
    * cancelled) and removes its alias; a key already pending deletion, or gone, is done.
    *
    * @param keyId the key's id (moto, unlike AWS, accepts no ARN here)
+   * @param aliasName its alias, or null for none
    */
   void retireKey(Grant.Account production, String keyId, String aliasName);
 }

@@ -278,8 +278,9 @@ public class StackRollout {
       Consumer<Map<String, String>> beforeDelete) {
     Located located = locate(account, owner, names, recordedName);
     if (located.owned().isEmpty()) {
+      // Someone else's stack under a former (ambiguous) name was never this grant's: no report.
       return located
-          .foreign()
+          .foreignAt(names.get(0))
           .map(
               foreign ->
                   progress(

@@ -76,9 +76,9 @@ public class GrantTeardown {
           Reason.FinalizerReleased,
           RELEASE_ANNOTATION
               + " is set: released without touching AWS; remove the stacks "
-              + StackNames.development(namespace, name)
+              + recordedOr(resource, Side.DEVELOPMENT)
               + " and "
-              + StackNames.production(namespace, name)
+              + recordedOr(resource, Side.PRODUCTION)
               + " yourself if they still exist");
       return Optional.empty();
     }
@@ -145,6 +145,19 @@ public class GrantTeardown {
     }
   }
 
+  /** The stack's name as status recorded it (it may be a former one), else the grant's. */
+  private static String recordedOr(CrossAccountAccess resource, Side side) {
+    var status = resource.getStatus();
+    var stack =
+        status == null
+            ? null
+            : side == Side.PRODUCTION ? status.getProduction() : status.getDevelopment();
+    return stack != null && stack.getStackName() != null
+        ? stack.getStackName()
+        : StackNames.of(
+            side, resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+  }
+
   /** Whether the release annotation is set to "true". */
   static boolean released(CrossAccountAccess resource) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
@@ -176,7 +189,7 @@ public class GrantTeardown {
     OwnedResources.Removal removal =
         owned.remove(
             grant.production(),
-            grant.uid(),
+            OwnedResources.uids(GrantStacks.owner(grant)),
             production.getCreatedBucket(),
             production.getCreatedKmsKeyId());
     if (!removal.done().isEmpty()) {

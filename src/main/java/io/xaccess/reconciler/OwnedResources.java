@@ -73,7 +73,7 @@ public class OwnedResources implements StackGuard {
       return;
     }
     mark(account, owner.uid(), resources);
-    Removal removal = remove(account, owner.uid(), resources.get(BUCKET), resources.get(KEY));
+    Removal removal = remove(account, uids(owner), resources.get(BUCKET), resources.get(KEY));
     if (!removal.done().isEmpty() || !removal.kept().isEmpty()) {
       LOG.infof(
           "%s/%s: after the failed create: %s%s",
@@ -102,16 +102,17 @@ public class OwnedResources implements StackGuard {
    * the bucket is gone — the key the stack created if it carries the grant's uid. Safe to repeat:
    * what is already gone (or pending deletion) is skipped, so a failed step is simply retried.
    *
+   * @param uids the grant's uid, and the uid of the grant it adopted the stacks of, if any
    * @param bucket the physical id of the stack's bucket, or null
    * @param keyId the physical id (key id) of the stack's key, or null
    */
-  Removal remove(Grant.Account account, String uid, String bucket, String keyId) {
+  Removal remove(Grant.Account account, java.util.Set<String> uids, String bucket, String keyId) {
     List<String> done = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     Reason keptReason = null;
     if (bucket != null && storage.bucketExists(account, bucket)) {
       Optional<String> tagged = storage.bucketUid(account, bucket);
-      if (tagged.filter(uid::equals).isEmpty()) {
+      if (tagged.filter(uids::contains).isEmpty()) {
         kept.add(
             "bucket "
                 + bucket
@@ -136,8 +137,8 @@ public class OwnedResources implements StackGuard {
     if (keyId != null) {
       Optional<Optional<String>> tagged = storage.keyUid(account, keyId);
       if (tagged.isPresent()) {
-        if (tagged.get().filter(uid::equals).isPresent()) {
-          storage.retireKey(account, keyId, "alias/xaccess/" + (bucket == null ? "" : bucket));
+        if (tagged.get().filter(uids::contains).isPresent()) {
+          storage.retireKey(account, keyId, bucket == null ? null : "alias/xaccess/" + bucket);
           done.add("its KMS key " + keyId + " is scheduled for deletion in 7 days");
         } else {
           kept.add("KMS key " + keyId + " was kept: it does not carry this grant's uid");
@@ -146,6 +147,14 @@ public class OwnedResources implements StackGuard {
       }
     }
     return new Removal(done, kept, keptReason);
+  }
+
+  /** The uids whose mark proves a bucket or key is the grant's: its own and an adopted one. */
+  static java.util.Set<String> uids(StackOwner owner) {
+    java.util.Set<String> uids = new java.util.LinkedHashSet<>();
+    uids.add(owner.uid());
+    owner.adoptUid().ifPresent(uids::add);
+    return uids;
   }
 
   /**

@@ -144,7 +144,7 @@ class PolicyMatrixIT {
       }
     }
     System.out.println("Policy matrix (" + cases.size() + " cases):\n" + String.join("\n", report));
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(53);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(79);
     assertThat(wrong).as("requests with the wrong decision").isEmpty();
   }
 
@@ -550,6 +550,57 @@ class PolicyMatrixIT {
                 Map.of("aws:PrincipalArn", CI_RUNNER))));
 
     // The deployer roles: only xaccess stacks, only the xaccess assume policy attached.
+    // KMS: identity policies count only where the key policy lets the account's IAM decide (the
+    // standard statement every xaccess key has; the account's other keys usually do too).
+    Map<String, Object> grantKey = Map.of("aws:ResourceTag/xaccess.io/uid", "0b7f3c1e");
+    cases.add(
+        new Case(
+            "production deployer schedules deletion of a grant's key (uid-tagged)",
+            true,
+            request(
+                OPERATOR_PROD,
+                "kms:ScheduleKeyDeletion",
+                KEY,
+                PROD,
+                p.keyPolicy(),
+                p.productionDeployer(),
+                grantKey)));
+    cases.add(
+        new Case(
+            "production deployer schedules deletion of an account key without the uid tag",
+            false,
+            request(
+                OPERATOR_PROD,
+                "kms:ScheduleKeyDeletion",
+                KEY,
+                PROD,
+                p.keyPolicy(),
+                p.productionDeployer(),
+                Map.of())));
+    cases.add(
+        new Case(
+            "production deployer tags an account key with a uid to make it look like a grant's",
+            false,
+            request(
+                OPERATOR_PROD,
+                "kms:TagResource",
+                KEY,
+                PROD,
+                p.keyPolicy(),
+                p.productionDeployer(),
+                Map.of("aws:TagKeys", List.of("xaccess.io/uid")))));
+    cases.add(
+        new Case(
+            "production deployer rewrites the policy of an account key without the uid tag",
+            false,
+            request(
+                OPERATOR_PROD,
+                "kms:PutKeyPolicy",
+                KEY,
+                PROD,
+                p.keyPolicy(),
+                p.productionDeployer(),
+                Map.of())));
     cases.add(
         new Case(
             "production deployer creates an xaccess stack",

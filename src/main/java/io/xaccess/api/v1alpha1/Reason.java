@@ -125,8 +125,6 @@ public enum Reason {
   ForeignBucketPolicy,
   /** (Event) a bucket or key was kept because it does not carry this grant's uid. */
   NotOwned,
-  /** (Event) what a failed create left behind (an empty bucket, a key) was removed. */
-  LeftoversRemoved,
   /** (Event) a bucket whose policy the grant managed keeps a TLS-only policy after deletion. */
   TlsOnlyPolicyKept,
 
@@ -138,7 +136,5 @@ public enum Reason {
   /** The bucket held objects, so it was kept with its key. */
   BucketRetained,
   /** The empty bucket was deleted (and its key scheduled for deletion). */
-  BucketDeleted,
-  /** The KMS key of a deleted bucket was scheduled for deletion. */
-  KeyScheduledForDeletion
+  BucketDeleted
 }
