@@ -61,6 +61,15 @@ public record StackProgress(
     CONFLICT
   }
 
+  /**
+   * A stack that may not be touched: nothing of it is reported, and the hashes stay as they were.
+   */
+  public static StackProgress conflict(
+      String appliedHash, String failedHash, Reason reason, String message) {
+    return new StackProgress(
+        State.CONFLICT, null, null, Map.of(), appliedHash, failedHash, reason, message);
+  }
+
   /** An operation in progress for longer than CloudFormation normally takes. */
   public boolean stuck() {
     return state == State.IN_PROGRESS && reason == Reason.StackStuck;

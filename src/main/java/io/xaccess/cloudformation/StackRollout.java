@@ -87,15 +87,8 @@ public class StackRollout {
       }
       Optional<StackGuard.Refusal> refusal = guard.beforeCreate(side, account, desired);
       if (refusal.isPresent()) {
-        return new StackProgress(
-            StackProgress.State.CONFLICT,
-            null,
-            null,
-            Map.of(),
-            appliedHash,
-            failedHash,
-            refusal.get().reason(),
-            refusal.get().message());
+        return StackProgress.conflict(
+            appliedHash, failedHash, refusal.get().reason(), refusal.get().message());
       }
       // AlreadyExists (a stack someone made between the look and the create) is ignored here: the
       // next look finds it and, unless its uid tag is this grant's, reports the conflict.
@@ -409,11 +402,7 @@ public class StackRollout {
   private StackProgress conflict(
       Grant.Account account, ObservedStack foreign, String appliedHash, String failedHash) {
     String tagged = foreign.tags().get(StackOwner.UID_TAG);
-    return new StackProgress(
-        StackProgress.State.CONFLICT,
-        null,
-        null,
-        Map.of(),
+    return StackProgress.conflict(
         appliedHash,
         failedHash,
         Reason.StackConflict,
