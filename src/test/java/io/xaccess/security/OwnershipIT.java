@@ -45,7 +45,11 @@ class OwnershipIT {
   void aVictimsKeyNamedInTheSpecIsNeverScheduledForDeletion() throws Exception {
     String victimNs = namespace("own-victim");
     client
-        .resource(GrantYaml.of(victimNs, "data").bucket("xaccess-own-victim").resource())
+        .resource(
+            GrantYaml.of(victimNs, "data")
+                .bucket("xaccess-own-victim")
+                .role("DevToProdS3Publisher-own-victim")
+                .resource())
         .create();
     CrossAccountAccess victim = grants().awaitReady(victimNs, "data");
     String victimKey = victim.getStatus().getProduction().getKmsKeyArn();
@@ -55,6 +59,7 @@ class OwnershipIT {
     client
         .resource(
             GrantYaml.of(ns, "steal")
+                .role("DevToProdS3Publisher-own-steal")
                 .bucket("xaccess-own-attacker")
                 .bucketLines("    encryption: " + victimKey + "\n    deletionPolicy: Delete\n")
                 .resource())
@@ -100,6 +105,7 @@ class OwnershipIT {
       client
           .resource(
               GrantYaml.of(ns, "squat")
+                  .role("DevToProdS3Publisher-own-squatter")
                   .bucket(bucket)
                   .bucketLines("    deletionPolicy: Delete\n")
                   .resource())
@@ -150,7 +156,13 @@ class OwnershipIT {
           .isEqualTo(policy);
 
       // A grant that managed its bucket's policy leaves the TLS-only deny when it goes...
-      client.resource(GrantYaml.of(ns, "first").bucket(shared).resource()).create();
+      client
+          .resource(
+              GrantYaml.of(ns, "first")
+                  .bucket(shared)
+                  .role("DevToProdS3Publisher-own-first")
+                  .resource())
+          .create();
       grants().awaitReady(ns, "first");
       client.resource(grants().get(ns, "first")).delete();
       grants().awaitGone(ns, "first");
@@ -168,6 +180,7 @@ class OwnershipIT {
     client
         .resource(
             GrantYaml.of(ns, name)
+                .role("DevToProdS3Publisher-own-" + name)
                 .bucket(bucket)
                 .bucketLines("    create: false\n    managePolicy: true\n")
                 .resource())
@@ -192,8 +205,20 @@ class OwnershipIT {
     assertThat(StackNames.legacy(Side.PRODUCTION, one, "a-x"))
         .isEqualTo(StackNames.legacy(Side.PRODUCTION, two, "x"));
     assertThat(StackNames.production(one, "a-x")).isNotEqualTo(StackNames.production(two, "x"));
-    client.resource(GrantYaml.of(one, "a-x").bucket("xaccess-own-team-ax").resource()).create();
-    client.resource(GrantYaml.of(two, "x").bucket("xaccess-own-team-a-x").resource()).create();
+    client
+        .resource(
+            GrantYaml.of(one, "a-x")
+                .bucket("xaccess-own-team-ax")
+                .role("DevToProdS3Publisher-team-ax")
+                .resource())
+        .create();
+    client
+        .resource(
+            GrantYaml.of(two, "x")
+                .bucket("xaccess-own-team-a-x")
+                .role("DevToProdS3Publisher-team-a-x")
+                .resource())
+        .create();
     CrossAccountAccess first = grants().awaitReady(one, "a-x");
     grants().awaitReady(two, "x");
 
@@ -232,7 +257,13 @@ class OwnershipIT {
                         t -> t.key("xaccess.io/namespace").value("elsewhere"),
                         t -> t.key("xaccess.io/name").value("theirs")));
 
-    client.resource(GrantYaml.of(ns, "squat").bucket("xaccess-own-conflict").resource()).create();
+    client
+        .resource(
+            GrantYaml.of(ns, "squat")
+                .bucket("xaccess-own-conflict")
+                .role("DevToProdS3Publisher-own-conflict")
+                .resource())
+        .create();
     CrossAccountAccess stalled = grants().awaitCondition(ns, "squat", "Stalled", "True");
     assertThat(reason(stalled, "Stalled")).isEqualTo("StackConflict");
     assertThat(message(stalled, "Stalled"))
@@ -267,6 +298,7 @@ class OwnershipIT {
             .resource(
                 GrantYaml.of(one, "a-x")
                     .bucket("xaccess-own-mig-ax")
+                    .role("DevToProdS3Publisher-mig-ax")
                     .spec("  suspend: true\n")
                     .resource())
             .create();
@@ -282,7 +314,13 @@ class OwnershipIT {
                         t -> t.key("xaccess.io/namespace").value(one),
                         t -> t.key("xaccess.io/name").value("a-x")));
 
-    client.resource(GrantYaml.of(two, "x").bucket("xaccess-own-mig-a-x").resource()).create();
+    client
+        .resource(
+            GrantYaml.of(two, "x")
+                .bucket("xaccess-own-mig-a-x")
+                .role("DevToProdS3Publisher-mig-a-x")
+                .resource())
+        .create();
     CrossAccountAccess second = grants().awaitReady(two, "x");
     assertThat(second.getStatus().getProduction().getStackName())
         .isEqualTo(StackNames.production(two, "x"));
