@@ -13,7 +13,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.cloudformation.StackNames;
-import io.xaccess.cloudformation.StackOwner;
 import io.xaccess.grant.Side;
 import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.GrantYaml;
@@ -247,7 +246,16 @@ class OwnershipIT {
   void aStackOfSomeoneElseUnderTheGrantsNameIsNeverTouched() {
     String ns = namespace("own-conflict");
     String name = StackNames.production(ns, "squat");
-    placeholderStack(name, "uid-of-someone-else", "elsewhere", "theirs");
+    productionCfn()
+        .createStack(
+            r ->
+                r.stackName(name)
+                    .templateBody(
+                        "Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
+                    .tags(
+                        t -> t.key("xaccess.io/uid").value("uid-of-someone-else"),
+                        t -> t.key("xaccess.io/namespace").value("elsewhere"),
+                        t -> t.key("xaccess.io/name").value("theirs")));
 
     client
         .resource(
@@ -295,7 +303,16 @@ class OwnershipIT {
                     .resource())
             .create();
     // The stack an earlier operator made for it, under the name both grants once mapped to.
-    placeholderStack(legacy, first.getMetadata().getUid(), one, "a-x");
+    productionCfn()
+        .createStack(
+            r ->
+                r.stackName(legacy)
+                    .templateBody(
+                        "Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
+                    .tags(
+                        t -> t.key("xaccess.io/uid").value(first.getMetadata().getUid()),
+                        t -> t.key("xaccess.io/namespace").value(one),
+                        t -> t.key("xaccess.io/name").value("a-x")));
 
     client
         .resource(
@@ -326,20 +343,6 @@ class OwnershipIT {
     grants().awaitGone(two, "x");
     assertThat(stackExists(productionCfn(), legacy)).isTrue();
     assertThat(Grants.isTrue(grants().get(one, "a-x"), "Ready")).isTrue();
-  }
-
-  /** A production stack with nothing in it, tagged as the given grant's, made straight in moto. */
-  private static void placeholderStack(String name, String uid, String namespace, String grant) {
-    productionCfn()
-        .createStack(
-            r ->
-                r.stackName(name)
-                    .templateBody(
-                        "Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
-                    .tags(
-                        t -> t.key(StackOwner.UID_TAG).value(uid),
-                        t -> t.key(StackOwner.NAMESPACE_TAG).value(namespace),
-                        t -> t.key(StackOwner.NAME_TAG).value(grant)));
   }
 
   private Grants grants() {
