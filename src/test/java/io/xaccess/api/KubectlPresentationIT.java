@@ -51,6 +51,7 @@ class KubectlPresentationIT {
     VerificationResult verification = new VerificationResult();
     verification.setTime(now);
     verification.setResult("Succeeded");
+    status.setPermittedBy("xaccess-tests-open");
     status.setLastVerification(verification);
     grant.setStatus(status);
     client.resource(grant).updateStatus();
@@ -74,8 +75,8 @@ class KubectlPresentationIT {
     String table =
         new Kubectl(server).succeed("get", "crossaccountaccesses", "-n", NAMESPACE, "-o", "wide");
 
-    assertThat(table.lines().findFirst().orElseThrow()).contains("RESULT");
-    assertThat(table).contains("Succeeded");
+    assertThat(table.lines().findFirst().orElseThrow()).contains("RESULT").contains("POLICY");
+    assertThat(table).contains("Succeeded").contains("xaccess-tests-open");
   }
 
   @Test
