@@ -15,6 +15,7 @@ import io.xaccess.cloudformation.ChangeSetState;
 import io.xaccess.cloudformation.ObservedStack;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.grant.GrantProblem;
+import io.xaccess.tenancy.Verdict;
 import io.xaccess.testing.GrantYaml;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +65,49 @@ class CrossAccountAccessReconcilerTest {
         .containsExactly(
             "Normal DeployingProduction", "Normal DeployingDevelopment", "Normal Ready");
     assertThat(f.registry.get("xaccess.time.to.ready").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aGrantNoPolicyPermitsMakesNoAwsCallAndStalls() {
+    CrossAccountAccess grant = grant("refused");
+    f.verdict = Verdict.refused("no CrossAccountAccessPolicy selects namespace team");
+
+    UpdateControl<CrossAccountAccess> control = f.reconcile(grant);
+
+    assertThat(f.cfn.calls).isEmpty();
+    assertThat(f.verifier.calls).isEmpty();
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("NotPermitted");
+    assertThat(condition(grant, ConditionType.Ready).getMessage())
+        .contains("selects namespace team")
+        .contains("no AWS call is made");
+    assertThat(grant.getStatus().getPermittedBy()).isNull();
+    assertThat(delay(control))
+        .as("woken by policy changes; the resync is a safety net")
+        .hasMinutes(10);
+  }
+
+  @Test
+  void aDeployedGrantATightenedPolicyNoLongerPermitsIsLeftAsItIsAndSaysSo() {
+    CrossAccountAccess grant = grant("tightened");
+    f.reconcileToReady(grant);
+    assertThat(grant.getStatus().getPermittedBy()).isEqualTo("test");
+    f.cfn.calls.clear();
+    f.verifier.calls.clear();
+    f.verdict = Verdict.refused("policy test: spec.bucket.name x matches none of buckets.names []");
+
+    f.reconcile(grant);
+
+    assertThat(f.cfn.calls).isEmpty();
+    assertThat(f.verifier.calls).isEmpty();
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(condition(grant, ConditionType.Stalled).getMessage())
+        .contains("policy test: spec.bucket.name")
+        .contains("not updated and not verified again");
+    assertThat(grant.getStatus().getProduction().getStackId()).isNotNull();
+
+    f.verdict = Verdict.permittedBy("test", java.util.Optional.empty(), java.util.Optional.empty());
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsProblem;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.grant.GrantProblem;
+import io.xaccess.tenancy.Verdict;
 import io.xaccess.testing.GrantYaml;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,34 @@ class GrantTeardownTest {
     assertThat(f.cfn.stackCount()).isEqualTo(2);
     assertThat(f.events.recorded)
         .anyMatch(e -> e.startsWith("Warning FinalizerReleased:") && e.contains("-dev and "));
+  }
+
+  @Test
+  void orphanAndReleaseAreNotHonouredOnceNoPolicyPermitsTheGrant() {
+    CrossAccountAccess grant =
+        ready(grant(GrantYaml.of("team", "withdrawn").spec("  deletionPolicy: Orphan\n")));
+    grant.getMetadata().setAnnotations(Map.of(GrantTeardown.RELEASE_ANNOTATION, "true"));
+    f.verdict = Verdict.refused("no CrossAccountAccessPolicy selects namespace team");
+
+    for (int i = 0; i < 6 && f.cfn.stackCount() > 0; i++) {
+      f.cleanup(grant);
+      f.cfn.completeAll();
+    }
+
+    assertThat(f.cfn.stackCount()).as("the withdrawn grant's stacks are removed").isZero();
+    assertThat(f.events.recorded)
+        .anyMatch(e -> e.startsWith("Warning NotPermitted:") && e.contains("not honoured"));
+  }
+
+  @Test
+  void aGrantRefusedFromTheStartIsDeletedWithoutAnAwsCall() {
+    CrossAccountAccess grant = grant("refused");
+    f.verdict = Verdict.refused("no CrossAccountAccessPolicy selects namespace team");
+    f.reconcile(grant);
+    f.cfn.calls.clear();
+
+    assertThat(f.cleanup(grant).isRemoveFinalizer()).isTrue();
+    assertThat(f.cfn.calls).isEmpty();
   }
 
   @Test
