@@ -148,7 +148,8 @@ public class GrantResolver {
                   name ->
                       new Grant.Credentials.AssumeRole(
                           Arns.role(config.aws().partition(), account.getAccountId(), name),
-                          Optional.empty()))
+                          Optional.empty(),
+                          secrets.namespace))
               .orElse(new Grant.Credentials.OperatorIdentity());
     } else if (credentials.getRoleArn() != null) {
       resolved =
@@ -158,7 +159,8 @@ public class GrantResolver {
                   ? Optional.empty()
                   : Optional.of(
                       secrets.readExternalId(
-                          credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")));
+                          credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")),
+              secrets.namespace);
     } else {
       String name = credentials.getSecretRef().getName();
       String secretField = field + ".secretRef";

@@ -983,9 +983,13 @@ class PolicyMatrixIT {
         "ci-publisher",
         "0b7f3c1e-0000-4000-8000-000000000001",
         new Grant.Account(
-            PROD, REGION, new Grant.Credentials.AssumeRole(OPERATOR_PROD, Optional.empty())),
+            PROD,
+            REGION,
+            new Grant.Credentials.AssumeRole(OPERATOR_PROD, Optional.empty(), "platform")),
         new Grant.Account(
-            DEV, "us-east-1", new Grant.Credentials.AssumeRole(OPERATOR_DEV, Optional.empty())),
+            DEV,
+            "us-east-1",
+            new Grant.Credentials.AssumeRole(OPERATOR_DEV, Optional.empty(), "platform")),
         principals,
         assumer,
         new Grant.Bucket(BUCKET, true, prefix, "KMS", true, false),
