@@ -238,11 +238,27 @@ public class AwsClients {
     return account.accountId() + "|" + identity;
   }
 
+  /**
+   * The cached client, made on first use. Not {@code computeIfAbsent}: making a deployer-role
+   * client makes (and caches) the operator's own STS client on the way, and a ConcurrentHashMap
+   * refuses an update of itself from inside its own computation ("Recursive update") whenever the
+   * two keys share a bin. Two threads may both make one; the loser's is closed.
+   */
   @SuppressWarnings("unchecked")
   private <C extends AutoCloseable> C client(
       String kind, Grant.Account account, String region, java.util.function.Supplier<C> factory) {
     String key = kind + "|" + (account == null ? "" : credentialKey(account)) + "|" + region;
-    return (C) clients.computeIfAbsent(key, k -> factory.get());
+    AutoCloseable cached = clients.get(key);
+    if (cached != null) {
+      return (C) cached;
+    }
+    C made = factory.get();
+    AutoCloseable raced = clients.putIfAbsent(key, made);
+    if (raced != null) {
+      closeQuietly(made);
+      return (C) raced;
+    }
+    return made;
   }
 
   private S3ClientBuilder s3Builder(String region, AwsCredentialsProvider provider) {
