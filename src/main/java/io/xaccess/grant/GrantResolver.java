@@ -63,6 +63,18 @@ public class GrantResolver {
   }
 
   public Grant resolve(CrossAccountAccess resource) throws GrantProblem {
+    return resolve(resource, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * As {@link #resolve(CrossAccountAccess)}, with the deployer roles the permitting tenancy policy
+   * names for the production and development accounts: used when the grant names no credentials.
+   */
+  public Grant resolve(
+      CrossAccountAccess resource,
+      Optional<String> productionDeployer,
+      Optional<String> developmentDeployer)
+      throws GrantProblem {
     CrossAccountAccessSpec spec = resource.getSpec();
     String namespace = resource.getMetadata().getNamespace();
     SecretReader secrets = new SecretReader(namespace);
@@ -94,8 +106,9 @@ public class GrantResolver {
         namespace,
         resource.getMetadata().getName(),
         resource.getMetadata().getUid(),
-        account(spec.getProduction(), secrets, "spec.production.credentials"),
-        account(spec.getDevelopment(), secrets, "spec.development.credentials"),
+        account(spec.getProduction(), productionDeployer, secrets, "spec.production.credentials"),
+        account(
+            spec.getDevelopment(), developmentDeployer, secrets, "spec.development.credentials"),
         orEmpty(spec.getDevelopment().getPrincipals()),
         assumer != null && Boolean.TRUE.equals(assumer.getEnabled())
             ? Optional.of(
@@ -135,11 +148,15 @@ public class GrantResolver {
             .filter(uid -> !uid.isBlank()));
   }
 
-  private Grant.Account account(AccountSpec account, SecretReader secrets, String field)
+  private Grant.Account account(
+      AccountSpec account, Optional<String> deployer, SecretReader secrets, String field)
       throws GrantProblem {
     AccountCredentials credentials = account.getCredentials();
     Grant.Credentials resolved;
-    if (credentials == null) {
+    if (credentials == null && deployer.isPresent()) {
+      resolved =
+          new Grant.Credentials.AssumeRole(deployer.get(), Optional.empty(), secrets.namespace);
+    } else if (credentials == null) {
       resolved =
           config
               .aws()

@@ -6,10 +6,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsClients;
 import io.xaccess.aws.AwsProblem;
 import io.xaccess.cloudformation.GrantStacks;
@@ -23,8 +26,11 @@ import io.xaccess.grant.GrantResolver;
 import io.xaccess.grant.Side;
 import io.xaccess.status.GrantStatusBuilder;
 import io.xaccess.status.MfaAdvisory;
+import io.xaccess.tenancy.Tenancy;
+import io.xaccess.tenancy.Verdict;
 import io.xaccess.verification.VerificationSchedule;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -61,6 +67,7 @@ public class CrossAccountAccessReconciler
   private final StatusWriter writer;
   private final Retries retries;
   private final XaccessConfig config;
+  private final Tenancy tenancy;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -70,7 +77,9 @@ public class CrossAccountAccessReconciler
       GrantTeardown teardown,
       StatusWriter writer,
       Retries retries,
-      XaccessConfig config) {
+      XaccessConfig config,
+      Tenancy tenancy) {
+    this.tenancy = tenancy;
     this.resolver = resolver;
     this.identities = identities;
     this.rollout = rollout;
@@ -79,6 +88,15 @@ public class CrossAccountAccessReconciler
     this.writer = writer;
     this.retries = retries;
     this.config = config;
+  }
+
+  /**
+   * The tenancy policies and namespaces, watched so a policy change wakes the grants it concerns.
+   */
+  @Override
+  public List<EventSource<?, CrossAccountAccess>> prepareEventSources(
+      EventSourceContext<CrossAccountAccess> context) {
+    return tenancy.eventSources(context);
   }
 
   @Override
@@ -103,9 +121,18 @@ public class CrossAccountAccessReconciler
 
   /** One step; problems the user must fix stall here, passing ones are thrown to be retried. */
   private Duration advance(CrossAccountAccess resource, GrantStatusBuilder status) {
+    // Tenancy first: a grant no policy permits reads no Secret and makes no AWS call.
+    Verdict verdict = tenancy.decide(resource);
+    status.permittedBy(verdict.policy());
+    if (!verdict.permitted()) {
+      status.stalled(Reason.NotPermitted, notPermitted(verdict, status));
+      // A policy or namespace change wakes the grant; the resync is only a safety net.
+      return config.resyncInterval();
+    }
     Grant grant;
     try {
-      grant = resolver.resolve(resource);
+      grant =
+          resolver.resolve(resource, verdict.productionDeployer(), verdict.developmentDeployer());
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
       return config.stalledRecheckInterval();
@@ -127,6 +154,17 @@ public class CrossAccountAccessReconciler
       // a user may fix it in AWS, which raises no Kubernetes event.
       return config.resyncInterval();
     }
+  }
+
+  private static String notPermitted(Verdict verdict, GrantStatusBuilder status) {
+    boolean deployed =
+        status.productionStack().getStackId() != null
+            || status.developmentStack().getStackId() != null;
+    return verdict.message()
+        + (deployed
+            ? ". What was deployed earlier is left as it is: not updated and not verified again"
+                + " until a policy permits the grant; deleting the grant still removes it"
+            : ". Nothing was deployed and no AWS call is made until a policy permits it");
   }
 
   /** The runbook, one step further: returns when to look again. */
@@ -210,7 +248,7 @@ public class CrossAccountAccessReconciler
   @Override
   public DeleteControl cleanup(CrossAccountAccess resource, Context<CrossAccountAccess> context) {
     GrantStatusBuilder status = writer.builder(resource);
-    Optional<Duration> next = teardown.advance(resource, status);
+    Optional<Duration> next = teardown.advance(resource, status, tenancy.decide(resource));
     if (next.isEmpty()) {
       writer.removed(resource);
       return DeleteControl.defaultDelete();

@@ -15,6 +15,7 @@ import io.xaccess.grant.GrantProblem;
 import io.xaccess.grant.GrantResolver;
 import io.xaccess.grant.Side;
 import io.xaccess.status.GrantStatusBuilder;
+import io.xaccess.tenancy.Verdict;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
 public class GrantTeardown {
 
   /** Set to "true" to let a resource go without touching AWS (an account that is gone for good). */
-  public static final String RELEASE_ANNOTATION = "xaccess.io/release-finalizer";
+  public static final String RELEASE_ANNOTATION = CrossAccountAccess.RELEASE_ANNOTATION;
 
   private static final Logger LOG = Logger.getLogger(GrantTeardown.class);
   private static final List<Side> ORDER = List.of(Side.DEVELOPMENT, Side.PRODUCTION);
@@ -67,10 +68,30 @@ public class GrantTeardown {
    *
    * @return empty when nothing is left to do and the finalizer may go; else when to look again
    */
-  public Optional<Duration> advance(CrossAccountAccess resource, GrantStatusBuilder status) {
+  public Optional<Duration> advance(
+      CrossAccountAccess resource, GrantStatusBuilder status, Verdict verdict) {
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
-    if (released(resource)) {
+    if (!verdict.permitted() && neverDeployed(resource)) {
+      // Refused from the start, so it never made an AWS call: there is nothing to remove.
+      events.normal(
+          resource,
+          Reason.NotPermitted,
+          "no policy permitted this grant, so nothing was deployed: removed without an AWS call");
+      return Optional.empty();
+    }
+    if (!verdict.permitted()
+        && (released(resource)
+            || resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan)) {
+      // Leaving AWS as it is was the tenant's choice under a policy that no longer permits it:
+      // deletion removes what the grant created instead.
+      events.warning(
+          resource,
+          Reason.NotPermitted,
+          "the release annotation and deletionPolicy Orphan are not honoured: "
+              + verdict.message()
+              + "; the stacks are removed");
+    } else if (released(resource)) {
       events.warning(
           resource,
           Reason.FinalizerReleased,
@@ -82,7 +103,7 @@ public class GrantTeardown {
               + " yourself if they still exist");
       return Optional.empty();
     }
-    if (resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan) {
+    if (verdict.permitted() && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan) {
       events.normal(
           resource,
           Reason.Orphaned,
@@ -90,7 +111,8 @@ public class GrantTeardown {
       return Optional.empty();
     }
     try {
-      Grant grant = resolver.resolve(resource);
+      Grant grant =
+          resolver.resolve(resource, verdict.productionDeployer(), verdict.developmentDeployer());
       for (Side side : ORDER) {
         StackProgress progress =
             rollout.remove(
@@ -156,6 +178,14 @@ public class GrantTeardown {
         ? stack.getStackName()
         : StackNames.of(
             side, resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+  }
+
+  /** Whether status records no stack on either side: the grant never reached AWS. */
+  private static boolean neverDeployed(CrossAccountAccess resource) {
+    var status = resource.getStatus();
+    return status == null
+        || ((status.getProduction() == null || status.getProduction().getStackName() == null)
+            && (status.getDevelopment() == null || status.getDevelopment().getStackName() == null));
   }
 
   /** Whether the release annotation is set to "true". */

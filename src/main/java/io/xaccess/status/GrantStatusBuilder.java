@@ -86,6 +86,7 @@ public final class GrantStatusBuilder {
   private final DevelopmentStackStatus developmentStack;
   private VerificationResult lastVerification;
   private Condition mfaWarning;
+  private String permittedBy;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -94,6 +95,13 @@ public final class GrantStatusBuilder {
     this.productionStack = copy(this.previous.getProduction(), new ProductionStackStatus());
     this.developmentStack = copy(this.previous.getDevelopment(), new DevelopmentStackStatus());
     this.lastVerification = this.previous.getLastVerification();
+    this.permittedBy = this.previous.getPermittedBy();
+  }
+
+  /** The tenancy policy that permits the grant, or empty when none does. */
+  public GrantStatusBuilder permittedBy(Optional<String> policy) {
+    this.permittedBy = policy.orElse(null);
+    return this;
   }
 
   /** The status the builder started from (never null). */
@@ -214,6 +222,7 @@ public final class GrantStatusBuilder {
     status.setDevelopment(empty(developmentStack) ? null : developmentStack);
     status.setLastVerification(lastVerification);
     status.setRetry(retry);
+    status.setPermittedBy(permittedBy);
     status.setPhase(phase());
 
     boolean ready = isReady();

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,9 +23,15 @@ public final class CrdGeneration {
   /** The file name the generator gives the CRD, also used under crds/. */
   public static final String FILE_NAME = "crossaccountaccesses.xaccess.io-v1.yml";
 
+  /** The file name of the tenancy policy's CRD. */
+  public static final String POLICY_FILE_NAME = "crossaccountaccesspolicies.xaccess.io-v1.yml";
+
+  /** Every CRD file the generator writes, as under crds/. */
+  public static final List<String> FILE_NAMES = List.of(FILE_NAME, POLICY_FILE_NAME);
+
   private CrdGeneration() {}
 
-  /** Writes the CRD into {@code directory} and returns the file. */
+  /** Writes the CRDs into {@code directory} and returns the grant's CRD file. */
   public static Path generate(Path directory) {
     try {
       Files.createDirectories(directory);
@@ -35,7 +42,7 @@ public final class CrdGeneration {
         .inOutputDir(directory.toFile())
         .forCRDVersions("v1")
         .withPostProcessor(new Finishing())
-        .customResourceClasses(CrossAccountAccess.class)
+        .customResourceClasses(CrossAccountAccess.class, CrossAccountAccessPolicy.class)
         .generate();
     return directory.resolve(FILE_NAME);
   }
@@ -48,6 +55,9 @@ public final class CrdGeneration {
   static final class Finishing implements CRDPostProcessor {
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      if (crd.getMetadata().getName().startsWith("crossaccountaccesspolicies.")) {
+        return finishPolicy((CustomResourceDefinition) crd);
+      }
       for (var version : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
         JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
         root.setDescription(CrossAccountAccess.DESCRIPTION);
@@ -73,6 +83,27 @@ public final class CrdGeneration {
                           Comparator.comparingInt(
                               (CustomResourceColumnDefinition c) ->
                                   declared.indexOf(c.getName()))));
+      return crd;
+    }
+
+    private static HasMetadata finishPolicy(CustomResourceDefinition crd) {
+      List<String> declared =
+          Arrays.stream(
+                  CrossAccountAccessPolicy.class.getAnnotationsByType(
+                      AdditionalPrinterColumn.class))
+              .map(AdditionalPrinterColumn::name)
+              .toList();
+      for (var version : crd.getSpec().getVersions()) {
+        version
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .setDescription(CrossAccountAccessPolicy.DESCRIPTION);
+        version
+            .getAdditionalPrinterColumns()
+            .sort(
+                Comparator.comparingInt(
+                    (CustomResourceColumnDefinition c) -> declared.indexOf(c.getName())));
+      }
       return crd;
     }
   }

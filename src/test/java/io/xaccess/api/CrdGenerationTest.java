@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The CRD in crds/ (kubectl and kustomize users) and its copy in the Helm chart's crds/ are exactly
@@ -15,10 +15,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrdGenerationTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"crds", "helm/xaccess/crds"})
-  void checkedInCrdMatchesTheJavaTypes(String folder) throws Exception {
-    Path checkedIn = Path.of(folder, CrdGeneration.FILE_NAME);
-    String generated = Files.readString(CrdGeneration.generate(Path.of("target", "crds")));
+  @CsvSource({
+    "crds," + CrdGeneration.FILE_NAME,
+    "helm/xaccess/crds," + CrdGeneration.FILE_NAME,
+    "crds," + CrdGeneration.POLICY_FILE_NAME,
+    "helm/xaccess/crds," + CrdGeneration.POLICY_FILE_NAME
+  })
+  void checkedInCrdMatchesTheJavaTypes(String folder, String file) throws Exception {
+    Path checkedIn = Path.of(folder, file);
+    Path generatedDir = Path.of("target", "crds");
+    CrdGeneration.generate(generatedDir);
+    String generated = Files.readString(generatedDir.resolve(file));
     if (Boolean.getBoolean("xaccess.crd.update")) {
       Files.writeString(checkedIn, generated);
     }

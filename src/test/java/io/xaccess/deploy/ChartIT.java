@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessPolicy;
 import io.xaccess.testing.Checkov;
 import io.xaccess.testing.Helm;
 import io.xaccess.testing.Kubectl;
@@ -134,9 +135,12 @@ class ChartIT {
         .extracting(p -> p.getPort().getIntVal())
         .contains(53, 443, 6443, 5000);
     // Watched namespaces: Secrets and grants only there, through Roles; the ClusterRole keeps
-    // just the CRD check.
+    // the CRD check and the read-only tenancy view (policies, namespaces' labels).
     assertThat(resources(one(objects, ClusterRole.class).getRules()))
-        .containsOnly("customresourcedefinitions");
+        .containsOnly("customresourcedefinitions", "crossaccountaccesspolicies", "namespaces");
+    assertThat(one(objects, ClusterRole.class).getRules())
+        .filteredOn(r -> !r.getResources().contains("customresourcedefinitions"))
+        .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("list", "watch"));
     assertThat(all(objects, Role.class))
         .filteredOn(r -> resources(r.getRules()).contains("secrets"))
         .extracting(r -> r.getMetadata().getNamespace())
@@ -198,6 +202,12 @@ class ChartIT {
           "aws.s3PathStyle=true",
           "--set",
           "reconcile.pollInterval=2s",
+          // The platform team's tenancy policy, created by the chart from values.
+          "--set-json",
+          "policies=[{\"name\":\"team-a\",\"spec\":{\"namespaces\":{\"names\":[\"team-a\"]},"
+              + "\"production\":[{\"accountId\":\"111111111111\"}],"
+              + "\"development\":[{\"accountId\":\"222222222222\"}],"
+              + "\"buckets\":{\"names\":[\"xaccess-example-*\"]}}}]",
           "--set",
           "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn="
               + "arn:aws:iam::333333333333:role/xaccess-operator");
@@ -212,6 +222,15 @@ class ChartIT {
                   .withName("crossaccountaccesses.xaccess.io")
                   .get())
           .isNotNull();
+      assertThat(
+              client
+                  .resources(CrossAccountAccessPolicy.class)
+                  .withName("team-a")
+                  .get()
+                  .getSpec()
+                  .getNamespaces()
+                  .getNames())
+          .containsExactly("team-a");
       Deployment deployment =
           client.apps().deployments().inNamespace("xaccess").withName("xaccess").get();
       assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);

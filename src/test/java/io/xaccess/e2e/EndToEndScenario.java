@@ -24,6 +24,8 @@ public final class EndToEndScenario {
       throws Exception {
     try {
       kubectl.succeed("create", "namespace", "e2e");
+      // The platform team's policy that lets namespace e2e grant (fail closed without one).
+      kubectl.succeed("apply", "-f", "examples/policy-local.yaml");
       kubectl.succeed("apply", "-n", "e2e", "-f", "examples/basic.yaml");
       CrossAccountAccess ready =
           Grants.on(client).within(Duration.ofMinutes(2)).awaitReady("e2e", "basic");

@@ -15,6 +15,8 @@ import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantProblem;
 import io.xaccess.grant.GrantResolver;
 import io.xaccess.metrics.GrantMetrics;
+import io.xaccess.tenancy.Tenancy;
+import io.xaccess.tenancy.Verdict;
 import io.xaccess.testing.FakeCloudFormation;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.TestClock;
@@ -52,16 +54,23 @@ final class ReconcilerFixture {
   GrantProblem resolveProblem;
   final CrossAccountAccessReconciler reconciler;
 
+  /** What tenancy decides for every grant (default: permitted by a policy named "test"). */
+  Verdict verdict = Verdict.permittedBy("test", Optional.empty(), Optional.empty());
+
   ReconcilerFixture() {
     GrantMetrics metrics = new GrantMetrics(registry);
     GrantResolver resolver =
         new GrantResolver(null, settings) {
           @Override
-          public Grant resolve(CrossAccountAccess resource) throws GrantProblem {
+          public Grant resolve(
+              CrossAccountAccess resource,
+              Optional<String> productionDeployer,
+              Optional<String> developmentDeployer)
+              throws GrantProblem {
             if (resolveProblem != null) {
               throw resolveProblem;
             }
-            return super.resolve(resource);
+            return super.resolve(resource, productionDeployer, developmentDeployer);
           }
         };
     OwnedResources owned = new OwnedResources(storage, settings);
@@ -77,7 +86,13 @@ final class ReconcilerFixture {
             new GrantTeardown(resolver, rollout, owned, events, retries, settings),
             writer,
             retries,
-            settings);
+            settings,
+            new Tenancy() {
+              @Override
+              public Verdict decide(CrossAccountAccess grant) {
+                return verdict;
+              }
+            });
   }
 
   /** A grant between the test accounts, as the API server would hand it to the operator. */

@@ -44,6 +44,11 @@ class RbacIT {
       if (rule.getResources().contains("secrets")) {
         assertThat(rule.getVerbs()).containsExactly("get");
       }
+      // Tenancy is read-only: the operator can neither write a policy nor label a namespace.
+      if (rule.getResources().contains("crossaccountaccesspolicies")
+          || rule.getResources().contains("namespaces")) {
+        assertThat(rule.getVerbs()).containsExactly("list", "watch");
+      }
       assertThat(rule.getVerbs())
           .doesNotContain("delete", "deletecollection", "escalate", "bind", "impersonate");
     }
@@ -53,6 +58,8 @@ class RbacIT {
             "crossaccountaccesses",
             "crossaccountaccesses/status",
             "crossaccountaccesses/finalizers",
+            "crossaccountaccesspolicies",
+            "namespaces",
             "secrets",
             "events",
             "customresourcedefinitions",

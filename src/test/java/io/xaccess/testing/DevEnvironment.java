@@ -40,7 +40,9 @@ public final class DevEnvironment {
 
     say(
         "starting kube-apiserver + etcd (Kubernetes 1.34) and moto (AWS accounts 111111111111, 222222222222)");
-    TestCluster cluster = TestCluster.start(); // shutdown hooks stop it
+    // As on a fresh cluster: no namespace may grant anything until a policy selects it.
+    TestCluster cluster =
+        TestCluster.start(TestCluster.Options.DEFAULT.withoutOpenPolicy()); // hooks stop it
     LocalKubeApiServer kube = cluster.kube();
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.copy(kube.kubeConfigFile(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
@@ -57,6 +59,8 @@ public final class DevEnvironment {
         OperatorProcess.start(kubeconfig, cluster.awsEndpoint(), log, Map.of())) {
       say("operator started (pid " + operator.handle().pid() + ", log: " + log + ")");
       Kubectl kubectl = cluster.kubectl();
+      say("$ kubectl apply -f examples/policy-local.yaml   (the platform team's tenancy policy)");
+      System.out.print(kubectl.succeed("apply", "-f", "examples/policy-local.yaml"));
       say("$ kubectl apply -n dev -f examples/basic.yaml");
       System.out.print(kubectl.succeed("apply", "-n", "dev", "-f", "examples/basic.yaml"));
       say("$ kubectl get xaa -n dev   (until READY is True)");

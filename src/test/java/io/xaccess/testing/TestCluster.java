@@ -22,17 +22,23 @@ public final class TestCluster implements AutoCloseable {
    *     {@code kubectl apply -k})
    * @param motoConcurrency requests forwarded to moto at a time (1: one, the default; 0: no proxy,
    *     the operator talks to moto itself)
+   * @param openPolicy with the CRDs, add the open test policy ({@link XaccessCrd#OPEN_POLICY});
+   *     off: every namespace starts fail-closed, as on a fresh cluster
    */
-  public record Options(boolean crd, int motoConcurrency) {
+  public record Options(boolean crd, int motoConcurrency, boolean openPolicy) {
 
-    public static final Options DEFAULT = new Options(true, 1);
+    public static final Options DEFAULT = new Options(true, 1, true);
 
     public Options withoutCrd() {
-      return new Options(false, motoConcurrency);
+      return new Options(false, motoConcurrency, false);
+    }
+
+    public Options withoutOpenPolicy() {
+      return new Options(crd, motoConcurrency, false);
     }
 
     public Options motoConcurrency(int requests) {
-      return new Options(crd, requests);
+      return new Options(crd, requests, openPolicy);
     }
   }
 
@@ -69,7 +75,10 @@ public final class TestCluster implements AutoCloseable {
     }
     TestCluster cluster = new TestCluster(kube, moto, proxy);
     if (options.crd()) {
-      XaccessCrd.install(cluster.client);
+      XaccessCrd.installCrds(cluster.client);
+      if (options.openPolicy()) {
+        XaccessCrd.installOpenPolicy(cluster.client);
+      }
     }
     return cluster;
   }

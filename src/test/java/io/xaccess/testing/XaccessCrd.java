@@ -1,5 +1,6 @@
 package io.xaccess.testing;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -13,6 +14,18 @@ import java.util.concurrent.TimeUnit;
 public final class XaccessCrd {
 
   public static final Path FILE = Path.of("crds", "crossaccountaccesses.xaccess.io-v1.yml");
+
+  /** The tenancy policy's CRD. */
+  public static final Path POLICY_FILE =
+      Path.of("crds", "crossaccountaccesspolicies.xaccess.io-v1.yml");
+
+  /**
+   * The label that takes a namespace out of {@link #OPEN_POLICY}: tenancy tests put it on theirs.
+   */
+  public static final String TENANCY_TEST_LABEL = "xaccess.io/tenancy-test";
+
+  /** The permissive policy {@link #install} adds (src/test/resources/tenancy). */
+  public static final String OPEN_POLICY = "/tenancy/open-for-tests.yaml";
 
   private XaccessCrd() {}
 
@@ -36,10 +49,36 @@ public final class XaccessCrd {
     return namespace;
   }
 
-  /** Server-side applies the CRD and waits until the API server serves it. */
+  /**
+   * Server-side applies both CRDs, waits until the API server serves them, and adds the open test
+   * policy ({@link #OPEN_POLICY}), so the tests of other features need no policy of their own.
+   */
   public static void install(KubernetesClient client) {
+    installCrds(client);
+    installOpenPolicy(client);
+  }
+
+  /** Both CRDs, without any policy: every namespace starts fail-closed. */
+  public static void installCrds(KubernetesClient client) {
+    installCrd(client, FILE);
+    installCrd(client, POLICY_FILE);
+  }
+
+  /** The open test policy ({@link #OPEN_POLICY}). */
+  public static void installOpenPolicy(KubernetesClient client) {
+    try (InputStream in = XaccessCrd.class.getResourceAsStream(OPEN_POLICY)) {
+      client
+          .resource(client.getKubernetesSerialization().unmarshal(in, HasMetadata.class))
+          .forceConflicts()
+          .serverSideApply();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void installCrd(KubernetesClient client, Path file) {
     CustomResourceDefinition crd;
-    try (InputStream in = Files.newInputStream(FILE)) {
+    try (InputStream in = Files.newInputStream(file)) {
       crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -61,6 +61,12 @@ public class CrossAccountAccess
   public static final String GROUP = "xaccess.io";
   public static final String VERSION = "v1alpha1";
 
+  /**
+   * Annotation that lets a stuck resource be deleted without touching AWS (value {@code "true"}),
+   * for an account that can no longer be reached.
+   */
+  public static final String RELEASE_ANNOTATION = "xaccess.io/release-finalizer";
+
   /** What {@code kubectl explain crossaccountaccess} shows. */
   public static final String DESCRIPTION =
       "A grant of short-lived access from a development AWS account to one production S3 bucket."

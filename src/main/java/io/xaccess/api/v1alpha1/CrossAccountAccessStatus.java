@@ -41,6 +41,19 @@ public class CrossAccountAccessStatus {
           + " reconcile succeeds.")
   private RetryStatus retry;
 
+  @JsonPropertyDescription(
+      "The CrossAccountAccessPolicy that permits this grant (the first by name, when several"
+          + " do); empty while none does.")
+  private String permittedBy;
+
+  public String getPermittedBy() {
+    return permittedBy;
+  }
+
+  public void setPermittedBy(String permittedBy) {
+    this.permittedBy = permittedBy;
+  }
+
   public RetryStatus getRetry() {
     return retry;
   }

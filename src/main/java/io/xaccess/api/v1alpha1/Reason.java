@@ -118,6 +118,10 @@ public enum Reason {
   /** (Event) a passing problem has now failed {@code xaccess.retry.report-after} times in a row. */
   StillFailing,
 
+  // --- Tenancy: what the grant's namespace may do ---
+  /** No CrossAccountAccessPolicy selecting the grant's namespace permits all of the grant. */
+  NotPermitted,
+
   // --- Ownership: what the grant may not touch ---
   /** The stack under the grant's name carries another grant's uid (or none): never touched. */
   StackConflict,
