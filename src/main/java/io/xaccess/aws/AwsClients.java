@@ -1,5 +1,6 @@
 package io.xaccess.aws;
 
+import io.quarkus.runtime.Startup;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.config.XaccessConfig;
 import io.xaccess.grant.Arns;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -31,13 +33,16 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * The one place AWS clients are made. Credentials and clients are cached per account identity and
- * region (assumed-role credentials refresh themselves before they expire); all clients share one
- * HTTP connection pool, the call counter and a bounded call timeout, and the endpoint comes from
- * the SDK's own {@code AWS_ENDPOINT_URL} setting.
+ * region — for a deployer role also per namespace, since its sessions are tagged with the grant's
+ * namespace ({@link DeployerSessionTags}); assumed-role credentials refresh themselves before they
+ * expire. All clients share one HTTP connection pool, the call counter and a bounded call timeout,
+ * and the endpoint comes from the SDK's own {@code AWS_ENDPOINT_URL} setting.
  */
+@Startup // so that a cluster name AWS would refuse as a tag stops the operator at startup
 @ApplicationScoped
 public class AwsClients {
 
@@ -51,6 +56,7 @@ public class AwsClients {
   private final Map<String, String> principalArns = new ConcurrentHashMap<>();
 
   public AwsClients(XaccessConfig config, AwsCallCounter counter) {
+    DeployerSessionTags.checkClusterName(config.clusterName());
     this.config = config;
     this.counter = counter;
   }
@@ -180,11 +186,16 @@ public class AwsClients {
               : AwsBasicCredentials.create(s.accessKeyId().reveal(), s.secretAccessKey().reveal()));
     }
     if (account.credentials() instanceof Grant.Credentials.AssumeRole a) {
+      // Not transitive (no TransitiveTagKeys): the verifier's hops from this session carry no
+      // tags, and their trust policies need no sts:TagSession. No SourceIdentity either: it would
+      // stick to every later hop (each trust would need sts:SetSourceIdentity) and cannot be set
+      // when the operator's own session already carries one.
+      List<Tag> tags = DeployerSessionTags.of(config.clusterName(), a.namespace());
       return StsAssumeRoleCredentialsProvider.builder()
           .stsClient(operatorSts(account.region()))
           .refreshRequest(
               r -> {
-                r.roleArn(a.roleArn()).roleSessionName("xaccess-operator");
+                r.roleArn(a.roleArn()).roleSessionName("xaccess-operator").tags(tags);
                 a.externalId().ifPresent(id -> r.externalId(id.reveal()));
               })
           .build();
@@ -201,14 +212,19 @@ public class AwsClients {
   }
 
   /**
-   * Identifies an account identity without holding a secret in the key: role and external-id
-   * digest, or key id and secret digest.
+   * Identifies an account identity without holding a secret in the key: role, external-id digest
+   * and the namespace its sessions are tagged with, or key id and secret digest.
    */
   private static String credentialKey(Grant.Account account) {
     String identity = "operator";
     if (account.credentials() instanceof Grant.Credentials.AssumeRole a) {
       identity =
-          "assume|" + a.roleArn() + "|" + a.externalId().map(s -> digest(s.reveal())).orElse("");
+          "assume|"
+              + a.roleArn()
+              + "|"
+              + a.externalId().map(s -> digest(s.reveal())).orElse("")
+              + "|"
+              + a.namespace();
     } else if (account.credentials() instanceof Grant.Credentials.StaticKeys s) {
       identity =
           "static|"
@@ -222,11 +238,27 @@ public class AwsClients {
     return account.accountId() + "|" + identity;
   }
 
+  /**
+   * The cached client, made on first use. Not {@code computeIfAbsent}: making a deployer-role
+   * client makes (and caches) the operator's own STS client on the way, and a ConcurrentHashMap
+   * refuses an update of itself from inside its own computation ("Recursive update") whenever the
+   * two keys share a bin. Two threads may both make one; the loser's is closed.
+   */
   @SuppressWarnings("unchecked")
   private <C extends AutoCloseable> C client(
       String kind, Grant.Account account, String region, java.util.function.Supplier<C> factory) {
     String key = kind + "|" + (account == null ? "" : credentialKey(account)) + "|" + region;
-    return (C) clients.computeIfAbsent(key, k -> factory.get());
+    AutoCloseable cached = clients.get(key);
+    if (cached != null) {
+      return (C) cached;
+    }
+    C made = factory.get();
+    AutoCloseable raced = clients.putIfAbsent(key, made);
+    if (raced != null) {
+      closeQuietly(made);
+      return (C) raced;
+    }
+    return made;
   }
 
   private S3ClientBuilder s3Builder(String region, AwsCredentialsProvider provider) {

@@ -76,7 +76,8 @@ public final class AwsProblems {
                   + ": "
                   + sts.awsErrorDetails().errorMessage()
                   + "): check that the role exists and that its trust policy allows the operator's"
-                  + " identity (deploy/aws)",
+                  + " identity, this cluster (its ClusterName = xaccess.cluster-name) and the"
+                  + " grant's namespace (in its AllowedNamespaces; deploy/aws)",
               e);
         }
         if (cause != e) {

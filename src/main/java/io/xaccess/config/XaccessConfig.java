@@ -9,6 +9,16 @@ import java.util.Optional;
 @ConfigMapping(prefix = "xaccess")
 public interface XaccessConfig {
 
+  /**
+   * The name of this cluster as the AWS accounts know it: every deployer-role session carries it as
+   * the session tag {@code xaccess:cluster} (beside {@code xaccess:namespace}, the grant's
+   * namespace), and the deployer templates' trust admits only their {@code ClusterName}. An AWS tag
+   * value (1-256 letters, digits, spaces, {@code _.:/=+-@}; not {@code aws:...}), checked at
+   * startup.
+   */
+  @WithDefault("default")
+  String clusterName();
+
   /** How often a grant whose stack is being created, updated or deleted is looked at again. */
   @WithDefault("5s")
   Duration pollInterval();

@@ -52,8 +52,17 @@ public record Grant(
     /** The operator's own identity (default AWS chain). */
     record OperatorIdentity() implements Credentials {}
 
-    /** A deployer role assumed from the operator's identity. */
-    record AssumeRole(String roleArn, Optional<SecretValue> externalId) implements Credentials {}
+    /**
+     * A deployer role assumed from the operator's identity, for the grants of one namespace: the
+     * session is tagged with {@code namespace} (and the cluster), which the deployer role's trust
+     * checks, so each namespace has sessions of its own.
+     *
+     * @param roleArn the deployer role
+     * @param externalId the sts:ExternalId its trust demands, if any
+     * @param namespace the namespace of the grant the session works for
+     */
+    record AssumeRole(String roleArn, Optional<SecretValue> externalId, String namespace)
+        implements Credentials {}
 
     /** Static keys from a Secret (emulators, bootstrap). */
     record StaticKeys(

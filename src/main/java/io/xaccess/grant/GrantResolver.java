@@ -154,7 +154,8 @@ public class GrantResolver {
     AccountCredentials credentials = account.getCredentials();
     Grant.Credentials resolved;
     if (credentials == null && deployer.isPresent()) {
-      resolved = new Grant.Credentials.AssumeRole(deployer.get(), Optional.empty());
+      resolved =
+          new Grant.Credentials.AssumeRole(deployer.get(), Optional.empty(), secrets.namespace);
     } else if (credentials == null) {
       resolved =
           config
@@ -164,7 +165,8 @@ public class GrantResolver {
                   name ->
                       new Grant.Credentials.AssumeRole(
                           Arns.role(config.aws().partition(), account.getAccountId(), name),
-                          Optional.empty()))
+                          Optional.empty(),
+                          secrets.namespace))
               .orElse(new Grant.Credentials.OperatorIdentity());
     } else if (credentials.getRoleArn() != null) {
       resolved =
@@ -174,7 +176,8 @@ public class GrantResolver {
                   ? Optional.empty()
                   : Optional.of(
                       secrets.readExternalId(
-                          credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")));
+                          credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")),
+              secrets.namespace);
     } else {
       String name = credentials.getSecretRef().getName();
       String secretField = field + ".secretRef";

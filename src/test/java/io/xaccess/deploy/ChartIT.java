@@ -53,6 +53,8 @@ class ChartIT {
         "replicas=2                                              | additional properties 'replicas'",
         "aws.deployerRoleName=arn:aws:iam::111111111111:role/x   | at '/aws/deployerRoleName'",
         "aws.region=Sydney                                       | at '/aws/region'",
+        "clusterName=aws:prod                                    | at '/clusterName'",
+        "clusterName=prod*                                       | at '/clusterName'",
         "aws.endpointUrl=localhost:5000                          | at '/aws/endpointUrl'",
         "aws.partition=aws-eu                                    | at '/aws/partition'",
         "reconcile.pollInterval=5 seconds                        | at '/reconcile/pollInterval'",
@@ -93,6 +95,7 @@ class ChartIT {
         .extracting("fieldPath")
         .isEqualTo("metadata.namespace");
     assertThat(env).doesNotContainKeys("AWS_ENDPOINT_URL", namespacesVariable());
+    assertThat(env.get("XACCESS_CLUSTER_NAME").getValue()).isEqualTo("default");
 
     assertThat(one(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal())
         .isEqualTo(1);

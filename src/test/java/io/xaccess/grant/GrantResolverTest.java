@@ -134,6 +134,28 @@ class GrantResolverTest {
     assertThat(keys.dataReads).isZero();
   }
 
+  /** The deployer session is tagged with the grant's namespace, which its trust checks. */
+  @Test
+  void deployerRolesAreAssumedForTheGrantsNamespace() throws GrantProblem {
+    Grant grant =
+        resolver.resolve(
+            GrantYaml.of(NS, "g")
+                .development(
+                    "    credentials:\n"
+                        + "      roleArn: arn:aws:iam::222222222222:role/team-deployer\n")
+                .resource());
+
+    // production: the configured deployer role name; development: the spec's roleArn
+    assertThat(grant.production().credentials())
+        .isEqualTo(
+            new Grant.Credentials.AssumeRole(
+                "arn:aws:iam::111111111111:role/xaccess-deployer", java.util.Optional.empty(), NS));
+    assertThat(grant.development().credentials())
+        .isEqualTo(
+            new Grant.Credentials.AssumeRole(
+                "arn:aws:iam::222222222222:role/team-deployer", java.util.Optional.empty(), NS));
+  }
+
   @Test
   void anUnmarkedDeployerExternalIdIsNotUsed() {
     secrets.put("deployer", new UntouchableSecret("deployer", "externalId", "deployer-id-1234"));

@@ -16,6 +16,10 @@ import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
 import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +35,9 @@ class AwsAnswersIT {
   private static final String HTML_500 =
       "<html><head><title>500 Internal Server Error</title></head>"
           + "<body><h1>Internal Server Error</h1></body></html>";
+
+  /** The cluster name OperatorTestEnvironment configures. */
+  private static final String CLUSTER = OperatorTestEnvironment.CLUSTER_NAME;
 
   @Inject KubernetesClient client;
 
@@ -157,6 +164,68 @@ class AwsAnswersIT {
     assertThat(cancels.get()).as("the update was cancelled, once").isEqualTo(1);
     assertThat(stackExists(developmentCfn(), dev)).isFalse();
     assertThat(stackExists(productionCfn(), StackNames.production(ns, "cancel"))).isFalse();
+  }
+
+  /**
+   * The deployer roles' trust, as AWS would judge it (moto judges none, and ignores session tags):
+   * assuming a deployer role is refused unless the session is tagged with exactly the cluster and a
+   * listed namespace. The operator's sessions carry those tags, per grant namespace: a listed
+   * namespace's grant gets Ready, an unlisted one's stalls on AccessDenied.
+   */
+  @Test
+  void deployerSessionsAreTaggedWithTheClusterAndTheGrantsNamespace() {
+    String listed = XaccessCrd.ensureNamespace(client, "op-tags-listed");
+    String unlisted = XaccessCrd.ensureNamespace(client, "op-tags-unlisted");
+    List<Map<String, String>> sessions = new CopyOnWriteArrayList<>();
+    AwsFaultProxy.Fault trust =
+        new AwsFaultProxy.Fault(
+            r -> {
+              if (!"AssumeRole".equals(r.action())
+                  || !r.form().getOrDefault("RoleArn", "").endsWith(":role/xaccess-deployer")) {
+                return false;
+              }
+              Map<String, String> tags = sessionTags(r);
+              sessions.add(tags);
+              return !tags.equals(Map.of("xaccess:cluster", CLUSTER, "xaccess:namespace", listed));
+            },
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/operator-test is not authorized to perform:"
+                + " sts:TagSession on resource: arn:aws:iam::111111111111:role/xaccess-deployer");
+    proxy.add(trust);
+    try {
+      create(listed, "tagged");
+      create(unlisted, "tagged");
+      grants().awaitReady(listed, "tagged");
+      CrossAccountAccess refused =
+          grants().awaitCondition(unlisted, "tagged", "Stalled", "True", "AssumeRoleDenied");
+      assertThat(Grants.message(refused, "Stalled"))
+          .contains(
+              "cannot assume its deployer role arn:aws:iam::111111111111:role/xaccess-deployer")
+          .contains("AllowedNamespaces");
+      assertThat(sessions)
+          .contains(
+              Map.of("xaccess:cluster", CLUSTER, "xaccess:namespace", listed),
+              Map.of("xaccess:cluster", CLUSTER, "xaccess:namespace", unlisted))
+          .allSatisfy(
+              tags -> assertThat(tags).containsOnlyKeys("xaccess:cluster", "xaccess:namespace"));
+    } finally {
+      proxy.remove(trust);
+    }
+    client.resources(CrossAccountAccess.class).inNamespace(listed).withName("tagged").delete();
+    client.resources(CrossAccountAccess.class).inNamespace(unlisted).withName("tagged").delete();
+    grants().awaitGone(listed, "tagged");
+    grants().awaitGone(unlisted, "tagged");
+  }
+
+  /** The session tags of an AssumeRole as the SDK sends them (query protocol). */
+  private static Map<String, String> sessionTags(AwsFaultProxy.AwsRequest r) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (int i = 1; r.form().containsKey("Tags.member." + i + ".Key"); i++) {
+      tags.put(
+          r.form().get("Tags.member." + i + ".Key"), r.form().get("Tags.member." + i + ".Value"));
+    }
+    return tags;
   }
 
   private static AwsFaultProxy.Answer html500(String stack) {

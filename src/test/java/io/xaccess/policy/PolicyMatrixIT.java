@@ -46,6 +46,14 @@ class PolicyMatrixIT {
   private static final String BOUNDARY_NAME = "xaccess-grant-boundary";
   private static final String PROD_BOUNDARY = "arn:aws:iam::" + PROD + ":policy/" + BOUNDARY_NAME;
   private static final String DEV_BOUNDARY = "arn:aws:iam::" + DEV + ":policy/" + BOUNDARY_NAME;
+
+  /** The operator's own identity (IRSA / Pod Identity role), in its own account. */
+  private static final String OPERATOR = "arn:aws:iam::999999999999:role/xaccess-operator";
+
+  /** The deployer templates' ClusterName and AllowedNamespaces in the matrix. */
+  private static final String CLUSTER = "prod-eks";
+
+  private static final String ALLOWED_NAMESPACES = "platform,team-*";
   private static final String ASSUME_POLICY =
       "arn:aws:iam::" + DEV + ":policy/xaccess-platform-ci-publisher-dev-AssumePolicy-1";
 
@@ -69,13 +77,22 @@ class PolicyMatrixIT {
       List<JsonNode> productionDeployer,
       JsonNode productionBoundary,
       List<JsonNode> developmentDeployer,
-      JsonNode developmentBoundary) {}
+      JsonNode developmentBoundary,
+      JsonNode productionDeployerTrust,
+      JsonNode developmentDeployerTrust) {}
 
-  /** A deployer template's role policies and the permissions boundary it creates. */
-  private record Deployer(List<JsonNode> policies, JsonNode boundary) {}
+  /** A deployer template's role policies, the permissions boundary it creates, and its trust. */
+  private record Deployer(List<JsonNode> policies, JsonNode boundary, JsonNode trust) {}
 
-  /** One request and what must come of it. */
-  private record Case(String name, boolean allowed, JsonNode simulation) {}
+  /**
+   * One API call and what must come of it. A call AWS authorizes as several actions (a tagged
+   * AssumeRole is sts:AssumeRole and sts:TagSession on the role) is allowed only when each is.
+   */
+  private record Case(String name, boolean allowed, List<JsonNode> simulations) {
+    Case(String name, boolean allowed, JsonNode simulation) {
+      this(name, allowed, List.of(simulation));
+    }
+  }
 
   @BeforeAll
   static void render() throws Exception {
@@ -127,7 +144,7 @@ class PolicyMatrixIT {
   @Test
   void everyRequestGetsTheIntendedDecision() throws Exception {
     List<Case> cases = cases(hardened, mfa);
-    List<String> results = IamSimulator.evaluate(cases.stream().map(Case::simulation).toList());
+    List<String> results = decisions(cases);
 
     List<String> report = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
@@ -144,8 +161,51 @@ class PolicyMatrixIT {
       }
     }
     System.out.println("Policy matrix (" + cases.size() + " cases):\n" + String.join("\n", report));
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(79);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(99);
     assertThat(wrong).as("requests with the wrong decision").isEmpty();
+  }
+
+  /**
+   * Each case's decision: Allowed when every action of the call is, else the first action's denial
+   * (or the evaluator's error).
+   */
+  private static List<String> decisions(List<Case> cases) throws Exception {
+    List<String> flat =
+        IamSimulator.evaluate(cases.stream().flatMap(c -> c.simulations().stream()).toList());
+    List<String> decisions = new ArrayList<>();
+    int next = 0;
+    for (Case c : cases) {
+      List<String> parts = flat.subList(next, next + c.simulations().size());
+      next += c.simulations().size();
+      decisions.add(
+          parts.stream()
+              .filter(r -> r.startsWith("Error"))
+              .findFirst()
+              .or(() -> parts.stream().filter(r -> !"Allowed".equals(r)).findFirst())
+              .orElse("Allowed"));
+    }
+    return decisions;
+  }
+
+  /**
+   * The matrix has teeth on the deployer's trust: without its namespace condition, a session tagged
+   * with a namespace the account owner never listed gets in.
+   */
+  @Test
+  void removingTheNamespaceConditionLetsAnUnlistedNamespaceIn() throws Exception {
+    JsonNode intact = hardened.productionDeployerTrust();
+    ObjectNode broken = intact.deepCopy();
+    for (JsonNode statement : broken.get("Statement")) {
+      ((ObjectNode) statement.get("Condition")).remove("StringLike");
+    }
+    Map<String, String> intruder = deployerTags(CLUSTER, "intruder");
+
+    assertThat(
+            decisions(
+                List.of(
+                    new Case("intact", false, deployerSession(OPERATOR_PROD, intact, intruder)),
+                    new Case("broken", true, deployerSession(OPERATOR_PROD, broken, intruder)))))
+        .containsExactly("ImplicitlyDenied", "Allowed");
   }
 
   /** The matrix has teeth: with the bucket policy's lock-out removed, an admin gets in. */
@@ -237,7 +297,7 @@ class PolicyMatrixIT {
         Map.of("aws:SecureTransport", "true"));
   }
 
-  private static List<Case> cases(Policies p, Policies m) {
+  private static List<Case> cases(Policies p, Policies m) throws Exception {
     List<Case> cases = new ArrayList<>();
     Map<String, Object> good = trustContext(CI_RUNNER, "us-east-1", ORG, EXTERNAL_ID, false);
     List<JsonNode> devAssume = List.of(named("xaccess-assume", p.assumePolicy()));
@@ -658,12 +718,112 @@ class PolicyMatrixIT {
             "development deployer attaches the xaccess assume policy to an opted-in role",
             true,
             devDeployer(p, "iam:AttachRolePolicy", CI_RUNNER, attach(ASSUME_POLICY, "true"))));
+    deployerTrust(cases, p);
     selfEscalation(cases, p);
     boundaries(cases, p);
     verifierSession(cases, p);
     refusedInput(cases);
     mfaAge(cases, m);
     return cases;
+  }
+
+  /**
+   * The account owner's consent: a deployer role admits the operator only in sessions tagged with
+   * its ClusterName and one of its AllowedNamespaces, and with no other tag — whatever namespace a
+   * policy object in the cluster lets use the account.
+   */
+  private static void deployerTrust(List<Case> cases, Policies p) throws Exception {
+    for (String side : List.of("production", "development")) {
+      String deployer = side.equals("production") ? OPERATOR_PROD : OPERATOR_DEV;
+      JsonNode trust =
+          side.equals("production") ? p.productionDeployerTrust() : p.developmentDeployerTrust();
+      cases.add(
+          new Case(
+              side + " deployer: session of a listed namespace",
+              true,
+              deployerSession(deployer, trust, deployerTags(CLUSTER, "platform"))));
+      cases.add(
+          new Case(
+              side + " deployer: session of a namespace matching a listed pattern (team-*)",
+              true,
+              deployerSession(deployer, trust, deployerTags(CLUSTER, "team-payments"))));
+      cases.add(
+          new Case(
+              side + " deployer: session of an unlisted namespace",
+              false,
+              deployerSession(deployer, trust, deployerTags(CLUSTER, "intruder"))));
+      cases.add(
+          new Case(
+              side + " deployer: listed namespace of another cluster",
+              false,
+              deployerSession(deployer, trust, deployerTags("staging-eks", "platform"))));
+      Map<String, String> clusterOnly = new LinkedHashMap<>();
+      clusterOnly.put("xaccess:cluster", CLUSTER);
+      cases.add(
+          new Case(
+              side + " deployer: session without the namespace tag",
+              false,
+              deployerSession(deployer, trust, clusterOnly)));
+      cases.add(
+          new Case(
+              side + " deployer: untagged session (an operator before session tags)",
+              false,
+              deployerSession(deployer, trust, Map.of())));
+      Map<String, String> extra = deployerTags(CLUSTER, "platform");
+      extra.put("xaccess.io/attachable", "true");
+      cases.add(
+          new Case(
+              side + " deployer: listed namespace plus a foreign tag",
+              false,
+              deployerSession(deployer, trust, extra)));
+      Map<String, String> listedAndUnlisted = deployerTags(CLUSTER, "platform");
+      listedAndUnlisted.put("xaccess:namespace2", "intruder");
+      cases.add(
+          new Case(
+              side + " deployer: listed namespace plus a second namespace tag",
+              false,
+              deployerSession(deployer, trust, listedAndUnlisted)));
+      cases.add(
+          new Case(
+              side + " deployer: another principal of the operator's account",
+              false,
+              deployerSession(
+                  "arn:aws:iam::999999999999:role/ci",
+                  deployer,
+                  trust,
+                  deployerTags(CLUSTER, "platform"),
+                  null)));
+    }
+    // The external id still holds on the tagged AssumeRole.
+    JsonNode withExternalId =
+        deployer(
+                "deploy/aws/production-deployer.yaml",
+                PROD,
+                PROD_BOUNDARY,
+                Map.of(
+                    "GrantRoleNamePattern",
+                    "DevToProd*",
+                    "BucketNamePattern",
+                    "acme-prod-*",
+                    "ExternalId",
+                    "deployer-external-id"))
+            .trust();
+    cases.add(
+        new Case(
+            "production deployer with an external id: listed namespace and the external id",
+            true,
+            deployerSession(
+                OPERATOR,
+                OPERATOR_PROD,
+                withExternalId,
+                deployerTags(CLUSTER, "platform"),
+                "deployer-external-id")));
+    cases.add(
+        new Case(
+            "production deployer with an external id: listed namespace, no external id",
+            false,
+            deployerSession(
+                OPERATOR, OPERATOR_PROD, withExternalId, deployerTags(CLUSTER, "platform"), null)));
   }
 
   /** Deployer roles that hold when the operator is compromised: never themselves, nothing else. */
@@ -983,9 +1143,13 @@ class PolicyMatrixIT {
         "ci-publisher",
         "0b7f3c1e-0000-4000-8000-000000000001",
         new Grant.Account(
-            PROD, REGION, new Grant.Credentials.AssumeRole(OPERATOR_PROD, Optional.empty())),
+            PROD,
+            REGION,
+            new Grant.Credentials.AssumeRole(OPERATOR_PROD, Optional.empty(), "platform")),
         new Grant.Account(
-            DEV, "us-east-1", new Grant.Credentials.AssumeRole(OPERATOR_DEV, Optional.empty())),
+            DEV,
+            "us-east-1",
+            new Grant.Credentials.AssumeRole(OPERATOR_DEV, Optional.empty(), "platform")),
         principals,
         assumer,
         new Grant.Bucket(BUCKET, true, prefix, "KMS", true, false),
@@ -1053,7 +1217,9 @@ class PolicyMatrixIT {
         productionDeployer.policies(),
         productionDeployer.boundary(),
         developmentDeployer.policies(),
-        developmentDeployer.boundary());
+        developmentDeployer.boundary(),
+        productionDeployer.trust(),
+        developmentDeployer.trust());
   }
 
   private static Deployer productionDeployer(Map<String, String> parameters) throws Exception {
@@ -1066,9 +1232,12 @@ class PolicyMatrixIT {
   /** A deployer template rendered with its defaults, except {@code given}. */
   private static Deployer deployer(
       String file, String account, String boundaryArn, Map<String, String> given) throws Exception {
-    Map<String, String> parameters = new LinkedHashMap<>(given);
-    parameters.put("OperatorPrincipalArn", "arn:aws:iam::999999999999:role/xaccess-operator");
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("OperatorPrincipalArn", OPERATOR);
     parameters.put("ExternalId", "");
+    parameters.put("ClusterName", CLUSTER);
+    parameters.put("AllowedNamespaces", ALLOWED_NAMESPACES);
+    parameters.putAll(given);
     RenderedTemplate deployer =
         new RenderedTemplate(
             Path.of(file), account, REGION, parameters, Map.of("GrantBoundary.Ref", boundaryArn));
@@ -1077,7 +1246,9 @@ class PolicyMatrixIT {
       policies.add(named(p.get("PolicyName").asText(), p.get("PolicyDocument")));
     }
     return new Deployer(
-        policies, named(BOUNDARY_NAME, deployer.property("GrantBoundary", "PolicyDocument")));
+        policies,
+        named(BOUNDARY_NAME, deployer.property("GrantBoundary", "PolicyDocument")),
+        deployer.property("DeployerRole", "AssumeRolePolicyDocument"));
   }
 
   // --- simulations ---------------------------------------------------------------------------
@@ -1128,6 +1299,67 @@ class PolicyMatrixIT {
       context.put("aws:ResourceTag/xaccess.io/attachable", tag);
     }
     return context;
+  }
+
+  /** Session tags as the operator sends them (DeployerSessionTags). */
+  private static Map<String, String> deployerTags(String cluster, String namespace) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("xaccess:cluster", cluster);
+    tags.put("xaccess:namespace", namespace);
+    return tags;
+  }
+
+  private static List<JsonNode> deployerSession(
+      String deployer, JsonNode trust, Map<String, String> tags) {
+    return deployerSession(OPERATOR, deployer, trust, tags, null);
+  }
+
+  /**
+   * {@code principal} (the operator's own identity, with the rights its own account gives it)
+   * assuming {@code deployer} with {@code tags}: AWS authorizes sts:AssumeRole and, for a tagged
+   * session, sts:TagSession, each against the deployer's trust; both see the tags.
+   */
+  private static List<JsonNode> deployerSession(
+      String principal,
+      String deployer,
+      JsonNode trust,
+      Map<String, String> tags,
+      String externalId) {
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("aws:PrincipalArn", principal);
+    context.put("aws:PrincipalAccount", principal.split(":")[4]);
+    context.put("sts:RoleSessionName", "xaccess-operator");
+    if (externalId != null) {
+      context.put("sts:ExternalId", externalId);
+    }
+    tags.forEach((key, value) -> context.put("aws:RequestTag/" + key, value));
+    if (!tags.isEmpty()) {
+      context.put("aws:TagKeys", List.copyOf(tags.keySet()));
+    }
+    List<JsonNode> identity =
+        List.of(
+            named(
+                "xaccess-operator",
+                JSON.valueToTree(
+                    Map.of(
+                        "Version",
+                        "2012-10-17",
+                        "Statement",
+                        List.of(
+                            Map.of(
+                                "Effect",
+                                "Allow",
+                                "Action",
+                                List.of("sts:AssumeRole", "sts:TagSession"),
+                                "Resource",
+                                "arn:aws:iam::*:role/xaccess-deployer"))))));
+    String account = deployer.split(":")[4];
+    List<JsonNode> calls = new ArrayList<>();
+    calls.add(request(principal, "sts:AssumeRole", deployer, account, trust, identity, context));
+    if (!tags.isEmpty()) {
+      calls.add(request(principal, "sts:TagSession", deployer, account, trust, identity, context));
+    }
+    return calls;
   }
 
   private static JsonNode prodDeployer(

@@ -14,6 +14,9 @@ import software.amazon.awssdk.services.cloudformation.model.CloudFormationExcept
  */
 public final class OperatorTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
+  /** The in-process operator's xaccess.cluster-name: its deployer sessions' xaccess:cluster tag. */
+  public static final String CLUSTER_NAME = "xaccess-it";
+
   private static AwsTestAccounts accounts;
 
   private static TestCluster cluster;
@@ -31,6 +34,7 @@ public final class OperatorTestEnvironment implements QuarkusTestResourceLifecyc
     System.setProperty("aws.region", "us-east-1");
     System.setProperty("kubeconfig", cluster.kube().kubeConfigFile().toString());
     return Map.of(
+        "xaccess.cluster-name", CLUSTER_NAME,
         "xaccess.aws.deployer-role-name", "xaccess-deployer",
         "xaccess.aws.s3-path-style", "true",
         "xaccess.poll-interval", "1s",

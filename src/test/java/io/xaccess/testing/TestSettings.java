@@ -9,7 +9,8 @@ import java.util.Optional;
  * reconcile chose: poll 5 s, first poll 1 s, resync 10 min, stalled recheck 1 min; verification
  * retries from 5 s doubling to at most 1 min within a 30 s propagation window (attempts at 5, 10,
  * 20 s: three); passing failures retried from 2 s doubling to 5 min, reported after 5; stacks stuck
- * after 1 h; every account reached through the deployer role {@code xaccess-deployer}.
+ * after 1 h; every account reached through the deployer role {@code xaccess-deployer}, in the
+ * cluster {@code test-cluster}.
  */
 public final class TestSettings implements XaccessConfig {
 
@@ -24,6 +25,12 @@ public final class TestSettings implements XaccessConfig {
   public Duration retryInitialDelayOnFailure = Duration.ofSeconds(2);
   public Duration retryMaxDelayOnFailure = Duration.ofMinutes(5);
   public int reportAfter = 5;
+  public String clusterName = "test-cluster";
+
+  @Override
+  public String clusterName() {
+    return clusterName;
+  }
 
   @Override
   public Duration stackOperationTimeout() {

@@ -1,0 +1,91 @@
+package io.xaccess.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.SecretValue;
+import io.xaccess.testing.TestSettings;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+
+/** Which clients are shared: deployer-role sessions are tagged per namespace, so not across. */
+class AwsClientsTest {
+
+  private static final String DEPLOYER = "arn:aws:iam::111111111111:role/xaccess-deployer";
+
+  private final AwsClients clients =
+      new AwsClients(new TestSettings(), new AwsCallCounter(new SimpleMeterRegistry()));
+
+  @AfterEach
+  void close() {
+    clients.close();
+  }
+
+  @Test
+  void aDeployerRoleHasClientsOfItsOwnPerNamespaceAndSharedWithin() {
+    Set<CloudFormationClient> made = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      made.add(clients.cloudFormation(deployer("team-" + i)));
+    }
+    assertThat(made).hasSize(50);
+    assertThat(clients.cloudFormation(deployer("team-7")))
+        .isSameAs(clients.cloudFormation(deployer("team-7")));
+  }
+
+  /**
+   * The first deployer client also makes the operator's own STS client; cached with
+   * computeIfAbsent, that failed ("Recursive update") whenever both keys fell into one empty bin —
+   * for one in about sixteen namespace names, on every retry.
+   */
+  @Test
+  void theFirstDeployerClientOfAnyNamespaceIsMade() {
+    for (int i = 0; i < 64; i++) {
+      AwsClients fresh =
+          new AwsClients(new TestSettings(), new AwsCallCounter(new SimpleMeterRegistry()));
+      try {
+        assertThat(fresh.cloudFormation(deployer("ns-" + i))).isNotNull();
+      } finally {
+        fresh.close();
+      }
+    }
+  }
+
+  @Test
+  void staticKeysAndTheOperatorsOwnIdentityAreNotPerNamespace() {
+    Grant.Account own =
+        new Grant.Account("111111111111", "us-east-1", new Grant.Credentials.OperatorIdentity());
+    assertThat(clients.cloudFormation(own)).isSameAs(clients.cloudFormation(own));
+    Grant.Account keys =
+        new Grant.Account(
+            "111111111111",
+            "us-east-1",
+            new Grant.Credentials.StaticKeys(
+                new SecretValue("AKIAEXAMPLE"),
+                new SecretValue("example-secret"),
+                Optional.empty()));
+    assertThat(clients.cloudFormation(keys)).isSameAs(clients.cloudFormation(keys));
+  }
+
+  @Test
+  void aClusterNameAwsWouldRefuseAsATagStopsTheOperator() {
+    TestSettings settings = new TestSettings();
+    settings.clusterName = "aws:prod";
+    assertThatThrownBy(
+            () -> new AwsClients(settings, new AwsCallCounter(new SimpleMeterRegistry())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("xaccess.cluster-name");
+  }
+
+  private static Grant.Account deployer(String namespace) {
+    return new Grant.Account(
+        "111111111111",
+        "us-east-1",
+        new Grant.Credentials.AssumeRole(DEPLOYER, Optional.empty(), namespace));
+  }
+}
