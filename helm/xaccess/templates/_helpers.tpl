@@ -59,3 +59,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   resources: [events]
   verbs: [create, patch]
 {{- end -}}
+
+{{/* The Secret holding the webhook's serving certificate (tls.crt, tls.key). */}}
+{{- define "xaccess.admissionSecretName" -}}
+{{- if and (not .Values.admission.certManager.enabled) .Values.admission.existingSecret.name -}}
+{{- .Values.admission.existingSecret.name -}}
+{{- else -}}
+{{- printf "%s-admission-tls" (include "xaccess.fullname" .) -}}
+{{- end -}}
+{{- end -}}

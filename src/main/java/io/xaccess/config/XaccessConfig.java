@@ -98,6 +98,18 @@ public interface XaccessConfig {
 
   Verification verification();
 
+  Admission admission();
+
+  /** The tenancy webhook (docs/tenancy.md#admission). */
+  interface Admission {
+    /**
+     * Serve {@code POST /admission/tenancy} over HTTPS on every replica, with the certificate of
+     * {@code quarkus.http.ssl.certificate.files}/{@code key-files}. Off: no webhook, no informers.
+     */
+    @WithDefault("false")
+    boolean enabled();
+  }
+
   /** How the operator reaches AWS. The endpoint comes from the SDK's own AWS_ENDPOINT_URL. */
   interface Aws {
     /**

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -89,7 +92,9 @@ class ChartIT {
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
-    assertThat(container.getVolumeMounts()).extracting("mountPath").containsExactly("/tmp");
+    assertThat(container.getVolumeMounts())
+        .extracting("mountPath")
+        .containsExactly("/tmp", "/etc/xaccess/admission-tls");
     Map<String, EnvVar> env = env(container.getEnv());
     assertThat(env.get("XACCESS_LEADER_ELECTION_LEASE_NAMESPACE").getValueFrom().getFieldRef())
         .extracting("fieldPath")
@@ -147,6 +152,123 @@ class ChartIT {
         .containsExactlyInAnyOrder("team-a", "team-b");
   }
 
+  /**
+   * The tenancy webhook by default: every replica behind a Service, failurePolicy Fail, only
+   * creations and spec or release-annotation changes sent, a certificate Helm generated for the
+   * Service's DNS names and signed by the CA in caBundle, mounted and served over HTTPS only.
+   */
+  @Test
+  void admissionIsOnByDefault() throws Exception {
+    List<HasMetadata> objects = Helm.template();
+    ValidatingWebhookConfiguration configuration =
+        one(objects, ValidatingWebhookConfiguration.class);
+    ValidatingWebhook webhook = configuration.getWebhooks().get(0);
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+    assertThat(webhook.getSideEffects()).isEqualTo("None");
+    assertThat(webhook.getAdmissionReviewVersions()).containsExactly("v1");
+    assertThat(webhook.getTimeoutSeconds()).isLessThanOrEqualTo(10);
+    assertThat(webhook.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("crossaccountaccesses");
+              assertThat(r.getOperations()).containsExactly("CREATE", "UPDATE");
+            });
+    assertThat(webhook.getMatchConditions()).singleElement();
+    assertThat(webhook.getNamespaceSelector()).isNull();
+    assertThat(webhook.getClientConfig().getService().getName())
+        .isEqualTo("xaccess-operator-webhook");
+    assertThat(webhook.getClientConfig().getService().getPath()).isEqualTo("/admission/tenancy");
+
+    Secret tls = one(objects, Secret.class);
+    var certificates = java.security.cert.CertificateFactory.getInstance("X.509");
+    var ca =
+        certificates.generateCertificate(
+            new java.io.ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle())));
+    var served =
+        (java.security.cert.X509Certificate)
+            certificates.generateCertificate(
+                new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(tls.getData().get("tls.crt"))));
+    served.verify(ca.getPublicKey());
+    assertThat(served.getSubjectAlternativeNames())
+        .extracting(n -> (Object) n.get(1))
+        .contains("xaccess-operator-webhook.xaccess-system.svc");
+
+    var container = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    Map<String, EnvVar> env = env(container.getContainers().get(0).getEnv());
+    assertThat(env.get("XACCESS_ADMISSION_ENABLED").getValue()).isEqualTo("true");
+    assertThat(env.get("QUARKUS_HTTP_INSECURE_REQUESTS").getValue()).isEqualTo("disabled");
+    assertThat(container.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(
+            v -> assertThat(v.getSecret().getSecretName()).isEqualTo(tls.getMetadata().getName()));
+    assertThat(one(objects, NetworkPolicy.class).getSpec().getIngress())
+        .flatExtracting(r -> r.getPorts())
+        .extracting(p -> p.getPort().getIntVal())
+        .containsExactlyInAnyOrder(9000, 8443);
+  }
+
+  @Test
+  void admissionTakesItsCertificateFromCertManagerOrANamedSecretOrIsOff() {
+    List<HasMetadata> certManager = Helm.template("admission.certManager.enabled=true");
+    assertThat(kinds(certManager)).contains("Certificate", "Issuer").doesNotContain("Secret");
+    ValidatingWebhookConfiguration injected =
+        one(certManager, ValidatingWebhookConfiguration.class);
+    assertThat(injected.getMetadata().getAnnotations())
+        .containsEntry(
+            "cert-manager.io/inject-ca-from", "xaccess-system/xaccess-operator-admission");
+    assertThat(injected.getWebhooks().get(0).getClientConfig().getCaBundle()).isNull();
+
+    List<HasMetadata> named =
+        Helm.template(
+            "admission.existingSecret.name=webhook-tls", "admission.existingSecret.caBundle=Q0E=");
+    assertThat(kinds(named)).doesNotContain("Secret", "Certificate");
+    assertThat(
+            one(named, ValidatingWebhookConfiguration.class)
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle())
+        .isEqualTo("Q0E=");
+    Helm.Result noCa =
+        Helm.run(
+            "template",
+            "x",
+            Helm.CHART.toString(),
+            "--kube-version",
+            "1.34.0",
+            "--set",
+            "admission.existingSecret.name=tls");
+    assertThat(noCa.exitCode()).isNotZero();
+    assertThat(noCa.output()).contains("admission.existingSecret.caBundle");
+
+    // Scoped to the watched namespaces, like the rest of the installation.
+    assertThat(
+            one(Helm.template("watchNamespaces={team-a}"), ValidatingWebhookConfiguration.class)
+                .getWebhooks()
+                .get(0)
+                .getNamespaceSelector()
+                .getMatchExpressions())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValues()).containsExactly("team-a"));
+
+    List<HasMetadata> off = Helm.template("admission.enabled=false");
+    assertThat(kinds(off)).doesNotContain("ValidatingWebhookConfiguration", "Secret");
+    assertThat(
+            env(
+                one(off, Deployment.class)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getEnv()))
+        .doesNotContainKeys("XACCESS_ADMISSION_ENABLED", "QUARKUS_HTTP_SSL_CERTIFICATE_FILES");
+  }
+
   @Test
   void checkovFindsNothingInTheManifestsAndEverySkipIsJustified() throws Exception {
     Checkov.assertClean("-f", "deploy/operator.yaml", "kubernetes", 50);
@@ -202,6 +324,10 @@ class ChartIT {
           "aws.s3PathStyle=true",
           "--set",
           "reconcile.pollInterval=2s",
+          // No pod backs the webhook's Service on this bare API server, and the operator runs
+          // outside it: TenancyAdmissionIT tests the webhook, admissionIsOnByDefault its objects.
+          "--set",
+          "admission.enabled=false",
           // The platform team's tenancy policy, created by the chart from values.
           "--set-json",
           "policies=[{\"name\":\"team-a\",\"spec\":{\"namespaces\":{\"names\":[\"team-a\"]},"

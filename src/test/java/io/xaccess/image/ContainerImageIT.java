@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.xaccess.e2e.EndToEndScenario;
+import io.xaccess.testing.CertManagerStandIn;
 import io.xaccess.testing.Checkov;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.OperatorProcess;
@@ -250,7 +251,9 @@ class ContainerImageIT {
       Path serviceAccount = Files.createDirectories(work.resolve("serviceaccount"));
       Config admin = Config.fromKubeconfig(kube.kubeConfigYaml());
       cluster.namespace("xaccess-system");
+      CertManagerStandIn.installCrds(cluster.client());
       cluster.kubectl().succeed("apply", "-f", "deploy/operator.yaml");
+      CertManagerStandIn.removeDeployWebhook(cluster.client());
       String token = kube.serviceAccountToken("xaccess-system", "xaccess-operator");
       Files.writeString(serviceAccount.resolve("token"), token);
       Files.copy(Path.of(admin.getCaCertFile()), serviceAccount.resolve("ca.crt"));

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.e2e.EndToEndScenario;
+import io.xaccess.testing.CertManagerStandIn;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.OperatorProcess;
@@ -73,8 +74,11 @@ class RbacIT {
     try (TestCluster cluster = TestCluster.start(TestCluster.Options.DEFAULT.withoutCrd())) {
       LocalKubeApiServer kube = cluster.kube();
       KubernetesClient admin = cluster.client();
-      // What a kustomize user runs: CRD, namespace and operator objects in one apply.
+      // What a kustomize user runs: CRD, namespace and operator objects in one apply (cert-manager,
+      // which deploy/ needs for the webhook's certificate, as stand-in CRDs).
+      CertManagerStandIn.installCrds(admin);
       cluster.kubectl().succeed("apply", "-k", "deploy");
+      CertManagerStandIn.removeDeployWebhook(admin);
       admin
           .apiextensions()
           .v1()

@@ -58,6 +58,11 @@ public final class TestSettings implements XaccessConfig {
   }
 
   @Override
+  public Admission admission() {
+    return () -> false;
+  }
+
+  @Override
   public Duration pollInterval() {
     return pollInterval;
   }
