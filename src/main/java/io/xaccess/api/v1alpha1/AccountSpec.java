@@ -20,7 +20,7 @@ public abstract class AccountSpec {
   @Required
   @Size(max = 12)
   @ValidationRule(
-      value = "self.matches('^[0-9]{12}$')",
+      value = "self.matches('" + Patterns.ACCOUNT_ID + "')",
       message = "must be a 12-digit AWS account id (quote it in YAML to keep leading zeros)",
       reason = "FieldValueInvalid")
   @ValidationRule(

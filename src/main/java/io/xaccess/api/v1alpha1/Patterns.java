@@ -41,5 +41,18 @@ final class Patterns {
   /** A Go-style duration of hours, minutes and seconds: 90m, 1h, 1h30m. */
   static final String DURATION = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
 
+  /** A 12-digit AWS account id. */
+  static final String ACCOUNT_ID = "^[0-9]{12}$";
+
+  /**
+   * The actions a grant may give, as a CEL list literal (RoleSpec.ALLOWED_ACTIONS; PatternsTest
+   * keeps the two the same).
+   */
+  static final String ALLOWED_ACTIONS =
+      "['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObject',"
+          + " 's3:PutObjectTagging', 's3:DeleteObject', 's3:ListBucket', 's3:ListBucketVersions',"
+          + " 's3:GetBucketLocation', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts',"
+          + " 's3:ListBucketMultipartUploads']";
+
   private Patterns() {}
 }

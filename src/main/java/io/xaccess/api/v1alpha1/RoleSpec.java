@@ -44,11 +44,7 @@ public class RoleSpec {
 
   @Size(min = 1, max = 12)
   @ValidationRule(
-      value =
-          "self.all(a, a in ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging',"
-              + " 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:ListBucket',"
-              + " 's3:ListBucketVersions', 's3:GetBucketLocation', 's3:AbortMultipartUpload',"
-              + " 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'])",
+      value = "self.all(a, a in " + Patterns.ALLOWED_ACTIONS + ")",
       message =
           "each action must be one of s3:GetObject, s3:GetObjectVersion, s3:GetObjectTagging,"
               + " s3:PutObject, s3:PutObjectTagging, s3:DeleteObject, s3:ListBucket,"
