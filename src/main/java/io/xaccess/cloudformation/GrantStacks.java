@@ -1,9 +1,11 @@
 package io.xaccess.cloudformation;
 
+import io.xaccess.grant.AccessState;
 import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.Side;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +38,27 @@ public final class GrantStacks {
       String verifierRoleArn,
       String partition,
       String boundaryName) {
+    return production(
+        grant, AccessState.OPEN, operatorPrincipalArn, verifierRoleArn, partition, boundaryName);
+  }
+
+  /**
+   * The production stack in the given {@code access} state: closed, its role's trust allows no
+   * development principal; a revocation bound adds the aws:TokenIssueTime deny.
+   */
+  public static StackRequest production(
+      Grant grant,
+      AccessState access,
+      String operatorPrincipalArn,
+      String verifierRoleArn,
+      String partition,
+      String boundaryName) {
     String dev = grant.development().accountId();
     Grant.Bucket bucket = grant.bucket();
     boolean existingKey = bucket.encryption().startsWith("arn:");
     Map<String, String> p = new LinkedHashMap<>();
+    p.put("AccessOpen", Boolean.toString(access.open()));
+    p.put("RevokeSessionsBefore", access.revokeSessionsBefore().map(Instant::toString).orElse(""));
     p.put("DevelopmentAccountId", dev);
     p.put("PrincipalArnPatterns", String.join(",", trustedPrincipals(grant, partition)));
     p.put("VerifierRoleArn", verifierRoleArn);
@@ -103,6 +122,18 @@ public final class GrantStacks {
       String operatorPrincipalArn,
       String partition,
       String boundaryName) {
+    return development(
+        grant, AccessState.OPEN, productionRoleArn, operatorPrincipalArn, partition, boundaryName);
+  }
+
+  /** The development stack; closed, it holds no permission to assume the production role. */
+  public static StackRequest development(
+      Grant grant,
+      AccessState access,
+      String productionRoleArn,
+      String operatorPrincipalArn,
+      String partition,
+      String boundaryName) {
     List<String> roles = new ArrayList<>();
     List<String> users = new ArrayList<>();
     for (String principal : grant.principals()) {
@@ -114,6 +145,7 @@ public final class GrantStacks {
       (resource.startsWith("role/") ? roles : users).add(name);
     }
     Map<String, String> p = new LinkedHashMap<>();
+    p.put("AccessOpen", Boolean.toString(access.open()));
     p.put("ProductionRoleArn", productionRoleArn);
     p.put("AttachToRoles", join(roles));
     p.put("AttachToUsers", join(users));

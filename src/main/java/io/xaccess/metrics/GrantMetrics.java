@@ -68,6 +68,19 @@ public class GrantMetrics {
         .increment();
   }
 
+  /**
+   * The production role of a grant now denies sessions issued before a new bound.
+   *
+   * @param cause expiry (the grant expired) or annotation (xaccess.io/revoke-sessions-before)
+   */
+  public void sessionsRevoked(String cause) {
+    Counter.builder("xaccess.session.revocations")
+        .description("New revocation bounds deployed on grant roles, by cause")
+        .tag("cause", cause)
+        .register(registry)
+        .increment();
+  }
+
   /** One proof of access. */
   public void verification(boolean succeeded, Duration took) {
     String result = succeeded ? "succeeded" : "failed";

@@ -20,6 +20,7 @@ import io.xaccess.cloudformation.StackProgress;
 import io.xaccess.cloudformation.StackRequest;
 import io.xaccess.cloudformation.StackRollout;
 import io.xaccess.config.XaccessConfig;
+import io.xaccess.grant.AccessState;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantProblem;
 import io.xaccess.grant.GrantResolver;
@@ -29,7 +30,10 @@ import io.xaccess.status.MfaAdvisory;
 import io.xaccess.tenancy.Tenancy;
 import io.xaccess.tenancy.Verdict;
 import io.xaccess.verification.VerificationSchedule;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,6 +72,7 @@ public class CrossAccountAccessReconciler
   private final Retries retries;
   private final XaccessConfig config;
   private final Tenancy tenancy;
+  private final Clock clock;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -78,8 +83,10 @@ public class CrossAccountAccessReconciler
       StatusWriter writer,
       Retries retries,
       XaccessConfig config,
-      Tenancy tenancy) {
+      Tenancy tenancy,
+      Clock clock) {
     this.tenancy = tenancy;
+    this.clock = clock;
     this.resolver = resolver;
     this.identities = identities;
     this.rollout = rollout;
@@ -130,20 +137,32 @@ public class CrossAccountAccessReconciler
       return config.resyncInterval();
     }
     Grant grant;
+    GrantLifetime lifetime;
     try {
       grant =
           resolver.resolve(resource, verdict.productionDeployer(), verdict.developmentDeployer());
+      lifetime = GrantLifetime.of(resource, clock.instant());
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
       return config.stalledRecheckInterval();
     }
+    status.lifetime(lifetime.expiresAt(), lifetime.closedAt());
     MfaAdvisory.of(grant).ifPresent(status::mfaUnenforceable);
-    if (grant.suspended()) {
+    // Suspension pauses changes, not the end of the access: an expired grant is closed anyway.
+    if (grant.suspended() && !lifetime.expired()) {
       status.suspended();
-      return config.resyncInterval();
+      return untilExpiry(lifetime, config.resyncInterval());
     }
     try {
-      return runbook(grant, status);
+      Duration next = runbook(grant, lifetime, status);
+      if (status.isReady() && status.firstReadyTime().isEmpty()) {
+        // The first Ready starts a ttl: from now on the grant has an end.
+        lifetime =
+            lifetime.firstReady(
+                resource.getSpec(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        status.lifetime(lifetime.expiresAt(), lifetime.closedAt());
+      }
+      return untilExpiry(lifetime, next);
     } catch (AwsProblem problem) {
       if (!problem.terminal()) {
         throw problem;
@@ -152,8 +171,20 @@ public class CrossAccountAccessReconciler
       status.stalled(problem.reason(), problem.getMessage());
       // A terminal AWS answer (access denied, expired credentials) is retried only at resync:
       // a user may fix it in AWS, which raises no Kubernetes event.
-      return config.resyncInterval();
+      return untilExpiry(lifetime, config.resyncInterval());
     }
+  }
+
+  /**
+   * {@code next}, or sooner when the access ends before: the end is reached on time with no other
+   * event (a restarted operator reconciles every grant and comes here again).
+   */
+  private Duration untilExpiry(GrantLifetime lifetime, Duration next) {
+    return lifetime
+        .untilExpiry(clock.instant())
+        .map(d -> d.isNegative() ? Duration.ZERO : d)
+        .filter(d -> d.compareTo(next) < 0)
+        .orElse(next);
   }
 
   private static String notPermitted(Verdict verdict, GrantStatusBuilder status) {
@@ -168,9 +199,14 @@ public class CrossAccountAccessReconciler
   }
 
   /** The runbook, one step further: returns when to look again. */
-  private Duration runbook(Grant grant, GrantStatusBuilder status) {
+  private Duration runbook(Grant grant, GrantLifetime lifetime, GrantStatusBuilder status) {
     String partition = config.aws().partition();
     String verifierRoleArn = GrantStacks.verifierRoleArn(grant, partition);
+    // Open, or closed once the grant expired; with the sessions it revokes.
+    AccessState access = lifetime.access();
+    if (lifetime.expired()) {
+      status.expired(false);
+    }
 
     // 1. Production stack: the role, its policy, the bucket, its key and bucket policy.
     StackProgress production =
@@ -179,6 +215,7 @@ public class CrossAccountAccessReconciler
             grant,
             GrantStacks.production(
                 grant,
+                access,
                 identities.principalArn(grant.production()),
                 verifierRoleArn,
                 partition,
@@ -187,6 +224,7 @@ public class CrossAccountAccessReconciler
     if (!production.ready()) {
       return afterUnfinished(Side.PRODUCTION, production, status);
     }
+    status.sessionsRevokedBefore(access.revokeSessionsBefore());
 
     // 2. Development stack, fed by the production role's ARN.
     String roleArn =
@@ -198,6 +236,7 @@ public class CrossAccountAccessReconciler
             grant,
             GrantStacks.development(
                 grant,
+                access,
                 roleArn,
                 identities.principalArn(grant.development()),
                 partition,
@@ -207,7 +246,25 @@ public class CrossAccountAccessReconciler
       return afterUnfinished(Side.DEVELOPMENT, development, status);
     }
 
+    // Expired: both stacks carry the closed configuration; there is nothing to prove.
+    if (lifetime.expired()) {
+      status.expired(true);
+      return config.resyncInterval();
+    }
+
     // 3. Proof of access, through the verifier role and the production role.
+    Optional<Instant> revoked = access.revokeSessionsBefore();
+    Instant now = clock.instant();
+    if (revoked.isPresent() && now.isBefore(revoked.get())) {
+      // A session issued now would be denied: prove the access with one issued after the bound.
+      status.waitingForRevocation(
+          "waits until "
+              + revoked.get()
+              + ": sessions issued before it are revoked (annotation "
+              + CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION
+              + ")");
+      return Duration.between(now, revoked.get()).plusSeconds(1);
+    }
     if (!grant.verification().enabled()) {
       status.verificationDisabled();
       return config.resyncInterval();

@@ -52,6 +52,18 @@ public class GrantEvents {
             || !Objects.equals(verifiedBefore.getMessage(), verifiedAfter.getMessage()))) {
       warning(resource, Reason.VerificationFailed, verifiedAfter.getMessage());
     }
+    String revokedBefore = before == null ? null : before.getSessionsRevokedBefore();
+    if (after.getSessionsRevokedBefore() != null
+        && !after.getSessionsRevokedBefore().equals(revokedBefore)) {
+      normal(
+          resource,
+          Reason.SessionsRevoked,
+          "the production role now denies every session issued before "
+              + after.getSessionsRevokedBefore()
+              + (after.getSessionsRevokedBefore().equals(after.getClosedAt())
+                  ? " (the grant expired)"
+                  : " (annotation " + CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION + ")"));
+    }
     if (after.getPhase() != null && (before == null || before.getPhase() != after.getPhase())) {
       var ready = condition(after, ConditionType.Ready);
       emit(

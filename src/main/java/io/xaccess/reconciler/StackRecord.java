@@ -51,7 +51,7 @@ final class StackRecord {
   }
 
   private static void development(DevelopmentStackStatus s, Map<String, String> outputs) {
-    s.setAssumePolicyArn(output(outputs, "AssumePolicyArn", s.getAssumePolicyArn()));
+    s.setAssumePolicyArn(emptyToNull(output(outputs, "AssumePolicyArn", s.getAssumePolicyArn())));
     s.setVerifierRoleArn(output(outputs, "VerifierRoleArn", s.getVerifierRoleArn()));
     s.setAssumerRoleArn(emptyToNull(output(outputs, "AssumerRoleArn", s.getAssumerRoleArn())));
   }

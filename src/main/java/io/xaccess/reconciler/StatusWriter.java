@@ -105,6 +105,13 @@ public class StatusWriter {
   }
 
   private void apply(CrossAccountAccess resource, CrossAccountAccessStatus after) {
+    CrossAccountAccessStatus before = resource.getStatus();
+    String revokedBefore = before == null ? null : before.getSessionsRevokedBefore();
+    if (after.getSessionsRevokedBefore() != null
+        && !after.getSessionsRevokedBefore().equals(revokedBefore)) {
+      metrics.sessionsRevoked(
+          after.getSessionsRevokedBefore().equals(after.getClosedAt()) ? "expiry" : "annotation");
+    }
     events.transitions(resource, resource.getStatus(), after);
     resource.setStatus(after);
   }

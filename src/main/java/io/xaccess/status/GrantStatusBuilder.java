@@ -87,6 +87,12 @@ public final class GrantStatusBuilder {
   private VerificationResult lastVerification;
   private Condition mfaWarning;
   private String permittedBy;
+  private String expiresAt;
+  private String firstReadyTime;
+  private String closedAt;
+  private String sessionsRevokedBefore;
+  private boolean expired;
+  private boolean closing;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -96,6 +102,53 @@ public final class GrantStatusBuilder {
     this.developmentStack = copy(this.previous.getDevelopment(), new DevelopmentStackStatus());
     this.lastVerification = this.previous.getLastVerification();
     this.permittedBy = this.previous.getPermittedBy();
+    this.expiresAt = this.previous.getExpiresAt();
+    this.firstReadyTime = this.previous.getFirstReadyTime();
+    this.closedAt = this.previous.getClosedAt();
+    this.sessionsRevokedBefore = this.previous.getSessionsRevokedBefore();
+  }
+
+  /**
+   * When the access ends ({@code status.expiresAt}) and when its latest expiry closed it; empty
+   * values clear them.
+   */
+  public GrantStatusBuilder lifetime(Optional<Instant> expiresAt, Optional<Instant> closedAt) {
+    this.expiresAt = expiresAt.map(Instant::toString).orElse(null);
+    this.closedAt = closedAt.map(Instant::toString).orElse(null);
+    return this;
+  }
+
+  /** When the grant first became Ready, if it has (set by {@link #build()} the first time). */
+  public Optional<Instant> firstReadyTime() {
+    return Optional.ofNullable(firstReadyTime).map(Instant::parse);
+  }
+
+  /** The revocation bound the production stack now carries (empty: none). */
+  public GrantStatusBuilder sessionsRevokedBefore(Optional<Instant> bound) {
+    this.sessionsRevokedBefore = bound.map(Instant::toString).orElse(null);
+    return this;
+  }
+
+  /**
+   * The grant reached its end: the stacks are being given the closed configuration, or carry it
+   * ({@code closed}). Closed, the grant is Expired: intended, neither Ready nor failing.
+   */
+  public GrantStatusBuilder expired(boolean closed) {
+    this.closing = !closed;
+    this.expired = closed;
+    if (closed) {
+      verification.set(
+          Step.NOT_STARTED,
+          Reason.Expired,
+          "not verified while the grant is expired: its access is closed");
+    }
+    return this;
+  }
+
+  /** Verification waits until the revocation bound, which would deny a session issued earlier. */
+  public GrantStatusBuilder waitingForRevocation(String message) {
+    verification.set(Step.IN_PROGRESS, Reason.Verifying, message);
+    return this;
   }
 
   /** The tenancy policy that permits the grant, or empty when none does. */
@@ -192,9 +245,20 @@ public final class GrantStatusBuilder {
     return this;
   }
 
+  /** Whether the grant is expired and both stacks carry the closed configuration. */
+  public boolean isExpired() {
+    return expired
+        && stalledReason == null
+        && !deleting
+        && production.step == Step.DONE
+        && development.step == Step.DONE;
+  }
+
   /** Whether the grant is fully converged: both stacks deployed and access proven. */
   public boolean isReady() {
     return stalledReason == null
+        && !expired
+        && !closing
         && !deleting
         && production.step == Step.DONE
         && development.step == Step.DONE
@@ -226,6 +290,13 @@ public final class GrantStatusBuilder {
     status.setPhase(phase());
 
     boolean ready = isReady();
+    if (ready && firstReadyTime == null) {
+      firstReadyTime = now;
+    }
+    status.setExpiresAt(expiresAt);
+    status.setFirstReadyTime(firstReadyTime);
+    status.setClosedAt(closedAt);
+    status.setSessionsRevokedBefore(sessionsRevokedBefore);
     boolean stalled = stalledReason != null;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(
@@ -236,6 +307,7 @@ public final class GrantStatusBuilder {
                 verificationDisabled ? Reason.StacksDeployed : Reason.AccessVerified,
                 readyMessage())
             : condition(ConditionType.Ready, "False", notReadyReason(), notReadyMessage()));
+    boolean closed = isExpired();
     conditions.add(reconciling(ready, stalled));
     conditions.add(
         stalled
@@ -245,7 +317,7 @@ public final class GrantStatusBuilder {
     conditions.add(stepCondition(production));
     conditions.add(stepCondition(development));
     conditions.add(
-        verificationDisabled
+        verificationDisabled && !closed
             ? condition(verification.type, "Unknown", verification.reason, verification.message)
             : stepCondition(verification));
     if (mfaWarning != null) {
@@ -270,6 +342,9 @@ public final class GrantStatusBuilder {
     if (deleting) {
       return condition(type, "True", Reason.Deleting, deletingMessage);
     }
+    if (isExpired()) {
+      return condition(type, "False", Reason.Expired, "nothing in progress: the grant is expired");
+    }
     if (ready) {
       return condition(type, "False", Reason.Converged, "nothing in progress");
     }
@@ -285,6 +360,9 @@ public final class GrantStatusBuilder {
     }
     if (suspended && previous.getPhase() != null) {
       return previous.getPhase();
+    }
+    if (isExpired()) {
+      return Phase.Expired;
     }
     if (production.step != Step.DONE) {
       return production.step == Step.NOT_STARTED ? Phase.Pending : Phase.DeployingProduction;
@@ -311,6 +389,12 @@ public final class GrantStatusBuilder {
     if (stalledReason != null) {
       return stalledReason;
     }
+    if (isExpired()) {
+      return Reason.Expired;
+    }
+    if (closing) {
+      return Reason.Closing;
+    }
     return inProgressReason();
   }
 
@@ -330,6 +414,21 @@ public final class GrantStatusBuilder {
     }
     if (stalledReason != null) {
       return stalledMessage;
+    }
+    if (isExpired()) {
+      return "the grant expired at "
+          + expiresAt
+          + ": the production role trusts no development principal, the development assume"
+          + " permission is removed and sessions issued before "
+          + closedAt
+          + " are denied; nothing was deleted. Set spec.expiresAt or spec.ttl later to renew";
+    }
+    if (closing) {
+      String step =
+          production.step != Step.DONE
+              ? "production stack: " + production.message
+              : "development stack: " + development.message;
+      return "the grant expired at " + expiresAt + "; closing the access — " + step;
     }
     if (production.step != Step.DONE) {
       return "production stack: " + production.message;

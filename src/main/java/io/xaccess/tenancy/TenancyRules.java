@@ -19,6 +19,8 @@ import io.xaccess.api.v1alpha1.RoleSpec;
 import io.xaccess.api.v1alpha1.TrustSpec;
 import io.xaccess.grant.Durations;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -53,6 +55,18 @@ public final class TenancyRules {
       CrossAccountAccess grant,
       Map<String, String> namespaceLabels,
       Collection<CrossAccountAccessPolicy> policies) {
+    return evaluate(grant, namespaceLabels, policies, Instant.now());
+  }
+
+  /**
+   * As {@link #evaluate(CrossAccountAccess, Map, Collection)}, with {@code now} standing in for the
+   * creation time of a grant that has none yet.
+   */
+  public static Verdict evaluate(
+      CrossAccountAccess grant,
+      Map<String, String> namespaceLabels,
+      Collection<CrossAccountAccessPolicy> policies,
+      Instant now) {
     String namespace = grant.getMetadata().getNamespace();
     List<CrossAccountAccessPolicy> selecting =
         policies.stream()
@@ -71,7 +85,7 @@ public final class TenancyRules {
     }
     List<String> reasons = new ArrayList<>();
     for (CrossAccountAccessPolicy policy : selecting) {
-      Check check = new Check(policy.getSpec(), grant);
+      Check check = new Check(policy.getSpec(), grant, now);
       check.all();
       if (check.broken.isEmpty()) {
         return Verdict.permittedBy(
@@ -152,11 +166,13 @@ public final class TenancyRules {
     private final CrossAccountAccessPolicySpec policy;
     private final CrossAccountAccess resource;
     private final CrossAccountAccessSpec spec;
+    private final Instant now;
     private final List<String> broken = new ArrayList<>();
     private Optional<String> productionDeployer = Optional.empty();
     private Optional<String> developmentDeployer = Optional.empty();
 
-    Check(CrossAccountAccessPolicySpec policy, CrossAccountAccess resource) {
+    Check(CrossAccountAccessPolicySpec policy, CrossAccountAccess resource, Instant now) {
+      this.now = now;
       this.policy = policy;
       this.resource = resource;
       this.spec = resource.getSpec();
@@ -172,6 +188,7 @@ public final class TenancyRules {
       bucket();
       role();
       durations();
+      lifetime();
       trust();
       allowances(allow);
     }
@@ -298,6 +315,45 @@ public final class TenancyRules {
                 + (roleMax != null ? roleMax : "1h (default)")
                 + " is longer than maxRoleSessionDuration "
                 + policy.getMaxRoleSessionDuration());
+      }
+    }
+
+    /**
+     * maxGrantLifetime: a grant must end, by a ttl no longer than it or an expiresAt no later than
+     * it after creation (the grant's creationTimestamp; at admission of a create, which the API
+     * server stamps before asking, or now when absent). A ttl counts from the first Ready, which
+     * comes after creation, so the bound is on the ttl itself.
+     */
+    private void lifetime() {
+      if (policy.getMaxGrantLifetime() == null) {
+        return;
+      }
+      String max = policy.getMaxGrantLifetime();
+      Duration limit = Durations.parse(max);
+      if (spec.getTtl() == null && spec.getExpiresAt() == null) {
+        broken.add("spec.ttl or spec.expiresAt is required by maxGrantLifetime " + max);
+        return;
+      }
+      if (spec.getTtl() != null) {
+        if (Durations.parse(spec.getTtl()).compareTo(limit) > 0) {
+          broken.add("spec.ttl " + spec.getTtl() + " is longer than maxGrantLifetime " + max);
+        }
+        return;
+      }
+      Instant created =
+          resource.getMetadata().getCreationTimestamp() != null
+              ? Instant.parse(resource.getMetadata().getCreationTimestamp())
+              : now;
+      Instant latest = created.plus(limit);
+      if (OffsetDateTime.parse(spec.getExpiresAt()).toInstant().isAfter(latest)) {
+        broken.add(
+            "spec.expiresAt "
+                + spec.getExpiresAt()
+                + " is later than maxGrantLifetime "
+                + max
+                + " after the grant's creation ("
+                + latest
+                + ")");
       }
     }
 

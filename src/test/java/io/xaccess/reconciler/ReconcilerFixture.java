@@ -92,7 +92,8 @@ final class ReconcilerFixture {
               public Verdict decide(CrossAccountAccess grant) {
                 return verdict;
               }
-            });
+            },
+            clock);
   }
 
   /** A grant between the test accounts, as the API server would hand it to the operator. */

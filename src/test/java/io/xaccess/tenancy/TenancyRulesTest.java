@@ -278,4 +278,75 @@ class TenancyRulesTest {
     String copy = TEAM_A.replace("name: team-a}", "name: a-first}");
     assertThat(decide(grant(GRANT), TEAM_A, copy).policy()).isEqualTo(Optional.of("a-first"));
   }
+
+  private static final String TIME_BOXED = TEAM_A + "  maxGrantLifetime: 48h\n";
+
+  private static CrossAccountAccess createdAt(CrossAccountAccess grant, String time) {
+    grant.getMetadata().setCreationTimestamp(time);
+    return grant;
+  }
+
+  @Test
+  void aPolicyWithMaxGrantLifetimeRefusesAGrantWithoutAnEnd() {
+    Verdict verdict = decide(grant(GRANT), TIME_BOXED);
+
+    assertThat(verdict.permitted()).isFalse();
+    assertThat(verdict.message())
+        .contains("policy team-a: spec.ttl or spec.expiresAt is required by maxGrantLifetime 48h");
+  }
+
+  @Test
+  void aTtlWithinMaxGrantLifetimeIsPermittedALongerOneIsNot() {
+    assertThat(decide(grantWith("ttl: 48h"), TIME_BOXED).permitted()).isTrue();
+    assertThat(decide(grantWith("ttl: 30m"), TIME_BOXED).permitted()).isTrue();
+
+    Verdict verdict = decide(grantWith("ttl: 72h"), TIME_BOXED);
+    assertThat(verdict.permitted()).isFalse();
+    assertThat(verdict.message()).contains("spec.ttl 72h is longer than maxGrantLifetime 48h");
+  }
+
+  @Test
+  void anExpiresAtIsBoundedByCreationPlusMaxGrantLifetime() {
+    String created = "2026-12-01T10:00:00Z";
+    assertThat(
+            decide(createdAt(grantWith("expiresAt: \"2026-12-03T10:00:00Z\""), created), TIME_BOXED)
+                .permitted())
+        .as("exactly creation + 48h")
+        .isTrue();
+    // A renewal keeps the creation time: extending beyond it is refused the same way.
+    Verdict verdict =
+        decide(
+            createdAt(grantWith("expiresAt: \"2026-12-03T12:00:00+02:00\""), created), TIME_BOXED);
+    assertThat(verdict.permitted()).as("an offset is read as the instant it names").isTrue();
+    Verdict late =
+        decide(createdAt(grantWith("expiresAt: \"2026-12-03T10:00:01Z\""), created), TIME_BOXED);
+    assertThat(late.permitted()).isFalse();
+    assertThat(late.message())
+        .contains(
+            "spec.expiresAt 2026-12-03T10:00:01Z is later than maxGrantLifetime 48h after the"
+                + " grant's creation (2026-12-03T10:00:00Z)");
+  }
+
+  @Test
+  void aGrantNotYetCreatedIsMeasuredFromNow() {
+    CrossAccountAccess grant = grantWith("expiresAt: \"2026-12-02T10:00:00Z\"");
+    var policies = java.util.List.of(policy(TIME_BOXED));
+    assertThat(
+            TenancyRules.evaluate(
+                    grant, Map.of(), policies, java.time.Instant.parse("2026-12-01T10:00:00Z"))
+                .permitted())
+        .isTrue();
+    assertThat(
+            TenancyRules.evaluate(
+                    grant, Map.of(), policies, java.time.Instant.parse("2026-11-29T10:00:00Z"))
+                .permitted())
+        .isFalse();
+  }
+
+  @Test
+  void withoutMaxGrantLifetimeAnyEndOrNoneIsPermitted() {
+    assertThat(decide(grantWith("ttl: 9000h"), TEAM_A).permitted()).isTrue();
+    assertThat(decide(grantWith("expiresAt: \"2099-01-01T00:00:00Z\""), TEAM_A).permitted())
+        .isTrue();
+  }
 }

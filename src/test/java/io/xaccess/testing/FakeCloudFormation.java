@@ -35,6 +35,9 @@ public final class FakeCloudFormation implements StackGateway {
   /** Thrown by every call while set (an AWS problem, or anything else). */
   public RuntimeException failing;
 
+  /** The parameters each stack was last created or given a change set with, by stack name. */
+  public final Map<String, Map<String, String>> parameters = new LinkedHashMap<>();
+
   private final Map<String, ObservedStack> stacks = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> resources = new LinkedHashMap<>();
@@ -93,6 +96,7 @@ public final class FakeCloudFormation implements StackGateway {
   public void create(Grant.Account account, StackRequest request) {
     call("create");
     String name = request.stackName();
+    parameters.put(name, Map.copyOf(request.parameters()));
     outputs.put(name, outputsOf(account, request));
     resources.put(name, resourcesOf(request));
     ObservedStack created =
@@ -126,6 +130,7 @@ public final class FakeCloudFormation implements StackGateway {
   @Override
   public void createChangeSet(Grant.Account account, StackRequest request) {
     call("createChangeSet");
+    parameters.put(request.stackName(), Map.copyOf(request.parameters()));
     outputs.put(request.stackName(), outputsOf(account, request));
   }
 

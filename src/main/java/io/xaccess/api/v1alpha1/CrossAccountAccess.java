@@ -46,6 +46,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.DATE,
     format = PrinterColumnFormat.DATE_TIME)
 @AdditionalPrinterColumn(
+    name = "Expires",
+    jsonPath = ".status.expiresAt",
+    type = AdditionalPrinterColumn.Type.DATE,
+    format = PrinterColumnFormat.DATE_TIME)
+@AdditionalPrinterColumn(
     name = "Result",
     jsonPath = ".status.lastVerification.result",
     type = AdditionalPrinterColumn.Type.STRING,
@@ -71,6 +76,12 @@ public class CrossAccountAccess
    * for an account that can no longer be reached.
    */
   public static final String RELEASE_ANNOTATION = "xaccess.io/release-finalizer";
+
+  /**
+   * Annotation (an RFC 3339 time) that makes the production role deny every session issued before
+   * it, without ending the grant: for leaked credentials. New sessions keep working.
+   */
+  public static final String REVOKE_SESSIONS_ANNOTATION = "xaccess.io/revoke-sessions-before";
 
   /** What {@code kubectl explain crossaccountaccess} shows. */
   public static final String DESCRIPTION =

@@ -85,6 +85,20 @@ public class CrossAccountAccessPolicySpec {
           + " 1h). Omitted: 12h.")
   private String maxRoleSessionDuration;
 
+  @Size(max = 16)
+  @ValidationRule(
+      value =
+          "self.matches('"
+              + Patterns.DURATION
+              + "') && self != '' && duration(self) >= duration('1m')",
+      message = "must be a duration of at least 1m, such as 48h or 720h",
+      reason = "FieldValueInvalid")
+  @JsonPropertyDescription(
+      "The longest a grant may live: every grant must set spec.ttl (at most this) or"
+          + " spec.expiresAt (at most this after the grant's creation), and may be renewed only"
+          + " within it. Omitted: grants may live until deleted.")
+  private String maxGrantLifetime;
+
   @JsonPropertyDescription("Trust conditions every grant must carry. Omitted: none required.")
   private PolicyTrust requiredTrust;
 
@@ -154,6 +168,14 @@ public class CrossAccountAccessPolicySpec {
 
   public void setMaxRoleSessionDuration(String maxRoleSessionDuration) {
     this.maxRoleSessionDuration = maxRoleSessionDuration;
+  }
+
+  public String getMaxGrantLifetime() {
+    return maxGrantLifetime;
+  }
+
+  public void setMaxGrantLifetime(String maxGrantLifetime) {
+    this.maxGrantLifetime = maxGrantLifetime;
   }
 
   public PolicyTrust getRequiredTrust() {

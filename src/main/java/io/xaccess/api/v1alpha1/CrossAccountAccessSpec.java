@@ -38,6 +38,12 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "bucket.encryption: the KMS key must belong to the production account",
     fieldPath = ".bucket.encryption",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!(has(self.expiresAt) && has(self.ttl))",
+    message =
+        "set expiresAt or ttl, not both: expiresAt is a fixed end, ttl counts from first Ready",
+    fieldPath = ".ttl",
+    reason = "FieldValueForbidden")
 public class CrossAccountAccessSpec {
 
   @Required
@@ -100,6 +106,52 @@ public class CrossAccountAccessSpec {
       "Stop changing AWS for this grant: no stack updates and no verification until set back to"
           + " false. Status is still reported.")
   private Boolean suspend;
+
+  @Size(max = 35)
+  @ValidationRule(
+      value =
+          "self.matches('"
+              + Patterns.RFC3339
+              + "') && timestamp(self) > timestamp('2000-01-01T00:00:00Z')",
+      message = "must be an RFC 3339 time such as 2026-12-31T18:00:00Z",
+      reason = "FieldValueInvalid")
+  @JsonPropertyDescription(
+      "When the access ends (RFC 3339, such as 2026-12-31T18:00:00Z). At that time the operator"
+          + " closes it without deleting anything: the production role trusts no development"
+          + " principal, the development assume permission is removed, and sessions issued"
+          + " before are denied (aws:TokenIssueTime); the grant reports phase Expired. Edit to a"
+          + " later time to renew. Exclusive with ttl; neither: the access lasts until deleted.")
+  private String expiresAt;
+
+  @Size(max = 16)
+  @ValidationRule(
+      value =
+          "self.matches('"
+              + Patterns.DURATION
+              + "') && self != '' && duration(self) >= duration('1s')",
+      message = "must be a duration such as 30m, 8h or 48h (h, m and s; at least 1s)",
+      reason = "FieldValueInvalid")
+  @JsonPropertyDescription(
+      "How long the access lasts, counted from when the grant first became Ready (such as 8h or"
+          + " 48h); status.expiresAt shows the resulting end. What happens at expiry and how to"
+          + " renew: see expiresAt. Exclusive with expiresAt.")
+  private String ttl;
+
+  public String getExpiresAt() {
+    return expiresAt;
+  }
+
+  public void setExpiresAt(String expiresAt) {
+    this.expiresAt = expiresAt;
+  }
+
+  public String getTtl() {
+    return ttl;
+  }
+
+  public void setTtl(String ttl) {
+    this.ttl = ttl;
+  }
 
   public ProductionAccount getProduction() {
     return production;

@@ -18,7 +18,8 @@ public class CrossAccountAccessStatus {
 
   @JsonPropertyDescription(
       "Where the grant is: Pending, DeployingProduction, DeployingDevelopment, Verifying, Ready,"
-          + " Failed or Deleting.")
+          + " Expired (spec.expiresAt or spec.ttl reached: access closed on purpose), Failed or"
+          + " Deleting.")
   private Phase phase;
 
   @JsonPropertyDescription(
@@ -45,6 +46,58 @@ public class CrossAccountAccessStatus {
       "The CrossAccountAccessPolicy that permits this grant (the first by name, when several"
           + " do); empty while none does.")
   private String permittedBy;
+
+  @JsonPropertyDescription(
+      "When the access ends or ended (RFC 3339): spec.expiresAt, or for spec.ttl the first Ready"
+          + " time plus the ttl. Empty while the grant has no end (or a ttl grant was never"
+          + " Ready).")
+  private String expiresAt;
+
+  @JsonPropertyDescription("When the grant first became Ready; spec.ttl counts from here.")
+  private String firstReadyTime;
+
+  @JsonPropertyDescription(
+      "When the operator last closed the access at expiry. Sessions issued before it stay denied"
+          + " after a renewal, so credentials from before the expiry never come back to life.")
+  private String closedAt;
+
+  @JsonPropertyDescription(
+      "The bound the production role denies sessions issued before (aws:TokenIssueTime): the"
+          + " later of the xaccess.io/revoke-sessions-before annotation and closedAt, once the"
+          + " production stack carries it.")
+  private String sessionsRevokedBefore;
+
+  public String getExpiresAt() {
+    return expiresAt;
+  }
+
+  public void setExpiresAt(String expiresAt) {
+    this.expiresAt = expiresAt;
+  }
+
+  public String getFirstReadyTime() {
+    return firstReadyTime;
+  }
+
+  public void setFirstReadyTime(String firstReadyTime) {
+    this.firstReadyTime = firstReadyTime;
+  }
+
+  public String getClosedAt() {
+    return closedAt;
+  }
+
+  public void setClosedAt(String closedAt) {
+    this.closedAt = closedAt;
+  }
+
+  public String getSessionsRevokedBefore() {
+    return sessionsRevokedBefore;
+  }
+
+  public void setSessionsRevokedBefore(String sessionsRevokedBefore) {
+    this.sessionsRevokedBefore = sessionsRevokedBefore;
+  }
 
   public String getPermittedBy() {
     return permittedBy;

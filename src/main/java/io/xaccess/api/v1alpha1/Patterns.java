@@ -54,5 +54,9 @@ final class Patterns {
           + " 's3:GetBucketLocation', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts',"
           + " 's3:ListBucketMultipartUploads']";
 
+  /** An RFC 3339 time with seconds and a zone (Z or an offset), as CEL's timestamp() reads it. */
+  static final String RFC3339 =
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+
   private Patterns() {}
 }

@@ -7,6 +7,8 @@ public enum Phase {
   DeployingDevelopment,
   Verifying,
   Ready,
+  /** spec.expiresAt or spec.ttl was reached and the access is closed: intended, not a failure. */
+  Expired,
   Failed,
   Deleting
 }

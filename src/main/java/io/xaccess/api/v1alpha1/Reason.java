@@ -82,6 +82,16 @@ public enum Reason {
   /** {@code spec.suspend} is true. */
   Suspended,
 
+  // --- Lifetime: spec.expiresAt / spec.ttl and the revoke-sessions-before annotation ---
+  /** The grant reached its end: trust closed, assume permission removed, older sessions denied. */
+  Expired,
+  /** The grant reached its end and the closed configuration is being deployed. */
+  Closing,
+  /** (Event) the production role now denies sessions issued before a new bound. */
+  SessionsRevoked,
+  /** The xaccess.io/revoke-sessions-before annotation is not an RFC 3339 time. */
+  RevocationInvalid,
+
   // --- advisories ---
   /** {@code trust.requireMfa} meets principals that can never present MFA. */
   RoleSessionsCarryNoMfa,

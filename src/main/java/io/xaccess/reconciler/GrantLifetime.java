@@ -1,0 +1,136 @@
+package io.xaccess.reconciler;
+
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessSpec;
+import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.grant.AccessState;
+import io.xaccess.grant.Durations;
+import io.xaccess.grant.GrantProblem;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * When a grant's access ends and which of its sessions are revoked, decided from the spec, the
+ * annotation and what status recorded — never from memory, so a restarted operator or a new leader
+ * comes to the same answer:
+ *
+ * <ul>
+ *   <li>the end is {@code spec.expiresAt}, or {@code status.firstReadyTime + spec.ttl};
+ *   <li>once it is reached the access is closed, and {@code closedAt} (the first look after the
+ *       end, kept in status) bounds the sessions that stay revoked — also after a renewal, so a
+ *       credential from before the expiry never works again;
+ *   <li>the revocation bound the role carries is the later of {@code closedAt} and the {@value
+ *       CrossAccountAccess#REVOKE_SESSIONS_ANNOTATION} annotation.
+ * </ul>
+ *
+ * Times are whole seconds, rounded up: a bound never lets a session of its own second through.
+ *
+ * @param expiresAt the end, if the grant has one yet
+ * @param expired whether the end is reached
+ * @param closedAt when the latest expiry closed the access
+ * @param revokedByAnnotation the annotation's bound, if set
+ */
+record GrantLifetime(
+    Optional<Instant> expiresAt,
+    boolean expired,
+    Optional<Instant> closedAt,
+    Optional<Instant> revokedByAnnotation) {
+
+  /** The lifetime of {@code resource} at {@code now}. */
+  static GrantLifetime of(CrossAccountAccess resource, Instant now) throws GrantProblem {
+    CrossAccountAccessSpec spec = resource.getSpec();
+    CrossAccountAccessStatus status =
+        resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
+    Optional<Instant> firstReady =
+        Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse);
+    return of(
+        spec,
+        firstReady,
+        Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
+        annotation(resource),
+        now);
+  }
+
+  static GrantLifetime of(
+      CrossAccountAccessSpec spec,
+      Optional<Instant> firstReady,
+      Optional<Instant> previousClosedAt,
+      Optional<Instant> revokedByAnnotation,
+      Instant now) {
+    Optional<Instant> expiresAt;
+    if (spec.getExpiresAt() != null) {
+      expiresAt = Optional.of(ceil(OffsetDateTime.parse(spec.getExpiresAt()).toInstant()));
+    } else if (spec.getTtl() != null) {
+      Duration ttl = Durations.parse(spec.getTtl());
+      expiresAt = firstReady.map(t -> ceil(t.plus(ttl)));
+    } else {
+      expiresAt = Optional.empty();
+    }
+    boolean expired = expiresAt.isPresent() && !now.isBefore(expiresAt.get());
+    Optional<Instant> closedAt = previousClosedAt;
+    if (expired && (closedAt.isEmpty() || closedAt.get().isBefore(expiresAt.get()))) {
+      // This expiry has not been acted on yet: now is when it is.
+      closedAt = Optional.of(max(ceil(now), expiresAt.get()));
+    }
+    return new GrantLifetime(expiresAt, expired, closedAt, revokedByAnnotation);
+  }
+
+  /** What the stacks are deployed with. */
+  AccessState access() {
+    Optional<Instant> bound = revokedByAnnotation;
+    if (closedAt.isPresent() && (bound.isEmpty() || closedAt.get().isAfter(bound.get()))) {
+      bound = closedAt;
+    }
+    return new AccessState(!expired, bound);
+  }
+
+  /** The same lifetime, now that the grant became Ready for the first time at {@code now}. */
+  GrantLifetime firstReady(CrossAccountAccessSpec spec, Instant now) {
+    if (spec.getTtl() == null || expiresAt.isPresent()) {
+      return this;
+    }
+    return of(spec, Optional.of(now), closedAt, revokedByAnnotation, now);
+  }
+
+  /** How long until the access must be closed, if it is open and has an end. */
+  Optional<Duration> untilExpiry(Instant now) {
+    return expired ? Optional.empty() : expiresAt.map(t -> Duration.between(now, t));
+  }
+
+  /** The annotation's time, or a problem the user must fix when it is not RFC 3339. */
+  static Optional<Instant> annotation(CrossAccountAccess resource) throws GrantProblem {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    String value =
+        annotations == null ? null : annotations.get(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ceil(OffsetDateTime.parse(value.trim()).toInstant()));
+    } catch (DateTimeParseException e) {
+      throw new GrantProblem(
+          Reason.RevocationInvalid,
+          "metadata.annotations["
+              + CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION
+              + "] "
+              + value
+              + " is not an RFC 3339 time such as 2026-12-01T10:00:00Z: nothing was revoked;"
+              + " fix the annotation to revoke the sessions issued before it");
+    }
+  }
+
+  private static Instant ceil(Instant t) {
+    Instant down = t.truncatedTo(ChronoUnit.SECONDS);
+    return down.equals(t) ? t : down.plusSeconds(1);
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+}
