@@ -33,7 +33,6 @@ import io.xaccess.verification.VerificationSchedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -157,9 +156,7 @@ public class CrossAccountAccessReconciler
       Duration next = runbook(grant, lifetime, status);
       if (status.isReady() && status.firstReadyTime().isEmpty()) {
         // The first Ready starts a ttl: from now on the grant has an end.
-        lifetime =
-            lifetime.firstReady(
-                resource.getSpec(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        lifetime = lifetime.firstReady(resource.getSpec(), status.time());
         status.lifetime(lifetime.expiresAt(), lifetime.closedAt());
       }
       return untilExpiry(lifetime, next);
@@ -248,6 +245,8 @@ public class CrossAccountAccessReconciler
 
     // Expired: both stacks carry the closed configuration; there is nothing to prove.
     if (lifetime.expired()) {
+      // The closed development stack has no assume policy (an emulator may not say so).
+      status.developmentStack().setAssumePolicyArn(null);
       status.expired(true);
       return config.resyncInterval();
     }

@@ -118,6 +118,11 @@ public final class GrantStatusBuilder {
     return this;
   }
 
+  /** The time this status is written for (whole seconds): the first Ready's, when it is one. */
+  public Instant time() {
+    return Instant.parse(now);
+  }
+
   /** When the grant first became Ready, if it has (set by {@link #build()} the first time). */
   public Optional<Instant> firstReadyTime() {
     return Optional.ofNullable(firstReadyTime).map(Instant::parse);

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * functions and AWS::NoValue are resolved — enough for the policy documents the xaccess templates
  * render, which is what the policy matrix evaluates.
  */
-final class RenderedTemplate {
+public final class RenderedTemplate {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNode NO_VALUE = JsonNodeFactory.instance.missingNode();
@@ -39,7 +39,7 @@ final class RenderedTemplate {
    * @param attributes values for Fn::GetAtt, keyed {@code Resource.Attribute}, and for a Ref to a
    *     resource, keyed {@code Resource.Ref}
    */
-  RenderedTemplate(
+  public RenderedTemplate(
       Path file,
       String accountId,
       String region,
@@ -56,14 +56,14 @@ final class RenderedTemplate {
   }
 
   /** Whether a resource is created (its Condition holds). */
-  boolean exists(String logicalId) {
+  public boolean exists(String logicalId) {
     JsonNode condition = template.path("Resources").path(logicalId).path("Condition");
     return !template.path("Resources").path(logicalId).isMissingNode()
         && (condition.isMissingNode() || condition(condition.asText()));
   }
 
   /** A resource property, resolved. */
-  JsonNode property(String logicalId, String property) {
+  public JsonNode property(String logicalId, String property) {
     return resolve(template.path("Resources").path(logicalId).path("Properties").path(property));
   }
 
