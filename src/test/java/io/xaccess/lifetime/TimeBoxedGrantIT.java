@@ -102,6 +102,12 @@ class TimeBoxedGrantIT {
     assertThat(allowStatements(closedTrust)).as(closedTrust.toString()).isEmpty();
     assertThat(closedTrust.toString()).doesNotContain("222222222222");
     assertThat(revocationBound(closed.prod())).isEqualTo(closedAt.toString());
+    assertThat(closed.prod().exists("ExpiredSessionsPolicy"))
+        .as("while expired, every session is denied, also one issued after closedAt")
+        .isTrue();
+    assertThat(closed.prod().property("ExpiredSessionsPolicy", "PolicyDocument").toString())
+        .contains("DenyEverySessionWhileExpired")
+        .doesNotContain("Condition");
     // The development assume permission is gone: the managed policy (with its attachments) and
     // the verifier's and assumer's permission to assume the production role.
     assertThat(closed.dev().exists("AssumePolicy")).isFalse();
@@ -127,6 +133,7 @@ class TimeBoxedGrantIT {
     assertThat(revocationBound(reopened.prod()))
         .as("sessions from before the expiry stay revoked")
         .isEqualTo(closedAt.toString());
+    assertThat(reopened.prod().exists("ExpiredSessionsPolicy")).isFalse();
 
     // Leaked credentials: revoke every session issued until now, without ending the grant.
     Instant revokeBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS);
