@@ -79,11 +79,15 @@ class TenancyAdmissionIT {
   private static KubernetesClient client;
   private static OperatorProcess operator;
 
+  /** The API server's own watches of namespaces (its admission plugins keep an informer). */
+  private static long namespaceWatchesBeforeTheOperator;
+
   @BeforeAll
   static void startTheWebhook() throws Exception {
     kube = LocalKubeApiServer.startNew();
     client = kube.newClient();
     XaccessCrd.installCrds(client);
+    namespaceWatchesBeforeTheOperator = openWatches("namespaces");
 
     Path work = Files.createTempDirectory("xaccess-admission");
     Path crt = work.resolve("tls.crt");
@@ -372,6 +376,39 @@ class TenancyAdmissionIT {
                                     .setAnnotations(
                                         Map.of("xaccess.io/release-finalizer", "true"))))
                     .isNotNull());
+  }
+
+  // --- one view of tenancy per process
+
+  /**
+   * The webhook and the leader's reconciler decide from the same two informers: with the controller
+   * started (its tenancy event sources listen by then), the API server serves exactly one watch of
+   * policies and one of namespaces — its own count of open watches, read from its metrics. Two
+   * watches each would mean a second copy of every policy and namespace in memory.
+   */
+  @Test
+  void theWebhookAndTheReconcilerShareOneWatchOfPoliciesAndOneOfNamespaces() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                Files.readString(operator.log())
+                    .contains("'crossaccountaccess' controller started"));
+    assertThat(openWatches("crossaccountaccesspolicies")).isEqualTo(1);
+    assertThat(openWatches("namespaces")).isEqualTo(namespaceWatchesBeforeTheOperator + 1);
+  }
+
+  /** The API server's gauge of open WATCH requests on {@code resource} (all scopes and groups). */
+  private static long openWatches(String resource) {
+    String metrics = client.raw("/metrics");
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("apiserver_longrunning_requests{"))
+        .filter(l -> l.contains("resource=\"" + resource + "\""))
+        .filter(l -> l.contains("verb=\"WATCH\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   // --- selection

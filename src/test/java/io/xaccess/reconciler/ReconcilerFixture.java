@@ -87,7 +87,7 @@ final class ReconcilerFixture {
             writer,
             retries,
             settings,
-            new Tenancy() {
+            new Tenancy(null) {
               @Override
               public Verdict decide(CrossAccountAccess grant) {
                 return verdict;
