@@ -143,7 +143,10 @@ public class CrossAccountAccessReconciler
       lifetime = GrantLifetime.of(resource, clock.instant());
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
-      return config.stalledRecheckInterval();
+      // Looked at again by the end at the latest: an invalid annotation does not hold it off.
+      return untilExpiry(
+          GrantLifetime.ignoringAnnotation(resource, clock.instant()),
+          config.stalledRecheckInterval());
     }
     status.lifetime(lifetime.expiresAt(), lifetime.closedAt());
     MfaAdvisory.of(grant).ifPresent(status::mfaUnenforceable);

@@ -42,18 +42,38 @@ record GrantLifetime(
     Optional<Instant> closedAt,
     Optional<Instant> revokedByAnnotation) {
 
-  /** The lifetime of {@code resource} at {@code now}. */
+  /**
+   * The lifetime of {@code resource} at {@code now}. An annotation that is not a time is a problem
+   * only while the access is open: anyone who may edit the grant may write it and no admission
+   * check reads it, so it must never keep a grant open past its end (closing needs no annotation:
+   * the expiry's own bound is deployed).
+   */
   static GrantLifetime of(CrossAccountAccess resource, Instant now) throws GrantProblem {
-    CrossAccountAccessSpec spec = resource.getSpec();
+    try {
+      return of(resource, annotation(resource), now);
+    } catch (GrantProblem invalid) {
+      GrantLifetime lifetime = ignoringAnnotation(resource, now);
+      if (!lifetime.expired()) {
+        throw invalid;
+      }
+      return lifetime;
+    }
+  }
+
+  /** The lifetime of {@code resource} at {@code now} as if it had no revocation annotation. */
+  static GrantLifetime ignoringAnnotation(CrossAccountAccess resource, Instant now) {
+    return of(resource, Optional.empty(), now);
+  }
+
+  private static GrantLifetime of(
+      CrossAccountAccess resource, Optional<Instant> revokedByAnnotation, Instant now) {
     CrossAccountAccessStatus status =
         resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
-    Optional<Instant> firstReady =
-        Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse);
     return of(
-        spec,
-        firstReady,
+        resource.getSpec(),
+        Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse),
         Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
-        annotation(resource),
+        revokedByAnnotation,
         now);
   }
 

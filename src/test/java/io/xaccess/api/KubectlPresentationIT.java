@@ -13,6 +13,7 @@ import io.xaccess.testing.KubeApiServerExtension;
 import io.xaccess.testing.Kubectl;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.XaccessCrd;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KubectlPresentationIT {
 
   private static final String NAMESPACE = "presentation";
+
+  /** A time-boxed grant's end, still to come. */
+  private static final String EXPIRES_AT =
+      Instant.now().plus(Duration.ofHours(8)).truncatedTo(ChronoUnit.SECONDS).toString();
 
   @BeforeAll
   static void createGrantWithStatus(KubernetesClient client, LocalKubeApiServer server) {
@@ -53,6 +58,7 @@ class KubectlPresentationIT {
     verification.setResult("Succeeded");
     status.setPermittedBy("xaccess-tests-open");
     status.setLastVerification(verification);
+    status.setExpiresAt(EXPIRES_AT);
     grant.setStatus(status);
     client.resource(grant).updateStatus();
   }
@@ -64,10 +70,28 @@ class KubectlPresentationIT {
     List<String> lines = table.lines().toList();
     assertThat(lines.get(0).split("\\s+"))
         .containsExactly(
-            "NAME", "PRODUCTION", "DEVELOPMENT", "BUCKET", "READY", "PHASE", "VERIFIED", "AGE");
+            "NAME",
+            "PRODUCTION",
+            "DEVELOPMENT",
+            "BUCKET",
+            "READY",
+            "PHASE",
+            "VERIFIED",
+            "EXPIRES",
+            "AGE");
     assertThat(lines.get(1).split("\\s+"))
         .startsWith(
             "basic", "111111111111", "222222222222", "xaccess-example-basic", "True", "Ready");
+  }
+
+  @Test
+  void anExpiryStillToComeIsShownAsItsTime(LocalKubeApiServer server) {
+    // A date column would show its age: "<invalid>" for a time in the future.
+    String table = new Kubectl(server).succeed("get", "xaa", "-n", NAMESPACE);
+
+    assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
+        .contains(EXPIRES_AT)
+        .doesNotContain("<invalid>");
   }
 
   @Test

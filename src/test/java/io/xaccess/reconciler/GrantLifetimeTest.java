@@ -236,6 +236,39 @@ class GrantLifetimeTest {
   }
 
   @Test
+  void anInvalidRevocationCannotKeepAGrantOpenPastItsEnd() {
+    // Anyone who may edit the grant may write the annotation, and no admission check reads it:
+    // an unreadable one stalls an open grant, but must not stop its end.
+    CrossAccountAccess grant = ttlGrant("30s");
+    f.reconcileToReady(grant);
+    grant
+        .getMetadata()
+        .setAnnotations(Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "yesterday"));
+    f.clock.advance(Duration.ofSeconds(10));
+    UpdateControl<CrossAccountAccess> stalled = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("RevocationInvalid");
+    assertThat(delay(stalled)).as("woken at the end").isEqualTo(Duration.ofSeconds(20));
+
+    f.clock.advance(Duration.ofSeconds(20));
+    settle(grant);
+
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Expired);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("AccessOpen", "false")
+        .containsEntry("RevokeSessionsBefore", T0.plusSeconds(30).toString());
+    assertThat(f.cfn.parameters.get(DEV)).containsEntry("AccessOpen", "false");
+
+    // A renewal with the annotation still unreadable stalls again and leaves the access closed.
+    grant.getSpec().setTtl("1h");
+    newGeneration(grant);
+    f.cfn.calls.clear();
+    f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("RevocationInvalid");
+    assertThat(f.cfn.calls).isEmpty();
+    assertThat(f.cfn.parameters.get(PROD)).containsEntry("AccessOpen", "false");
+  }
+
+  @Test
   void anExpiredGrantIsClosedEvenWhileSuspended() {
     CrossAccountAccess grant =
         grant(GrantYaml.of("team", "jit").spec("  expiresAt: \"2026-12-01T10:05:00Z\"\n"));

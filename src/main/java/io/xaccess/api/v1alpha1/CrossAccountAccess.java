@@ -45,11 +45,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.lastVerification.time",
     type = AdditionalPrinterColumn.Type.DATE,
     format = PrinterColumnFormat.DATE_TIME)
+// The time itself, not a date column: kubectl shows a date as its age, "<invalid>" for any time
+// still to come — the expiry of every grant that has not expired yet.
 @AdditionalPrinterColumn(
     name = "Expires",
     jsonPath = ".status.expiresAt",
-    type = AdditionalPrinterColumn.Type.DATE,
-    format = PrinterColumnFormat.DATE_TIME)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Result",
     jsonPath = ".status.lastVerification.result",
