@@ -34,7 +34,8 @@ import java.util.Optional;
  * @param expiresAt the end, if the grant has one yet
  * @param expired whether the end is reached
  * @param closedAt when the latest expiry closed the access
- * @param revokedByAnnotation the annotation's bound, if set
+ * @param revokedByAnnotation the annotation's bound, if set, or the bound deployed before when that
+ *     is later and already past (revocations are never undone)
  */
 record GrantLifetime(
     Optional<Instant> expiresAt,
@@ -69,12 +70,26 @@ record GrantLifetime(
       CrossAccountAccess resource, Optional<Instant> revokedByAnnotation, Instant now) {
     CrossAccountAccessStatus status =
         resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
+    // A revocation is never undone: a bound already deployed and past stays the floor, so
+    // lowering or removing the annotation lets no revoked session back in. (One still in the
+    // future revoked nothing yet; it may be moved back.)
+    Optional<Instant> applied =
+        Optional.ofNullable(status.getSessionsRevokedBefore())
+            .map(Instant::parse)
+            .filter(t -> !t.isAfter(now));
     return of(
         resource.getSpec(),
         Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse),
         Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
-        revokedByAnnotation,
+        later(revokedByAnnotation, applied),
         now);
+  }
+
+  private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    return b.isPresent() && b.get().isAfter(a.get()) ? b : a;
   }
 
   static GrantLifetime of(

@@ -188,6 +188,34 @@ class GrantLifetimeTest {
   }
 
   @Test
+  void loweringOrRemovingTheAnnotationLetsNoRevokedSessionBackIn() {
+    CrossAccountAccess grant = grant("jit");
+    f.reconcileToReady(grant);
+    f.clock.advance(Duration.ofMinutes(20));
+    grant
+        .getMetadata()
+        .setAnnotations(
+            Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "2026-12-01T10:15:00Z"));
+    settle(grant);
+    assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo("2026-12-01T10:15:00Z");
+
+    grant
+        .getMetadata()
+        .setAnnotations(
+            Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "2026-12-01T10:05:00Z"));
+    settle(grant);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("RevokeSessionsBefore", "2026-12-01T10:15:00Z");
+
+    grant.getMetadata().setAnnotations(Map.of());
+    settle(grant);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("RevokeSessionsBefore", "2026-12-01T10:15:00Z");
+    assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo("2026-12-01T10:15:00Z");
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+  }
+
+  @Test
   void aRevocationInTheFutureDefersTheProofUntilAfterIt() {
     CrossAccountAccess grant = grant("jit");
     f.reconcileToReady(grant);
