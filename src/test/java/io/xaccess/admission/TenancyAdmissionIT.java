@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -181,6 +182,13 @@ class TenancyAdmissionIT {
       maxRoleSessionDuration: 2h
       """;
 
+  /** Ends relative to when the cases run; the webhook bounds expiresAt from creation. */
+  private static final String IN_24_HOURS =
+      java.time.Instant.now().plus(Duration.ofHours(24)).truncatedTo(ChronoUnit.SECONDS).toString();
+
+  private static final String IN_49_HOURS =
+      java.time.Instant.now().plus(Duration.ofHours(49)).truncatedTo(ChronoUnit.SECONDS).toString();
+
   static Stream<Arguments> cases() {
     return Stream.of(
         admitted("the base grant", "{}", "{}"),
@@ -316,6 +324,29 @@ class TenancyAdmissionIT {
             "{}",
             "{bucket: {name: acme-NS-data, deletionPolicy: Delete}}",
             "spec.bucket.deletionPolicy Delete needs allow.bucketDelete: true"),
+        refused(
+            "a grant without an end where the policy sets maxGrantLifetime",
+            "{maxGrantLifetime: 48h}",
+            "{}",
+            "spec.ttl or spec.expiresAt is required by maxGrantLifetime 48h"),
+        refused(
+            "a ttl longer than maxGrantLifetime",
+            "{maxGrantLifetime: 48h}",
+            "{ttl: 72h}",
+            "spec.ttl 72h is longer than maxGrantLifetime 48h"),
+        refused(
+            "an expiresAt later than maxGrantLifetime after creation",
+            "{maxGrantLifetime: 48h}",
+            "{expiresAt: '" + IN_49_HOURS + "'}",
+            "spec.expiresAt "
+                + IN_49_HOURS
+                + " is later than maxGrantLifetime 48h after the"
+                + " grant's creation"),
+        admitted("a ttl of exactly maxGrantLifetime", "{maxGrantLifetime: 48h}", "{ttl: 48h}"),
+        admitted(
+            "an expiresAt within maxGrantLifetime after creation",
+            "{maxGrantLifetime: 48h}",
+            "{expiresAt: '" + IN_24_HOURS + "'}"),
         refused(
             "every broken rule at once, each named",
             "{}",
@@ -541,6 +572,20 @@ class TenancyAdmissionIT {
                 created.getMetadata().getName(),
                 g -> spec(g).put("role", Map.of("actions", List.of("s3:GetObject")))))
         .isNotNull();
+  }
+
+  @Test
+  void aRenewalBeyondMaxGrantLifetimeIsRefused() {
+    String ns = namespace("adm-renew");
+    policy("p-" + ns, merge(BASE_POLICY.replace("NS", ns), "{maxGrantLifetime: 48h}"));
+    GenericKubernetesResource created = awaitCreated(ns, grant(ns, "{ttl: 24h}"));
+    String name = created.getMetadata().getName();
+
+    assertThat(refusalOf(() -> edit(ns, name, g -> spec(g).put("ttl", "72h"))))
+        .contains("policy p-" + ns, "spec.ttl 72h is longer than maxGrantLifetime 48h");
+    assertThat(refusalOf(() -> edit(ns, name, g -> spec(g).remove("ttl"))))
+        .contains("spec.ttl or spec.expiresAt is required by maxGrantLifetime 48h");
+    assertThat(edit(ns, name, g -> spec(g).put("ttl", "48h"))).isNotNull();
   }
 
   @Test

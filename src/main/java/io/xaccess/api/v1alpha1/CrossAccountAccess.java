@@ -45,8 +45,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.lastVerification.time",
     type = AdditionalPrinterColumn.Type.DATE,
     format = PrinterColumnFormat.DATE_TIME)
-// The time itself, not a date column: kubectl shows a date as its age, "<invalid>" for any time
-// still to come — the expiry of every grant that has not expired yet.
+// The time itself, not an age: kubectl prints a date column as time since, and <invalid> for
+// every time still to come — which is every expiry that matters.
 @AdditionalPrinterColumn(
     name = "Expires",
     jsonPath = ".status.expiresAt",
