@@ -180,7 +180,7 @@ class PolicyMatrixIT {
       }
     }
     System.out.println("Policy matrix (" + cases.size() + " cases):\n" + String.join("\n", report));
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(117);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(119);
     assertThat(wrong).as("requests with the wrong decision").isEmpty();
   }
 
@@ -225,6 +225,41 @@ class PolicyMatrixIT {
                     new Case("intact", false, deployerSession(OPERATOR_PROD, intact, intruder)),
                     new Case("broken", true, deployerSession(OPERATOR_PROD, broken, intruder)))))
         .containsExactly("ImplicitlyDenied", "Allowed");
+  }
+
+  /**
+   * And on the expiry: a session issued after the bound, while the closed configuration was being
+   * applied, gets the object through the closed role without the xaccess-expired policy, and not
+   * with it.
+   */
+  @Test
+  void withoutTheExpiredPolicyASessionFromTheClosingWindowGetsIn() throws Exception {
+    String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
+    Map<String, Object> closing = issued(REVOKED_BEFORE.plusSeconds(30));
+    List<JsonNode> withoutExpiry =
+        expired.rolePolicies().stream()
+            .filter(p -> !"xaccess-expired".equals(p.path("name").asText()))
+            .toList();
+    assertThat(withoutExpiry).hasSize(expired.rolePolicies().size() - 1);
+
+    assertThat(
+            IamSimulator.evaluate(
+                List.of(
+                    s3(
+                        ROLE,
+                        "s3:GetObject",
+                        object,
+                        expired.bucketPolicy(),
+                        expired.rolePolicies(),
+                        closing),
+                    s3(
+                        ROLE,
+                        "s3:GetObject",
+                        object,
+                        expired.bucketPolicy(),
+                        withoutExpiry,
+                        closing))))
+        .containsExactly("ExplicitlyDenied", "Allowed");
   }
 
   /**
@@ -1271,6 +1306,30 @@ class PolicyMatrixIT {
                 closed.bucketPolicy(),
                 closed.rolePolicies(),
                 withPrefix(before, "releases/"))));
+    // Issued after the bound but before the closed trust took effect: xaccess-expired denies it.
+    Map<String, Object> closing = issued(REVOKED_BEFORE.plusSeconds(30));
+    cases.add(
+        new Case(
+            "expired: a session issued while the access was being closed gets an object",
+            false,
+            s3(
+                ROLE,
+                "s3:GetObject",
+                object,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                closing)));
+    cases.add(
+        new Case(
+            "expired: a session issued while the access was being closed lists under the prefix",
+            false,
+            s3(
+                ROLE,
+                "s3:ListBucket",
+                "arn:aws:s3:::" + BUCKET,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                withPrefix(closing, "releases/"))));
   }
 
   /**
