@@ -93,6 +93,7 @@ final class ReconcilerFixture {
                 return verdict;
               }
             },
+            new NotPermittedClosure(resolver, rollout, settings, clock),
             clock);
   }
 
