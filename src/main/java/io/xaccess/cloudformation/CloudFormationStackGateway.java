@@ -72,8 +72,8 @@ public class CloudFormationStackGateway implements StackGateway {
 
   @Override
   public void create(Grant.Account account, StackRequest request) {
-    if (request.keepDeployed()) {
-      throw new IllegalStateException("a request that keeps a deployed stack creates none");
+    if (request.deployedOnly()) {
+      throw new IllegalStateException("a request for a deployed stack only creates none");
     }
     call(
         account,

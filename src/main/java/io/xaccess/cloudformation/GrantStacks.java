@@ -193,7 +193,7 @@ public final class GrantStacks {
         hash,
         names.subList(1, names.size()),
         owner,
-        true,
+        StackRequest.Scope.KEEP_DEPLOYED,
         Set.of());
   }
 

@@ -12,11 +12,9 @@ import java.util.Set;
  *
  * @param formerNames names the grant's stack may have from before (used only when owned)
  * @param owner the grant the stack must belong to
- * @param keepDeployed the stack keeps the template and every parameter it is deployed with, except
- *     those {@code parameters} names (CloudFormation's UsePreviousTemplate and UsePreviousValue):
- *     only an existing stack is updated so, none is ever created
- * @param previousValues with {@code keepDeployed}, the deployed parameters sent as UsePreviousValue
- *     (filled in from the stack as observed)
+ * @param scope whether the stack may be created, and whether it keeps what it is deployed with
+ * @param previousValues with {@link Scope#KEEP_DEPLOYED}, the deployed parameters sent as
+ *     UsePreviousValue (filled in from the stack as observed)
  */
 public record StackRequest(
     String stackName,
@@ -26,10 +24,23 @@ public record StackRequest(
     String configurationHash,
     List<String> formerNames,
     StackOwner owner,
-    boolean keepDeployed,
+    Scope scope,
     Set<String> previousValues) {
 
-  /** A request for the whole configuration: template and every parameter. */
+  /** How far a request may go. */
+  public enum Scope {
+    /** Create the stack, or update it to this configuration. */
+    ANY,
+    /** Update the stack to this configuration if it is deployed; create none. */
+    EXISTING,
+    /**
+     * As {@link #EXISTING}, keeping the template and every parameter the stack is deployed with,
+     * except those the request names (CloudFormation's UsePreviousTemplate and UsePreviousValue).
+     */
+    KEEP_DEPLOYED
+  }
+
+  /** A request that may create the stack: its whole configuration, template and parameters. */
   public StackRequest(
       String stackName,
       StackTemplate template,
@@ -46,7 +57,7 @@ public record StackRequest(
         configurationHash,
         formerNames,
         owner,
-        false,
+        Scope.ANY,
         Set.of());
   }
 
@@ -60,12 +71,36 @@ public record StackRequest(
         configurationHash,
         formerNames,
         owner,
-        keepDeployed,
+        scope,
         previousValues);
   }
 
+  /** The same request, for the stack only if it is deployed: none is created. */
+  public StackRequest existingOnly() {
+    return new StackRequest(
+        stackName,
+        template,
+        parameters,
+        tags,
+        configurationHash,
+        formerNames,
+        owner,
+        scope == Scope.ANY ? Scope.EXISTING : scope,
+        previousValues);
+  }
+
+  /** Whether only a deployed stack may be changed: none is created, cleaned up or deleted. */
+  public boolean deployedOnly() {
+    return scope != Scope.ANY;
+  }
+
+  /** Whether the stack keeps its template and every parameter this request does not name. */
+  public boolean keepDeployed() {
+    return scope == Scope.KEEP_DEPLOYED;
+  }
+
   /**
-   * With {@code keepDeployed}, the same request for a stack deployed with {@code deployed}
+   * With {@link Scope#KEEP_DEPLOYED}, the same request for a stack deployed with {@code deployed}
    * parameters: each one it does not change keeps its value.
    */
   public StackRequest keeping(Set<String> deployed) {
@@ -79,7 +114,7 @@ public record StackRequest(
         configurationHash,
         formerNames,
         owner,
-        keepDeployed,
+        scope,
         Set.copyOf(kept));
   }
 
@@ -98,7 +133,7 @@ public record StackRequest(
     return "StackRequest["
         + stackName
         + ", "
-        + (keepDeployed ? "deployed template, changing " + parameters.keySet() : template)
+        + (keepDeployed() ? "deployed template, changing " + parameters.keySet() : template)
         + ", hash "
         + configurationHash
         + "]";

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * {@code UPDATE_ROLLBACK_FAILED} gets {@code ContinueUpdateRollback}; a configuration that failed
  * is not retried until it changes. A stack is changed or deleted only when its {@code
  * xaccess.io/uid} tag proves it is the grant's own ({@link StackOwner}); a stack of someone else's
- * under the grant's name is a conflict, never an update. A request that keeps the deployed stack
- * ({@link StackRequest#keepDeployed()}) only ever updates one that exists.
+ * under the grant's name is a conflict, never an update. A request for a deployed stack only
+ * ({@link StackRequest#deployedOnly()}) never creates one.
  */
 @ApplicationScoped
 public class StackRollout {
@@ -79,7 +79,7 @@ public class StackRollout {
     }
     // A stack kept under the name it had before is updated there (CloudFormation cannot rename).
     StackRequest desired = observed.map(s -> request.named(s.stackName())).orElse(request);
-    if (request.keepDeployed()
+    if (request.deployedOnly()
         && (observed.isEmpty() || NOTHING_DEPLOYED.contains(observed.get().status()))) {
       // Only a deployed stack is changed so; nothing is created, cleaned up or deleted here.
       return new StackProgress(

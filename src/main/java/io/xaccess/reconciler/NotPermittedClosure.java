@@ -3,6 +3,7 @@ package io.xaccess.reconciler;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.StackStatus;
+import io.xaccess.aws.AwsClients;
 import io.xaccess.aws.AwsProblem;
 import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.cloudformation.StackOwner;
@@ -10,6 +11,8 @@ import io.xaccess.cloudformation.StackProgress;
 import io.xaccess.cloudformation.StackRequest;
 import io.xaccess.cloudformation.StackRollout;
 import io.xaccess.config.XaccessConfig;
+import io.xaccess.grant.AccessState;
+import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantProblem;
 import io.xaccess.grant.GrantResolver;
 import io.xaccess.grant.Side;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -29,10 +33,12 @@ import org.jboss.logging.Logger;
  * revocations, because closing access only narrows it. Without this, tightening a policy would keep
  * the access open past its end — the policy meant to restrict the grant would extend it.
  *
- * <p>Nothing else changes, and nothing is taken from a spec no policy vouches for any more: each of
- * the grant's stacks keeps its template and every parameter's deployed value ({@link
- * GrantStacks#keepingDeployed}); only {@code AccessOpen} turns false at the end, and {@code
- * RevokeSessionsBefore} moves later, never back. The end itself can only come nearer ({@link
+ * <p>Nothing else changes, and nothing is taken from a spec no policy vouches for any more: only
+ * {@code AccessOpen} turns false at the end, and {@code RevokeSessionsBefore} moves later, never
+ * back. When the grant's spec, Secrets and the operator's template are exactly what the stack was
+ * deployed with (the recorded configuration hash says so), that is the runbook's own request with
+ * the narrowed access; otherwise the stack keeps its deployed template and every other parameter's
+ * deployed value ({@link GrantStacks#keepingDeployed}). The end itself can only come nearer ({@link
  * GrantLifetime#withoutPermission}). No stack is created; only stacks tagged with the grant's uid
  * are changed.
  *
@@ -50,13 +56,19 @@ public class NotPermittedClosure {
   private static final List<Side> ORDER = List.of(Side.PRODUCTION, Side.DEVELOPMENT);
 
   private final GrantResolver resolver;
+  private final AwsClients identities;
   private final StackRollout rollout;
   private final XaccessConfig config;
   private final Clock clock;
 
   public NotPermittedClosure(
-      GrantResolver resolver, StackRollout rollout, XaccessConfig config, Clock clock) {
+      GrantResolver resolver,
+      AwsClients identities,
+      StackRollout rollout,
+      XaccessConfig config,
+      Clock clock) {
     this.resolver = resolver;
+    this.identities = identities;
     this.rollout = rollout;
     this.config = config;
     this.clock = clock;
@@ -109,18 +121,22 @@ public class NotPermittedClosure {
                 .map(a -> a.get(GrantResolver.ADOPT_UID_ANNOTATION))
                 .filter(uid -> !uid.isBlank()));
     try {
+      Optional<Grant> grant = resolved(resource);
       for (Side side : ORDER) {
         if (changes.get(side).isEmpty()) {
           continue;
         }
-        StackRequest request = GrantStacks.keepingDeployed(side, owner, changes.get(side));
         StackStatus recorded = status.stackStatus(side);
+        StackRequest request =
+            grant
+                .flatMap(g -> asDeployed(side, g, close, carried, bound, status))
+                .orElseGet(() -> GrantStacks.keepingDeployed(side, owner, changes.get(side)));
         // Carried already (the hash is of exactly these changes): no AWS call.
         if (!request.configurationHash().equals(recorded.getConfigurationHash())) {
           StackProgress progress =
               rollout.advance(
                   side,
-                  resolver.account(resource, side),
+                  grant.isPresent() ? grant.get().account(side) : resolver.account(resource, side),
                   request,
                   recorded.getStackName(),
                   recorded.getConfigurationHash(),
@@ -171,6 +187,69 @@ public class NotPermittedClosure {
     status.stalled(
         Reason.NotPermitted,
         notPermitted + ". Its end and revocations were not applied yet: " + why);
+  }
+
+  /** The grant as its spec and Secrets say now, with no deployer role from a policy. */
+  private Optional<Grant> resolved(CrossAccountAccess resource) {
+    try {
+      return Optional.of(resolver.resolve(resource, Optional.empty(), Optional.empty()));
+    } catch (GrantProblem problem) {
+      // A Secret gone or changed: what is deployed is kept as it is (keepingDeployed).
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The stack's whole configuration with the narrowed access, when it is deployed with exactly the
+   * grant's spec, Secrets and template as they are now (its recorded hash is theirs with the access
+   * it carries): then it differs from what is deployed in AccessOpen and RevokeSessionsBefore
+   * alone. Else empty, and {@link GrantStacks#keepingDeployed} keeps the rest as deployed.
+   */
+  private Optional<StackRequest> asDeployed(
+      Side side,
+      Grant grant,
+      boolean close,
+      Optional<Instant> carried,
+      Optional<Instant> bound,
+      GrantStatusBuilder status) {
+    String recorded = status.stackStatus(side).getConfigurationHash();
+    if (recorded == null) {
+      return Optional.empty();
+    }
+    for (boolean open : List.of(true, false)) {
+      StackRequest narrowed = stack(side, grant, new AccessState(open && !close, bound), status);
+      // Deployed with the access it carries, or already on its way to the narrowed one.
+      if (recorded.equals(narrowed.configurationHash())
+          || recorded.equals(
+              stack(side, grant, new AccessState(open, carried), status).configurationHash())) {
+        return Optional.of(narrowed.existingOnly());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The request the runbook would make for {@code side} with {@code access}. */
+  private StackRequest stack(
+      Side side, Grant grant, AccessState access, GrantStatusBuilder status) {
+    String partition = config.aws().partition();
+    String boundary = config.aws().permissionsBoundaryName();
+    if (side == Side.PRODUCTION) {
+      return GrantStacks.production(
+          grant,
+          access,
+          identities.principalArn(grant.production()),
+          GrantStacks.verifierRoleArn(grant, partition),
+          partition,
+          boundary);
+    }
+    return GrantStacks.development(
+        grant,
+        access,
+        Objects.requireNonNullElse(
+            status.productionStack().getRoleArn(), GrantStacks.productionRoleArn(grant, partition)),
+        identities.principalArn(grant.development()),
+        partition,
+        boundary);
   }
 
   /** Whether status records a stack on either side: the grant reached AWS. */

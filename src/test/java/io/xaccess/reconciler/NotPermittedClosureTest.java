@@ -100,9 +100,8 @@ class NotPermittedClosureTest {
     // Only those two: the deployed template and every other parameter are kept as they are.
     assertThat(allBut(f.cfn.parameters.get(PROD))).isEqualTo(allBut(prodBefore));
     assertThat(allBut(f.cfn.parameters.get(DEV))).isEqualTo(allBut(devBefore));
-    assertThat(f.cfn.changeSets).hasSize(2).allMatch(StackRequest::keepDeployed);
-    assertThat(f.cfn.changeSets.get(0).previousValues())
-        .containsExactlyInAnyOrderElementsOf(allBut(prodBefore).keySet());
+    // The spec is what was deployed: the runbook's request, for deployed stacks only.
+    assertThat(f.cfn.changeSets).hasSize(2).allMatch(r -> r.scope() == StackRequest.Scope.EXISTING);
     assertThat(f.cfn.calls).doesNotContain("create", "delete");
     assertThat(f.verifier.calls).as("nothing proven for a grant no policy permits").hasSize(1);
 
@@ -150,11 +149,21 @@ class NotPermittedClosureTest {
         .as("the widened actions are not deployed")
         .isEqualTo(allBut(prodBefore));
     assertThat(f.cfn.parameters.get(PROD).get("S3ObjectActions")).doesNotContain("DeleteObject");
+    // The production stack's spec is not what was deployed: its deployed template and values are
+    // kept as they are (the development stack's is, so it gets the runbook's own request).
+    assertThat(f.cfn.changeSets).hasSize(2);
+    assertThat(f.cfn.changeSets.get(0).keepDeployed()).isTrue();
+    assertThat(f.cfn.changeSets.get(1).scope()).isEqualTo(StackRequest.Scope.EXISTING);
+    assertThat(f.cfn.changeSets.get(0).parameters())
+        .containsOnlyKeys("AccessOpen", "RevokeSessionsBefore");
+    assertThat(f.cfn.changeSets.get(0).previousValues())
+        .containsExactlyInAnyOrderElementsOf(allBut(prodBefore).keySet());
   }
 
   @Test
   void theRevocationAnnotationIsAppliedAndNeverMovedBack() {
     CrossAccountAccess grant = deployedThenRefused("");
+    Map<String, String> prodBefore = f.cfn.parameters.get(PROD);
     f.clock.advance(Duration.ofMinutes(20));
 
     grant
@@ -166,9 +175,8 @@ class NotPermittedClosureTest {
         .containsEntry("RevokeSessionsBefore", "2026-12-01T10:15:00Z")
         .as("not closed: the grant has no end")
         .containsEntry("AccessOpen", "true");
-    assertThat(f.cfn.changeSets).hasSize(1);
-    assertThat(f.cfn.changeSets.get(0).parameters().keySet())
-        .containsExactly("RevokeSessionsBefore");
+    assertThat(f.cfn.changeSets).hasSize(1).as("the development stack has no bound");
+    assertThat(allBut(f.cfn.parameters.get(PROD))).isEqualTo(allBut(prodBefore));
     assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo("2026-12-01T10:15:00Z");
     assertThat(f.events.recorded)
         .anyMatch(e -> e.startsWith("Normal SessionsRevoked: ") && e.contains("(annotation"));
