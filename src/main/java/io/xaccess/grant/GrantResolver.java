@@ -148,6 +148,22 @@ public class GrantResolver {
             .filter(uid -> !uid.isBlank()));
   }
 
+  /**
+   * Only how the operator reaches one of the grant's accounts, with no deployer role from a policy:
+   * the credentials the grant names, else the operator's default deployer role (or its own
+   * identity) — the identity deletion uses for a grant no policy permits. Reads no Secret but those
+   * the credentials name: what a grant no policy permits still gets (its closing at the end, its
+   * revocations) needs nothing else.
+   */
+  public Grant.Account account(CrossAccountAccess resource, Side side) throws GrantProblem {
+    CrossAccountAccessSpec spec = resource.getSpec();
+    return account(
+        side == Side.PRODUCTION ? spec.getProduction() : spec.getDevelopment(),
+        Optional.empty(),
+        new SecretReader(resource.getMetadata().getNamespace()),
+        "spec." + side.label() + ".credentials");
+  }
+
   private Grant.Account account(
       AccountSpec account, Optional<String> deployer, SecretReader secrets, String field)
       throws GrantProblem {

@@ -70,19 +70,23 @@ record GrantLifetime(
       CrossAccountAccess resource, Optional<Instant> revokedByAnnotation, Instant now) {
     CrossAccountAccessStatus status =
         resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
-    // A revocation is never undone: a bound already deployed and past stays the floor, so
-    // lowering or removing the annotation lets no revoked session back in. (One still in the
-    // future revoked nothing yet; it may be moved back.)
-    Optional<Instant> applied =
-        Optional.ofNullable(status.getSessionsRevokedBefore())
-            .map(Instant::parse)
-            .filter(t -> !t.isAfter(now));
     return of(
         resource.getSpec(),
         Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse),
         Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
-        later(revokedByAnnotation, applied),
+        later(revokedByAnnotation, applied(status, now)),
         now);
+  }
+
+  /**
+   * A revocation is never undone: a bound already deployed and past stays the floor, so lowering or
+   * removing the annotation lets no revoked session back in. (One still in the future revoked
+   * nothing yet; it may be moved back.)
+   */
+  private static Optional<Instant> applied(CrossAccountAccessStatus status, Instant now) {
+    return Optional.ofNullable(status.getSessionsRevokedBefore())
+        .map(Instant::parse)
+        .filter(t -> !t.isAfter(now));
   }
 
   private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
@@ -92,21 +96,62 @@ record GrantLifetime(
     return b.isPresent() && b.get().isAfter(a.get()) ? b : a;
   }
 
+  /**
+   * The lifetime of a grant no policy permits any more, at {@code now}: its spec may bring the end
+   * nearer, never push it back — the end status last recorded stands, even with the ttl or
+   * expiresAt lengthened or removed since — and an annotation that is no RFC 3339 time revokes
+   * nothing.
+   */
+  static GrantLifetime withoutPermission(CrossAccountAccess resource, Instant now) {
+    CrossAccountAccessStatus status =
+        resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
+    Optional<Instant> end =
+        end(
+            resource.getSpec(),
+            Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse));
+    Optional<Instant> recorded = Optional.ofNullable(status.getExpiresAt()).map(Instant::parse);
+    if (recorded.isPresent() && (end.isEmpty() || recorded.get().isBefore(end.get()))) {
+      end = recorded;
+    }
+    Optional<Instant> annotation;
+    try {
+      annotation = annotation(resource);
+    } catch (GrantProblem invalid) {
+      annotation = Optional.empty();
+    }
+    return at(
+        end,
+        Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
+        later(annotation, applied(status, now)),
+        now);
+  }
+
   static GrantLifetime of(
       CrossAccountAccessSpec spec,
       Optional<Instant> firstReady,
       Optional<Instant> previousClosedAt,
       Optional<Instant> revokedByAnnotation,
       Instant now) {
-    Optional<Instant> expiresAt;
+    return at(end(spec, firstReady), previousClosedAt, revokedByAnnotation, now);
+  }
+
+  /** The end the spec sets: expiresAt, or the first Ready plus the ttl. */
+  private static Optional<Instant> end(CrossAccountAccessSpec spec, Optional<Instant> firstReady) {
     if (spec.getExpiresAt() != null) {
-      expiresAt = Optional.of(ceil(OffsetDateTime.parse(spec.getExpiresAt()).toInstant()));
-    } else if (spec.getTtl() != null) {
-      Duration ttl = Durations.parse(spec.getTtl());
-      expiresAt = firstReady.map(t -> ceil(t.plus(ttl)));
-    } else {
-      expiresAt = Optional.empty();
+      return Optional.of(ceil(OffsetDateTime.parse(spec.getExpiresAt()).toInstant()));
     }
+    if (spec.getTtl() != null) {
+      Duration ttl = Durations.parse(spec.getTtl());
+      return firstReady.map(t -> ceil(t.plus(ttl)));
+    }
+    return Optional.empty();
+  }
+
+  private static GrantLifetime at(
+      Optional<Instant> expiresAt,
+      Optional<Instant> previousClosedAt,
+      Optional<Instant> revokedByAnnotation,
+      Instant now) {
     boolean expired = expiresAt.isPresent() && !now.isBefore(expiresAt.get());
     Optional<Instant> closedAt = previousClosedAt;
     if (expired && (closedAt.isEmpty() || closedAt.get().isBefore(expiresAt.get()))) {
@@ -136,6 +181,17 @@ record GrantLifetime(
   /** How long until the access must be closed, if it is open and has an end. */
   Optional<Duration> untilExpiry(Instant now) {
     return expired ? Optional.empty() : expiresAt.map(t -> Duration.between(now, t));
+  }
+
+  /**
+   * {@code next}, or sooner when the access ends before: the end is reached on time with no other
+   * event (a restarted operator reconciles every grant and comes here again).
+   */
+  Duration nextLook(Instant now, Duration next) {
+    return untilExpiry(now)
+        .map(d -> d.isNegative() ? Duration.ZERO : d)
+        .filter(d -> d.compareTo(next) < 0)
+        .orElse(next);
   }
 
   /** The annotation's time, or a problem the user must fix when it is not RFC 3339. */

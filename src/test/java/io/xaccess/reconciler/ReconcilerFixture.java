@@ -93,6 +93,12 @@ final class ReconcilerFixture {
                 return verdict;
               }
             },
+            new NotPermittedClosure(
+                resolver,
+                new AwsClients(settings, new AwsCallCounter(registry)),
+                rollout,
+                settings,
+                clock),
             clock);
   }
 
