@@ -71,7 +71,7 @@ public class CrossAccountAccessReconciler
   private final Retries retries;
   private final XaccessConfig config;
   private final Tenancy tenancy;
-  private final NotPermittedClosure closure;
+  private final StalledClosure closure;
   private final Clock clock;
 
   public CrossAccountAccessReconciler(
@@ -84,7 +84,7 @@ public class CrossAccountAccessReconciler
       Retries retries,
       XaccessConfig config,
       Tenancy tenancy,
-      NotPermittedClosure closure,
+      StalledClosure closure,
       Clock clock) {
     this.tenancy = tenancy;
     this.closure = closure;
@@ -138,7 +138,8 @@ public class CrossAccountAccessReconciler
       status.stalled(Reason.NotPermitted, message);
       // Closing access only narrows it: what was deployed still reaches its end and has its
       // sessions revoked. A policy or namespace change wakes the grant; the resync is a safety net.
-      return closure.advance(resource, status, message);
+      return closure.advance(
+          resource, status, Reason.NotPermitted, message, config.resyncInterval());
     }
     Grant grant;
     GrantLifetime lifetime;
@@ -148,9 +149,14 @@ public class CrossAccountAccessReconciler
       lifetime = GrantLifetime.of(resource, clock.instant());
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
-      // Looked at again by the end at the latest: an invalid annotation does not hold it off.
-      return untilExpiry(
-          GrantLifetime.ignoringAnnotation(resource, clock.instant()),
+      // A problem the user must fix does not hold off the end: a deployed grant is still closed
+      // on time (a tenant could otherwise delete the Secret its grant names just before the end),
+      // and looked at again by the end at the latest.
+      return closure.advance(
+          resource,
+          status,
+          problem.reason(),
+          problem.getMessage(),
           config.stalledRecheckInterval());
     }
     status.lifetime(lifetime.expiresAt(), lifetime.closedAt());

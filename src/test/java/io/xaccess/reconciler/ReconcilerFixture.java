@@ -93,7 +93,7 @@ final class ReconcilerFixture {
                 return verdict;
               }
             },
-            new NotPermittedClosure(
+            new StalledClosure(
                 resolver,
                 new AwsClients(settings, new AwsCallCounter(registry)),
                 rollout,

@@ -15,6 +15,7 @@ import io.xaccess.aws.AwsProblem;
 import io.xaccess.cloudformation.ChangeSetState;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackRequest;
+import io.xaccess.grant.GrantProblem;
 import io.xaccess.tenancy.Verdict;
 import io.xaccess.testing.GrantYaml;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * their deployed template and parameters, whatever the spec says now, and the end never moves
  * later.
  */
-class NotPermittedClosureTest {
+class StalledClosureTest {
 
   private static final String PROD = StackNames.production("team", "jit");
   private static final String DEV = StackNames.development("team", "jit");
@@ -158,6 +159,40 @@ class NotPermittedClosureTest {
         .containsOnlyKeys("AccessOpen", "RevokeSessionsBefore");
     assertThat(f.cfn.changeSets.get(0).previousValues())
         .containsExactlyInAnyOrderElementsOf(allBut(prodBefore).keySet());
+  }
+
+  @Test
+  void aGrantStalledByItsOwnTenantIsStillClosedAtItsEnd() {
+    // Permitted, deployed, then the tenant deletes the Secret the grant names (its external id)
+    // just before the end: the grant stalls, and the end must close it all the same.
+    CrossAccountAccess grant = grant(GrantYaml.of("team", "jit").spec("  ttl: 30s\n"));
+    f.reconcileToReady(grant);
+    Map<String, String> prodBefore = f.cfn.parameters.get(PROD);
+    f.cfn.calls.clear();
+    f.cfn.changeSets.clear();
+    f.resolveProblem =
+        new GrantProblem(
+            Reason.SecretNotFound, "spec.trust.externalIdSecretRef: Secret team/ext not found");
+
+    UpdateControl<CrossAccountAccess> waiting = f.reconcile(grant);
+    assertThat(f.cfn.calls).as("before the end: no AWS call").isEmpty();
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("SecretNotFound");
+    assertThat(delay(waiting)).as("looked at again at the end").isEqualTo(Duration.ofSeconds(30));
+
+    f.clock.advance(Duration.ofSeconds(30));
+    rounds(grant, 8);
+
+    String closedAt = T0.plusSeconds(30).toString();
+    assertThat(grant.getStatus().getClosedAt()).isEqualTo(closedAt);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("AccessOpen", "false")
+        .containsEntry("RevokeSessionsBefore", closedAt);
+    assertThat(f.cfn.parameters.get(DEV)).containsEntry("AccessOpen", "false");
+    // Nothing is taken from a spec the operator cannot resolve: the rest stays as deployed.
+    assertThat(allBut(f.cfn.parameters.get(PROD))).isEqualTo(allBut(prodBefore));
+    assertThat(f.cfn.changeSets).isNotEmpty().allMatch(r -> r.keepDeployed());
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("SecretNotFound");
+    assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo(closedAt);
   }
 
   @Test

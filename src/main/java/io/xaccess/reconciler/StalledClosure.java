@@ -29,9 +29,11 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * What a deployed grant that no tenancy policy permits any more still gets: its end and its
- * revocations, because closing access only narrows it. Without this, tightening a policy would keep
- * the access open past its end — the policy meant to restrict the grant would extend it.
+ * What a deployed grant that is stalled — no tenancy policy permits it any more, or a problem the
+ * user must fix (a Secret it names deleted or unlabelled, an invalid spec) — still gets: its end
+ * and its revocations, because closing access only narrows it. Without this, tightening a policy
+ * would keep the access open past its end — the policy meant to restrict the grant would extend it
+ * — and a tenant could hold off its own grant's end by deleting the Secret the grant names.
  *
  * <p>Nothing else changes, and nothing is taken from a spec no policy vouches for any more: only
  * {@code AccessOpen} turns false at the end, and {@code RevokeSessionsBefore} moves later, never
@@ -50,9 +52,9 @@ import org.jboss.logging.Logger;
  * all.
  */
 @ApplicationScoped
-public class NotPermittedClosure {
+public class StalledClosure {
 
-  private static final Logger LOG = Logger.getLogger(NotPermittedClosure.class);
+  private static final Logger LOG = Logger.getLogger(StalledClosure.class);
   private static final List<Side> ORDER = List.of(Side.PRODUCTION, Side.DEVELOPMENT);
 
   private final GrantResolver resolver;
@@ -61,7 +63,7 @@ public class NotPermittedClosure {
   private final XaccessConfig config;
   private final Clock clock;
 
-  public NotPermittedClosure(
+  public StalledClosure(
       GrantResolver resolver,
       AwsClients identities,
       StackRollout rollout,
@@ -80,15 +82,20 @@ public class NotPermittedClosure {
    *
    * @return when to look again: soon while a stack operation runs, else at the resync or the end
    */
-  Duration advance(CrossAccountAccess resource, GrantStatusBuilder status, String notPermitted) {
+  Duration advance(
+      CrossAccountAccess resource,
+      GrantStatusBuilder status,
+      Reason reason,
+      String notPermitted,
+      Duration recheck) {
     if (!deployed(status)) {
-      // Refused from the start: nothing in AWS to close, and no call is made.
-      return config.resyncInterval();
+      // Stalled from the start: nothing in AWS to close, and no call is made.
+      return recheck;
     }
     Instant now = clock.instant();
     GrantLifetime lifetime = GrantLifetime.withoutPermission(resource, now);
     status.lifetime(lifetime.expiresAt(), lifetime.closedAt());
-    Duration resync = lifetime.nextLook(now, config.resyncInterval());
+    Duration resync = lifetime.nextLook(now, recheck);
 
     boolean close = lifetime.expired();
     Optional<Instant> carried =
@@ -148,7 +155,11 @@ public class NotPermittedClosure {
           if (progress.state() == StackProgress.State.FAILED
               || progress.state() == StackProgress.State.CONFLICT) {
             notApplied(
-                resource, status, notPermitted, side.label() + " stack: " + progress.message());
+                resource,
+                status,
+                reason,
+                notPermitted,
+                side.label() + " stack: " + progress.message());
             return resync;
           }
         }
@@ -157,13 +168,13 @@ public class NotPermittedClosure {
         }
       }
     } catch (GrantProblem problem) {
-      notApplied(resource, status, notPermitted, problem.getMessage());
+      notApplied(resource, status, reason, notPermitted, problem.getMessage());
       return resync;
     } catch (AwsProblem problem) {
       if (!problem.terminal()) {
         throw problem;
       }
-      notApplied(resource, status, notPermitted, problem.getMessage());
+      notApplied(resource, status, reason, notPermitted, problem.getMessage());
       return resync;
     }
     if (close) {
@@ -180,13 +191,15 @@ public class NotPermittedClosure {
    * event).
    */
   private static void notApplied(
-      CrossAccountAccess resource, GrantStatusBuilder status, String notPermitted, String why) {
+      CrossAccountAccess resource,
+      GrantStatusBuilder status,
+      Reason reason,
+      String notPermitted,
+      String why) {
     LOG.warnf(
-        "%s/%s: not permitted, and its end or revocation was not applied: %s",
-        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), why);
-    status.stalled(
-        Reason.NotPermitted,
-        notPermitted + ". Its end and revocations were not applied yet: " + why);
+        "%s/%s: stalled (%s), and its end or revocation was not applied: %s",
+        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), reason, why);
+    status.stalled(reason, notPermitted + ". Its end and revocations were not applied yet: " + why);
   }
 
   /** The grant as its spec and Secrets say now, with no deployer role from a policy. */
