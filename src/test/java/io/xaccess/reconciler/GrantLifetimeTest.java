@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
-import io.xaccess.cloudformation.ChangeSetState;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.testing.GrantYaml;
 import java.time.Duration;
@@ -39,14 +38,7 @@ class GrantLifetimeTest {
     UpdateControl<CrossAccountAccess> last = null;
     for (int round = 0; round < 12; round++) {
       f.cfn.calls.clear();
-      last = f.reconcile(grant);
-      // A change set just created is ready at the next look; one executed is gone.
-      f.cfn.changeSet =
-          ChangeSetState.of(
-              f.cfn.calls.contains("createChangeSet")
-                  ? ChangeSetState.Kind.READY
-                  : ChangeSetState.Kind.ABSENT);
-      f.cfn.completeAll();
+      last = f.reconcileRound(grant);
       if ("False".equals(condition(grant, ConditionType.Reconciling).getStatus())) {
         return last;
       }
@@ -225,17 +217,7 @@ class GrantLifetimeTest {
             Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "2026-12-01T10:02:00Z"));
     int proofs = f.verifier.calls.size();
 
-    UpdateControl<CrossAccountAccess> waiting = null;
-    for (int round = 0; round < 4; round++) {
-      f.cfn.calls.clear();
-      waiting = f.reconcile(grant);
-      f.cfn.changeSet =
-          ChangeSetState.of(
-              f.cfn.calls.contains("createChangeSet")
-                  ? ChangeSetState.Kind.READY
-                  : ChangeSetState.Kind.ABSENT);
-      f.cfn.completeAll();
-    }
+    UpdateControl<CrossAccountAccess> waiting = f.reconcileRounds(grant, 4);
     assertThat(f.cfn.parameters.get(PROD))
         .containsEntry("RevokeSessionsBefore", "2026-12-01T10:02:00Z");
     assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Verifying);

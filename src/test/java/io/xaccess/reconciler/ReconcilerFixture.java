@@ -10,6 +10,7 @@ import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsCallCounter;
 import io.xaccess.aws.AwsClients;
 import io.xaccess.aws.ProductionStorage;
+import io.xaccess.cloudformation.ChangeSetState;
 import io.xaccess.cloudformation.StackRollout;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantProblem;
@@ -121,6 +122,31 @@ final class ReconcilerFixture {
 
   DeleteControl cleanup(CrossAccountAccess resource) {
     return reconciler.cleanup(resource, null);
+  }
+
+  /**
+   * Reconciles once through the change-set handshake: a change set created in this reconcile is
+   * ready at the next look (one executed is gone), and every stack operation finishes.
+   */
+  UpdateControl<CrossAccountAccess> reconcileRound(CrossAccountAccess resource) {
+    int before = cfn.calls.size();
+    UpdateControl<CrossAccountAccess> control = reconcile(resource);
+    cfn.changeSet =
+        ChangeSetState.of(
+            cfn.calls.subList(before, cfn.calls.size()).contains("createChangeSet")
+                ? ChangeSetState.Kind.READY
+                : ChangeSetState.Kind.ABSENT);
+    cfn.completeAll();
+    return control;
+  }
+
+  /** {@link #reconcileRound} {@code rounds} times; the last answer. */
+  UpdateControl<CrossAccountAccess> reconcileRounds(CrossAccountAccess resource, int rounds) {
+    UpdateControl<CrossAccountAccess> last = null;
+    for (int round = 0; round < rounds; round++) {
+      last = reconcileRound(resource);
+    }
+    return last;
   }
 
   /** Reconciles, letting each stack operation finish, until Ready; returns the reconcile count. */

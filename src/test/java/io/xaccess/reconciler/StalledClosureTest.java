@@ -12,7 +12,6 @@ import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsProblem;
-import io.xaccess.cloudformation.ChangeSetState;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackRequest;
 import io.xaccess.grant.GrantProblem;
@@ -49,21 +48,14 @@ class StalledClosureTest {
     return grant;
   }
 
-  /** Reconciles through change sets and stack operations, {@code rounds} times. */
-  private UpdateControl<CrossAccountAccess> rounds(CrossAccountAccess grant, int rounds) {
-    UpdateControl<CrossAccountAccess> last = null;
-    for (int round = 0; round < rounds; round++) {
-      int before = f.cfn.calls.size();
-      last = f.reconcile(grant);
-      // A change set just created is ready at the next look; one executed is gone.
-      f.cfn.changeSet =
-          ChangeSetState.of(
-              f.cfn.calls.subList(before, f.cfn.calls.size()).contains("createChangeSet")
-                  ? ChangeSetState.Kind.READY
-                  : ChangeSetState.Kind.ABSENT);
-      f.cfn.completeAll();
-    }
-    return last;
+  /** Closed at {@code closedAt}: recorded in status, deployed on both stacks. */
+  private void assertClosedAt(CrossAccountAccess grant, String closedAt) {
+    assertThat(grant.getStatus().getClosedAt()).isEqualTo(closedAt);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("AccessOpen", "false")
+        .containsEntry("RevokeSessionsBefore", closedAt);
+    assertThat(f.cfn.parameters.get(DEV)).containsEntry("AccessOpen", "false");
+    assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo(closedAt);
   }
 
   /** The parameters except the two a grant no policy permits may still change. */
@@ -90,14 +82,10 @@ class StalledClosureTest {
     assertThat(delay(waiting)).isEqualTo(Duration.ofSeconds(30));
 
     f.clock.advance(Duration.ofSeconds(30));
-    rounds(grant, 8);
+    f.reconcileRounds(grant, 8);
 
     String closedAt = T0.plusSeconds(30).toString();
-    assertThat(grant.getStatus().getClosedAt()).isEqualTo(closedAt);
-    assertThat(f.cfn.parameters.get(PROD))
-        .containsEntry("AccessOpen", "false")
-        .containsEntry("RevokeSessionsBefore", closedAt);
-    assertThat(f.cfn.parameters.get(DEV)).containsEntry("AccessOpen", "false");
+    assertClosedAt(grant, closedAt);
     // Only those two: the deployed template and every other parameter are kept as they are.
     assertThat(allBut(f.cfn.parameters.get(PROD))).isEqualTo(allBut(prodBefore));
     assertThat(allBut(f.cfn.parameters.get(DEV))).isEqualTo(allBut(devBefore));
@@ -144,7 +132,7 @@ class StalledClosureTest {
     assertThat(grant.getStatus().getExpiresAt()).as("the recorded end stands").isEqualTo(end);
 
     f.clock.advance(Duration.ofSeconds(30));
-    rounds(grant, 8);
+    f.reconcileRounds(grant, 8);
     assertThat(f.cfn.parameters.get(PROD)).containsEntry("AccessOpen", "false");
     assertThat(allBut(f.cfn.parameters.get(PROD)))
         .as("the widened actions are not deployed")
@@ -180,14 +168,10 @@ class StalledClosureTest {
     assertThat(delay(waiting)).as("looked at again at the end").isEqualTo(Duration.ofSeconds(30));
 
     f.clock.advance(Duration.ofSeconds(30));
-    rounds(grant, 8);
+    f.reconcileRounds(grant, 8);
 
     String closedAt = T0.plusSeconds(30).toString();
-    assertThat(grant.getStatus().getClosedAt()).isEqualTo(closedAt);
-    assertThat(f.cfn.parameters.get(PROD))
-        .containsEntry("AccessOpen", "false")
-        .containsEntry("RevokeSessionsBefore", closedAt);
-    assertThat(f.cfn.parameters.get(DEV)).containsEntry("AccessOpen", "false");
+    assertClosedAt(grant, closedAt);
     // Nothing is taken from a spec the operator cannot resolve: the rest stays as deployed.
     assertThat(allBut(f.cfn.parameters.get(PROD))).isEqualTo(allBut(prodBefore));
     assertThat(f.cfn.changeSets).isNotEmpty().allMatch(r -> r.keepDeployed());
@@ -205,7 +189,7 @@ class StalledClosureTest {
         .getMetadata()
         .setAnnotations(
             Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "2026-12-01T10:15:00Z"));
-    rounds(grant, 5);
+    f.reconcileRounds(grant, 5);
     assertThat(f.cfn.parameters.get(PROD))
         .containsEntry("RevokeSessionsBefore", "2026-12-01T10:15:00Z")
         .as("not closed: the grant has no end")
@@ -237,7 +221,7 @@ class StalledClosureTest {
     f.cfn.remove(DEV);
 
     f.clock.advance(Duration.ofSeconds(30));
-    rounds(grant, 8);
+    f.reconcileRounds(grant, 8);
     assertThat(f.cfn.parameters.get(PROD)).containsEntry("AccessOpen", "false");
     assertThat(f.cfn.stack(DEV)).isEmpty();
     assertThat(f.cfn.calls).doesNotContain("create");
@@ -263,7 +247,7 @@ class StalledClosureTest {
         .anyMatch(e -> e.startsWith("Warning NotPermitted:") && e.contains("not applied yet"));
 
     f.cfn.failing = null;
-    rounds(grant, 8);
+    f.reconcileRounds(grant, 8);
     assertThat(f.cfn.parameters.get(PROD)).containsEntry("AccessOpen", "false");
     assertThat(condition(grant, ConditionType.Stalled).getMessage())
         .doesNotContain("not applied yet");
