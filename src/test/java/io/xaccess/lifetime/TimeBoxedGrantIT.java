@@ -13,7 +13,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.cloudformation.StackNames;
-import io.xaccess.policy.RenderedTemplate;
+import io.xaccess.cloudformation.StackTemplate;
+import io.xaccess.render.RenderedTemplate;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
@@ -21,7 +22,6 @@ import io.xaccess.testing.XaccessCrd;
 import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -187,22 +187,18 @@ class TimeBoxedGrantIT {
         parameters(OperatorTestEnvironment.productionCfn(), StackNames.production(ns, name));
     Map<String, String> development =
         parameters(OperatorTestEnvironment.developmentCfn(), StackNames.development(ns, name));
-    Path templates = Path.of("src", "main", "resources", "cloudformation");
     return new Deployed(
         production,
         development,
-        new RenderedTemplate(
-            templates.resolve("production.yaml"),
+        RenderedTemplate.of(
+            StackTemplate.PRODUCTION,
             "111111111111",
             "ap-southeast-2",
+            "aws",
             production,
             Map.of()),
-        new RenderedTemplate(
-            templates.resolve("development.yaml"),
-            "222222222222",
-            "us-east-1",
-            development,
-            Map.of()));
+        RenderedTemplate.of(
+            StackTemplate.DEVELOPMENT, "222222222222", "us-east-1", "aws", development, Map.of()));
   }
 
   private static Map<String, String> parameters(CloudFormationClient cfn, String stack) {

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.cloudformation.StackNames;
+import io.xaccess.cloudformation.StackTemplate;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.SecretValue;
+import io.xaccess.render.RenderedTemplate;
 import io.xaccess.verification.VerifierSessionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -263,12 +265,7 @@ class PolicyMatrixIT {
   @Test
   void theProductionTemplateRefusesWildcardInput() throws Exception {
     RenderedTemplate prod =
-        new RenderedTemplate(
-            Path.of("src/main/resources/cloudformation/production.yaml"),
-            PROD,
-            REGION,
-            Map.of(),
-            Map.of());
+        RenderedTemplate.of(StackTemplate.PRODUCTION, PROD, REGION, "aws", Map.of(), Map.of());
     assertThat(prod.accepts("PrincipalArnPatterns", CI_RUNNER + ",arn:aws:iam::" + DEV + ":*"))
         .isTrue();
     assertThat(prod.accepts("PrincipalArnPatterns", "arn:aws:iam::" + DEV + ":role/x,*")).isFalse();
@@ -1169,18 +1166,20 @@ class PolicyMatrixIT {
   private static Policies policies(Grant grant) throws Exception {
     String verifierArn = GrantStacks.verifierRoleArn(grant, "aws");
     RenderedTemplate prod =
-        new RenderedTemplate(
-            Path.of("src/main/resources/cloudformation/production.yaml"),
+        RenderedTemplate.of(
+            StackTemplate.PRODUCTION,
             PROD,
             REGION,
+            "aws",
             GrantStacks.production(grant, OPERATOR_PROD, verifierArn, "aws", BOUNDARY_NAME)
                 .parameters(),
             Map.of("Role.Arn", ROLE, "Key.Arn", KEY));
     RenderedTemplate dev =
-        new RenderedTemplate(
-            Path.of("src/main/resources/cloudformation/development.yaml"),
+        RenderedTemplate.of(
+            StackTemplate.DEVELOPMENT,
             DEV,
             "us-east-1",
+            "aws",
             GrantStacks.development(grant, ROLE, OPERATOR_DEV, "aws", BOUNDARY_NAME).parameters(),
             Map.of(
                 "VerifierRole.Arn",
@@ -1239,7 +1238,7 @@ class PolicyMatrixIT {
     parameters.put("AllowedNamespaces", ALLOWED_NAMESPACES);
     parameters.putAll(given);
     RenderedTemplate deployer =
-        new RenderedTemplate(
+        RenderedTemplate.of(
             Path.of(file), account, REGION, parameters, Map.of("GrantBoundary.Ref", boundaryArn));
     List<JsonNode> policies = new ArrayList<>();
     for (JsonNode p : deployer.property("DeployerRole", "Policies")) {
