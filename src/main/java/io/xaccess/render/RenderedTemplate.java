@@ -126,6 +126,11 @@ public final class RenderedTemplate {
     return value.isMissingNode() ? Optional.empty() : Optional.of(value);
   }
 
+  /** An output's value, resolved. */
+  public JsonNode output(String name) {
+    return resolve(template.path("Outputs").path(name).path("Value"));
+  }
+
   /** Logical ids of resources of a type that exist, in template order. */
   public List<String> resourcesOfType(String type) {
     List<String> ids = new ArrayList<>();
