@@ -257,8 +257,10 @@ public final class EffectiveAccess {
         s ->
             out.append(" The operator's verifier role ")
                 .append(String.join(", ", s.condition("ArnEquals", "aws:PrincipalArn")))
-                .append(" may assume the role too, under the same conditions except MFA, with")
-                .append(" its own session name only."));
+                .append(" may assume the role too, under the same conditions except MFA, as")
+                .append(" session ")
+                .append(String.join(", ", s.condition("StringEquals", "sts:RoleSessionName")))
+                .append(" only."));
     return out.toString();
   }
 
@@ -276,7 +278,7 @@ public final class EffectiveAccess {
     for (List<Permission> group : byResource.values()) {
       Permission first = group.get(0);
       String verbs =
-          or(group.stream().map(p -> VERBS.getOrDefault(p.action(), p.action())).toList(), "and");
+          verbs(group.stream().map(p -> VERBS.getOrDefault(p.action(), p.action())).toList());
       String resource = first.resource();
       int slash = resource.indexOf('/');
       String bucket =
@@ -301,6 +303,22 @@ public final class EffectiveAccess {
       }
     }
     return or(parts, "and");
+  }
+
+  /** "put objects", "get objects" → "put and get objects". */
+  private static String verbs(List<String> phrases) {
+    String object = null;
+    List<String> heads = new ArrayList<>();
+    for (String phrase : phrases) {
+      int space = phrase.indexOf(' ');
+      String tail = space < 0 ? "" : phrase.substring(space + 1);
+      if (space < 0 || (object != null && !object.equals(tail))) {
+        return or(phrases, "and");
+      }
+      object = tail;
+      heads.add(phrase.substring(0, space));
+    }
+    return or(heads, "and") + " " + object;
   }
 
   /** The trust conditions in words. */

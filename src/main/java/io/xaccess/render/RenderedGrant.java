@@ -79,6 +79,17 @@ public record RenderedGrant(
               + OfflineSecrets.externalId(resource.getSpec().getTrust().getExternalIdSecretRef()));
     }
 
+    return of(grant, settings, assumptions);
+  }
+
+  /**
+   * Renders a grant as the operator would deploy it, open (not expired, nothing revoked), with the
+   * operator settings {@code settings}; {@code assumptions} so far are kept and added to.
+   */
+  public static RenderedGrant of(
+      Grant grant, RenderSettings settings, List<String> assumptionsSoFar) {
+    List<String> assumptions = new ArrayList<>(assumptionsSoFar);
+    String partition = settings.partition();
     String productionOperator =
         operatorArn(grant.production(), partition, assumptions, "production");
     String developmentOperator =
@@ -94,8 +105,7 @@ public record RenderedGrant(
 
     String prodAccount = grant.production().accountId();
     String prodRegion = grant.production().region();
-    String keyArn =
-        "arn:" + partition + ":kms:" + prodRegion + ":" + prodAccount + ":key/created-by-the-stack";
+    String keyArn = createdKeyArn(partition, prodRegion, prodAccount);
     Map<String, String> prodAttributes = new LinkedHashMap<>();
     prodAttributes.put("Role.Arn", roleArn);
     prodAttributes.put("Role.Ref", grant.role().name());
@@ -136,6 +146,11 @@ public record RenderedGrant(
         new Stack(devAccount, grant.development().region(), developmentRequest, dev),
         policies(prod, dev),
         List.copyOf(assumptions));
+  }
+
+  /** What render shows for the ARN of the key a production stack creates (AWS assigns its id). */
+  public static String createdKeyArn(String partition, String region, String accountId) {
+    return "arn:" + partition + ":kms:" + region + ":" + accountId + ":key/created-by-the-stack";
   }
 
   /** The documents both stacks create, read from the rendered templates. */

@@ -11,6 +11,9 @@ import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackTemplate;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.SecretValue;
+import io.xaccess.render.EffectivePolicies;
+import io.xaccess.render.RenderSettings;
+import io.xaccess.render.RenderedGrant;
 import io.xaccess.render.RenderedTemplate;
 import io.xaccess.verification.VerifierSessionPolicy;
 import java.nio.file.Path;
@@ -37,8 +40,10 @@ class PolicyMatrixIT {
   private static final String OTHER = "333333333333";
   private static final String REGION = "ap-southeast-2";
   private static final String ROLE = "arn:aws:iam::" + PROD + ":role/DevToProdS3Publisher";
-  private static final String KEY =
-      "arn:aws:kms:" + REGION + ":" + PROD + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  /** The key the stack creates, as render shows it. */
+  private static final String KEY = RenderedGrant.createdKeyArn("aws", REGION, PROD);
+
   private static final String BUCKET = "acme-prod-artifacts";
   private static final String OPERATOR_PROD = "arn:aws:iam::" + PROD + ":role/xaccess-deployer";
   private static final String OPERATOR_DEV = "arn:aws:iam::" + DEV + ":role/xaccess-deployer";
@@ -1163,37 +1168,25 @@ class PolicyMatrixIT {
         Optional.empty());
   }
 
+  /**
+   * The documents {@code xaccess render} prints for the grant: its own rendering, with the
+   * operator's default settings (partition aws, boundary xaccess-grant-boundary).
+   */
   private static Policies policies(Grant grant) throws Exception {
     String verifierArn = GrantStacks.verifierRoleArn(grant, "aws");
-    RenderedTemplate prod =
-        RenderedTemplate.of(
-            StackTemplate.PRODUCTION,
-            PROD,
-            REGION,
-            "aws",
-            GrantStacks.production(grant, OPERATOR_PROD, verifierArn, "aws", BOUNDARY_NAME)
-                .parameters(),
-            Map.of("Role.Arn", ROLE, "Key.Arn", KEY));
-    RenderedTemplate dev =
-        RenderedTemplate.of(
-            StackTemplate.DEVELOPMENT,
-            DEV,
-            "us-east-1",
-            "aws",
-            GrantStacks.development(grant, ROLE, OPERATOR_DEV, "aws", BOUNDARY_NAME).parameters(),
-            Map.of(
-                "VerifierRole.Arn",
-                verifierArn,
-                "AssumerRole.Arn",
-                "arn:aws:iam::" + DEV + ":role/DevToProdS3Assumer"));
+    RenderedGrant rendered = RenderedGrant.of(grant, RenderSettings.defaults(), List.of());
+    EffectivePolicies effective = rendered.policies();
+    assertThat(effective.roleArn()).isEqualTo(ROLE);
     List<JsonNode> rolePolicies = new ArrayList<>();
-    for (String id : prod.resourcesOfType("AWS::IAM::Policy")) {
-      rolePolicies.add(
-          named(prod.property(id, "PolicyName").asText(), prod.property(id, "PolicyDocument")));
-    }
+    effective.rolePolicies().forEach((name, document) -> rolePolicies.add(named(name, document)));
     // The role must carry exactly the boundary the deployer demands, or nothing here holds.
-    assertThat(prod.property("Role", "PermissionsBoundary").asText()).isEqualTo(PROD_BOUNDARY);
-    assertThat(dev.property("VerifierRole", "PermissionsBoundary").asText())
+    assertThat(effective.permissionsBoundary()).isEqualTo(PROD_BOUNDARY);
+    assertThat(
+            rendered
+                .development()
+                .template()
+                .property("VerifierRole", "PermissionsBoundary")
+                .asText())
         .isEqualTo(DEV_BOUNDARY);
     Deployer productionDeployer =
         productionDeployer(Map.of("DeployerRoleName", "xaccess-deployer"));
@@ -1204,12 +1197,12 @@ class PolicyMatrixIT {
             DEV_BOUNDARY,
             Map.of("DeployerRoleName", "xaccess-deployer"));
     return new Policies(
-        prod.property("Role", "AssumeRolePolicyDocument"),
+        effective.roleTrust(),
         rolePolicies,
-        prod.property("BucketPolicy", "PolicyDocument"),
-        prod.property("Key", "KeyPolicy"),
-        dev.property("AssumePolicy", "PolicyDocument"),
-        dev.property("VerifierRole", "Policies").get(0).get("PolicyDocument"),
+        effective.bucketPolicy().orElseThrow(),
+        effective.keyPolicy().orElseThrow(),
+        effective.assumePolicy().orElseThrow(),
+        effective.verifierPolicies().get("assume-production-role"),
         verifierArn,
         StackNames.verificationSession(grant.namespace(), grant.name()),
         JSON.readTree(VerifierSessionPolicy.of(grant, "aws")),
