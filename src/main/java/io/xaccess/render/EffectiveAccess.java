@@ -1,8 +1,10 @@
 package io.xaccess.render;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.xaccess.render.PolicyStatement.Condition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -171,8 +173,7 @@ public final class EffectiveAccess {
   }
 
   /** Allow statements one fact per principal, action and resource; a Deny as one fact. */
-  private static void resourcePolicy(
-      String name, com.fasterxml.jackson.databind.JsonNode document, Set<String> facts) {
+  private static void resourcePolicy(String name, JsonNode document, Set<String> facts) {
     for (PolicyStatement s : PolicyStatement.of(document)) {
       if (!s.allows()) {
         facts.add(name + ": " + statement(s));
@@ -273,7 +274,7 @@ public final class EffectiveAccess {
             .collect(
                 Collectors.groupingBy(
                     p -> p.resource() + "|" + p.conditions(),
-                    java.util.LinkedHashMap::new,
+                    LinkedHashMap::new,
                     Collectors.toList()));
     for (List<Permission> group : byResource.values()) {
       Permission first = group.get(0);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.xaccess.cloudformation.StackTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -242,8 +243,7 @@ public final class RenderedTemplate {
         case "Fn::Base64":
           return TextNode.valueOf(
               Base64.getEncoder()
-                  .encodeToString(
-                      text(resolve(arg)).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                  .encodeToString(text(resolve(arg)).getBytes(StandardCharsets.UTF_8)));
         case "Fn::GetAtt":
           {
             String key =

@@ -119,6 +119,26 @@ class RenderCommandTest {
   }
 
   @Test
+  void aTimeBoxedGrantsSummarySaysWhenItEnds() throws Exception {
+    assertThat(
+            render(base() + "  ttl: 8h\n", "-f", "-")
+                .json()
+                .get("grants")
+                .get(0)
+                .get("summary")
+                .asText())
+        .endsWith(" The access ends 8 h after the grant is first Ready (spec.ttl).");
+    assertThat(
+            render(base() + "  expiresAt: \"2027-01-31T18:00:00Z\"\n", "-f", "-")
+                .json()
+                .get("grants")
+                .get(0)
+                .get("summary")
+                .asText())
+        .endsWith(" The access ends at 2027-01-31T18:00:00Z (spec.expiresAt).");
+  }
+
+  @Test
   void noExternalIdValueIsEverPrinted() throws Exception {
     String manifest = base() + "  trust:\n" + "    externalId: an-inline-external-id-4711\n";
 
