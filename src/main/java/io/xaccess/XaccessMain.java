@@ -23,7 +23,8 @@ public final class XaccessMain {
         --help           this text
       """;
 
-  private XaccessMain() {}
+  /** Quarkus makes the {@code @QuarkusMain} class a bean: its constructor may not be private. */
+  XaccessMain() {}
 
   public static void main(String... args) {
     List<String> arguments = Arrays.asList(args);
