@@ -1,8 +1,13 @@
 -- Argo CD health check for xaccess.io/CrossAccountAccess.
 -- Install under resource.customizations.health.xaccess.io_CrossAccountAccess in argocd-cm
 -- (deploy/argocd/argocd-cm-patch.yaml carries it). It reads only what the operator writes:
--- metadata.generation vs status.observedGeneration, spec.suspend, and the Ready, Stalled and
--- Reconciling conditions.
+-- metadata.generation vs status.observedGeneration, spec.suspend, the Ready, Stalled and
+-- Reconciling conditions, and status.sessionsRevokedBefore.
+--
+-- An expired grant (Ready=False, reason Expired) ended on purpose: it is Suspended, as a paused
+-- grant is, not Degraded; a later spec.expiresAt or spec.ttl renews it. Revoked sessions do not
+-- end a grant: it stays Healthy and says since when sessions are revoked. A malformed
+-- revoke-sessions-before annotation stalls the grant (RevocationInvalid): Degraded.
 local hs = {}
 
 local function condition(type)
@@ -45,7 +50,18 @@ local stalled = condition("Stalled")
 local ready = condition("Ready")
 local reconciling = condition("Reconciling")
 
-if obj.spec ~= nil and obj.spec.suspend == true then
+-- Expired: the access is closed as the spec asked; the message says when and how to renew. Also
+-- when suspended, since the end is reached even then.
+if ready ~= nil and ready.status == "False" and ready.reason == "Expired" then
+  hs.status = "Suspended"
+  hs.message = describe(ready)
+  return hs
+end
+
+-- Closing an expired grant is work in progress, even while spec.suspend is true.
+local closing = ready ~= nil and ready.status == "False" and ready.reason == "Closing"
+
+if obj.spec ~= nil and obj.spec.suspend == true and not closing then
   hs.status = "Suspended"
   hs.message = describe(reconciling)
   if ready ~= nil and ready.status == "True" then
@@ -63,6 +79,10 @@ end
 if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"
   hs.message = describe(ready)
+  if obj.status.sessionsRevokedBefore ~= nil and obj.status.sessionsRevokedBefore ~= "" then
+    hs.message = hs.message .. "; sessions issued before " .. obj.status.sessionsRevokedBefore ..
+      " are revoked"
+  end
   return hs
 end
 

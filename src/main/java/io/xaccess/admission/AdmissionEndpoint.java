@@ -3,6 +3,7 @@ package io.xaccess.admission;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.xaccess.config.XaccessConfig;
+import io.xaccess.tenancy.TenancyView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
@@ -23,7 +24,7 @@ public class AdmissionEndpoint {
 
   private final TenancyReview review = new TenancyReview();
 
-  void routes(@Observes Router router, XaccessConfig config, Config quarkus, AdmissionView view) {
+  void routes(@Observes Router router, XaccessConfig config, Config quarkus, TenancyView view) {
     if (!config.admission().enabled()) {
       return;
     }

@@ -1,6 +1,8 @@
 package io.xaccess.admission;
 
 import io.xaccess.config.XaccessConfig;
+import io.xaccess.tenancy.PolicyView;
+import io.xaccess.tenancy.TenancyView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -17,7 +19,7 @@ public class AdmissionReadiness implements HealthCheck {
   private final boolean enabled;
   private final PolicyView view;
 
-  AdmissionReadiness(XaccessConfig config, AdmissionView view) {
+  AdmissionReadiness(XaccessConfig config, TenancyView view) {
     this.enabled = config.admission().enabled();
     this.view = view;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.tenancy.PolicyView;
 import io.xaccess.tenancy.TenancyRules;
 import io.xaccess.tenancy.Verdict;
 import java.io.IOException;

@@ -8,9 +8,11 @@ import io.xaccess.grant.Grant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -70,6 +72,9 @@ public class CloudFormationStackGateway implements StackGateway {
 
   @Override
   public void create(Grant.Account account, StackRequest request) {
+    if (request.deployedOnly()) {
+      throw new IllegalStateException("a request for a deployed stack only creates none");
+    }
     call(
         account,
         "create stack " + request.stackName(),
@@ -145,15 +150,20 @@ public class CloudFormationStackGateway implements StackGateway {
           try {
             return cfn(account)
                 .createChangeSet(
-                    r ->
-                        r.stackName(request.stackName())
-                            .changeSetName(request.changeSetName())
-                            .changeSetType(ChangeSetType.UPDATE)
-                            .templateBody(request.template().body())
-                            .parameters(parameters(request))
-                            .tags(tags(request))
-                            .capabilities(Capability.CAPABILITY_NAMED_IAM)
-                            .clientToken(request.changeSetName()));
+                    r -> {
+                      r.stackName(request.stackName())
+                          .changeSetName(request.changeSetName())
+                          .changeSetType(ChangeSetType.UPDATE)
+                          .parameters(parameters(request))
+                          .tags(tags(request))
+                          .capabilities(Capability.CAPABILITY_NAMED_IAM)
+                          .clientToken(request.changeSetName());
+                      if (request.keepDeployed()) {
+                        r.usePreviousTemplate(true);
+                      } else {
+                        r.templateBody(request.template().body());
+                      }
+                    });
           } catch (AlreadyExistsException e) {
             return null; // created by an earlier attempt
           }
@@ -309,6 +319,10 @@ public class CloudFormationStackGateway implements StackGateway {
     for (Tag t : s.tags()) {
       tags.put(t.key(), t.value());
     }
+    Set<String> parameterKeys = new LinkedHashSet<>();
+    for (Parameter p : s.parameters()) {
+      parameterKeys.add(p.parameterKey());
+    }
     return new ObservedStack(
         s.stackId(),
         s.stackName(),
@@ -318,13 +332,27 @@ public class CloudFormationStackGateway implements StackGateway {
         s.deletionTime() != null
             ? s.deletionTime()
             : s.lastUpdatedTime() != null ? s.lastUpdatedTime() : s.creationTime(),
-        Collections.unmodifiableMap(tags));
+        Collections.unmodifiableMap(tags),
+        Collections.unmodifiableSet(parameterKeys));
   }
 
   private static List<Parameter> parameters(StackRequest request) {
-    return request.parameters().entrySet().stream()
-        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
-        .toList();
+    List<Parameter> parameters = new java.util.ArrayList<>();
+    request
+        .parameters()
+        .forEach(
+            (key, value) ->
+                parameters.add(
+                    Parameter.builder().parameterKey(key).parameterValue(value).build()));
+    // Keeping a deployed stack: every other parameter it has keeps its value (omitted, it would
+    // fall back to its default).
+    request
+        .previousValues()
+        .forEach(
+            key ->
+                parameters.add(
+                    Parameter.builder().parameterKey(key).usePreviousValue(true).build()));
+    return parameters;
   }
 
   private static List<Tag> tags(StackRequest request) {

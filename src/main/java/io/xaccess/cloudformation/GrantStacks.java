@@ -173,14 +173,43 @@ public final class GrantStacks {
     return Arns.role(partition, grant.production().accountId(), grant.role().name());
   }
 
+  /**
+   * One side's stack as it is deployed, with only {@code changes} applied: the same template and
+   * every other parameter's deployed value, whatever the grant's spec says now. Updates a stack of
+   * {@code owner}'s that exists, never creates one.
+   *
+   * @param changes parameters of the stack's template and their new values
+   */
+  public static StackRequest keepingDeployed(
+      Side side, StackOwner owner, Map<String, String> changes) {
+    List<String> names = StackNames.candidates(side, owner.namespace(), owner.name());
+    Map<String, String> tags = tags(owner.namespace(), owner.name(), owner.uid());
+    String hash = Hashing.sha256("deployed " + side + "|" + new TreeMap<>(changes) + "|" + tags);
+    return new StackRequest(
+        names.get(0),
+        side == Side.PRODUCTION ? StackTemplate.PRODUCTION : StackTemplate.DEVELOPMENT,
+        Map.copyOf(changes),
+        tags,
+        hash,
+        names.subList(1, names.size()),
+        owner,
+        StackRequest.Scope.KEEP_DEPLOYED,
+        Set.of());
+  }
+
+  private static Map<String, String> tags(String namespace, String name, String uid) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(StackOwner.NAMESPACE_TAG, namespace);
+    tags.put(StackOwner.NAME_TAG, name);
+    tags.put(StackOwner.UID_TAG, uid);
+    tags.put("app.kubernetes.io/managed-by", "xaccess");
+    return tags;
+  }
+
   private static StackRequest request(
       Grant grant, Side side, StackTemplate template, Map<String, String> parameters) {
     List<String> names = StackNames.candidates(side, grant.namespace(), grant.name());
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(StackOwner.NAMESPACE_TAG, grant.namespace());
-    tags.put(StackOwner.NAME_TAG, grant.name());
-    tags.put(StackOwner.UID_TAG, grant.uid());
-    tags.put("app.kubernetes.io/managed-by", "xaccess");
+    Map<String, String> tags = tags(grant.namespace(), grant.name(), grant.uid());
     // The hash covers everything that shapes the stack. The external id enters it only as its
     // version (see Grant.Trust), so the hash, kept in status, reveals nothing.
     Map<String, String> hashed = new TreeMap<>(parameters);

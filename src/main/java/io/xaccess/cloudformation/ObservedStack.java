@@ -2,6 +2,7 @@ package io.xaccess.cloudformation;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A stack as DescribeStacks last showed it.
@@ -9,6 +10,8 @@ import java.util.Map;
  * @param since when its latest operation started (deletion, last update or creation time), or null
  *     when CloudFormation did not say
  * @param tags the stack's tags; {@code xaccess.io/uid} names the grant that owns it
+ * @param parameterKeys the names of the parameters the stack is deployed with (not their values):
+ *     what an update that keeps them all ({@link StackRequest#keepDeployed()}) must name
  */
 public record ObservedStack(
     String stackId,
@@ -17,7 +20,20 @@ public record ObservedStack(
     String statusReason,
     Map<String, String> outputs,
     Instant since,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    Set<String> parameterKeys) {
+
+  /** A stack whose parameters are not known. */
+  public ObservedStack(
+      String stackId,
+      String stackName,
+      String status,
+      String statusReason,
+      Map<String, String> outputs,
+      Instant since,
+      Map<String, String> tags) {
+    this(stackId, stackName, status, statusReason, outputs, since, tags, Set.of());
+  }
 
   /** A stack without tags (an owner nobody can prove). */
   public ObservedStack(
@@ -50,6 +66,7 @@ public record ObservedStack(
 
   /** The same stack in another status, with other outputs. */
   public ObservedStack with(String newStatus, Map<String, String> newOutputs) {
-    return new ObservedStack(stackId, stackName, newStatus, statusReason, newOutputs, since, tags);
+    return new ObservedStack(
+        stackId, stackName, newStatus, statusReason, newOutputs, since, tags, parameterKeys);
   }
 }

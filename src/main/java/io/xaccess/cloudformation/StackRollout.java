@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,10 +24,15 @@ import java.util.function.Consumer;
  * {@code UPDATE_ROLLBACK_FAILED} gets {@code ContinueUpdateRollback}; a configuration that failed
  * is not retried until it changes. A stack is changed or deleted only when its {@code
  * xaccess.io/uid} tag proves it is the grant's own ({@link StackOwner}); a stack of someone else's
- * under the grant's name is a conflict, never an update.
+ * under the grant's name is a conflict, never an update. A request for a deployed stack only
+ * ({@link StackRequest#deployedOnly()}) never creates one.
  */
 @ApplicationScoped
 public class StackRollout {
+
+  /** A stack in one of these holds nothing of a configuration: a failed or unfinished create. */
+  private static final Set<String> NOTHING_DEPLOYED =
+      Set.of("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "REVIEW_IN_PROGRESS");
 
   private final StackGateway gateway;
   private final StackGuard guard;
@@ -73,6 +79,19 @@ public class StackRollout {
     }
     // A stack kept under the name it had before is updated there (CloudFormation cannot rename).
     StackRequest desired = observed.map(s -> request.named(s.stackName())).orElse(request);
+    if (request.deployedOnly()
+        && (observed.isEmpty() || NOTHING_DEPLOYED.contains(observed.get().status()))) {
+      // Only a deployed stack is changed so; nothing is created, cleaned up or deleted here.
+      return new StackProgress(
+          StackProgress.State.GONE,
+          null,
+          observed.map(ObservedStack::status).orElse(null),
+          Map.of(),
+          want,
+          null,
+          Reason.Deleted,
+          "no deployed stack of this grant to change");
+    }
     if (observed.isEmpty()) {
       if (want.equals(failedHash)) {
         return new StackProgress(
@@ -202,9 +221,11 @@ public class StackRollout {
   private StackProgress update(
       Side side,
       Grant.Account account,
-      StackRequest desired,
+      StackRequest request,
       ObservedStack stack,
       String appliedHash) {
+    StackRequest desired =
+        request.keepDeployed() ? request.keeping(stack.parameterKeys()) : request;
     String want = desired.configurationHash();
     ChangeSetState changeSet =
         gateway.changeSet(account, stack.stackName(), desired.changeSetName());

@@ -113,6 +113,23 @@ public final class GrantDefinition {
             .filter(uid -> !uid.isBlank()));
   }
 
+  /**
+   * How the operator reaches one account: the credentials the spec names, else {@code deployer} (a
+   * tenancy policy's), else {@code deployerRoleName} in that account, else its own identity.
+   *
+   * @param field the spec field of the account's credentials, for messages
+   */
+  public static Grant.Account account(
+      AccountSpec account,
+      Optional<String> deployer,
+      String partition,
+      Optional<String> deployerRoleName,
+      GrantSecrets secrets,
+      String field)
+      throws GrantProblem {
+    return new Accounts(partition, deployerRoleName, secrets).of(account, deployer, field);
+  }
+
   /** How the operator reaches each account. */
   private record Accounts(
       String partition, Optional<String> deployerRoleName, GrantSecrets secrets) {

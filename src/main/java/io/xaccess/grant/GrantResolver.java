@@ -3,6 +3,7 @@ package io.xaccess.grant;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.CrossAccountAccessSpec;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.SecretKeySelector;
 import io.xaccess.api.v1alpha1.SecretReference;
@@ -72,6 +73,24 @@ public class GrantResolver {
         config.aws().partition(),
         config.aws().deployerRoleName(),
         new SecretReader(resource.getMetadata().getNamespace()));
+  }
+
+  /**
+   * Only how the operator reaches one of the grant's accounts, with no deployer role from a policy:
+   * the credentials the grant names, else the operator's default deployer role (or its own
+   * identity) — the identity deletion uses for a grant no policy permits. Reads no Secret but those
+   * the credentials name: what a grant no policy permits still gets (its closing at the end, its
+   * revocations) needs nothing else.
+   */
+  public Grant.Account account(CrossAccountAccess resource, Side side) throws GrantProblem {
+    CrossAccountAccessSpec spec = resource.getSpec();
+    return GrantDefinition.account(
+        side == Side.PRODUCTION ? spec.getProduction() : spec.getDevelopment(),
+        Optional.empty(),
+        config.aws().partition(),
+        config.aws().deployerRoleName(),
+        new SecretReader(resource.getMetadata().getNamespace()),
+        "spec." + side.label() + ".credentials");
   }
 
   /** Reads Secrets of one namespace, each at most once per resolve. */

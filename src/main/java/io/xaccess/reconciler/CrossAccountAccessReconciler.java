@@ -71,6 +71,7 @@ public class CrossAccountAccessReconciler
   private final Retries retries;
   private final XaccessConfig config;
   private final Tenancy tenancy;
+  private final StalledClosure closure;
   private final Clock clock;
 
   public CrossAccountAccessReconciler(
@@ -83,8 +84,10 @@ public class CrossAccountAccessReconciler
       Retries retries,
       XaccessConfig config,
       Tenancy tenancy,
+      StalledClosure closure,
       Clock clock) {
     this.tenancy = tenancy;
+    this.closure = closure;
     this.clock = clock;
     this.resolver = resolver;
     this.identities = identities;
@@ -131,9 +134,12 @@ public class CrossAccountAccessReconciler
     Verdict verdict = tenancy.decide(resource);
     status.permittedBy(verdict.policy());
     if (!verdict.permitted()) {
-      status.stalled(Reason.NotPermitted, notPermitted(verdict, status));
-      // A policy or namespace change wakes the grant; the resync is only a safety net.
-      return config.resyncInterval();
+      String message = notPermitted(verdict, status);
+      status.stalled(Reason.NotPermitted, message);
+      // Closing access only narrows it: what was deployed still reaches its end and has its
+      // sessions revoked. A policy or namespace change wakes the grant; the resync is a safety net.
+      return closure.advance(
+          resource, status, Reason.NotPermitted, message, config.resyncInterval());
     }
     Grant grant;
     GrantLifetime lifetime;
@@ -143,7 +149,15 @@ public class CrossAccountAccessReconciler
       lifetime = GrantLifetime.of(resource, clock.instant());
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
-      return config.stalledRecheckInterval();
+      // A problem the user must fix does not hold off the end: a deployed grant is still closed
+      // on time (a tenant could otherwise delete the Secret its grant names just before the end),
+      // and looked at again by the end at the latest.
+      return closure.advance(
+          resource,
+          status,
+          problem.reason(),
+          problem.getMessage(),
+          config.stalledRecheckInterval());
     }
     status.lifetime(lifetime.expiresAt(), lifetime.closedAt());
     MfaAdvisory.of(grant).ifPresent(status::mfaUnenforceable);
@@ -177,11 +191,7 @@ public class CrossAccountAccessReconciler
    * event (a restarted operator reconciles every grant and comes here again).
    */
   private Duration untilExpiry(GrantLifetime lifetime, Duration next) {
-    return lifetime
-        .untilExpiry(clock.instant())
-        .map(d -> d.isNegative() ? Duration.ZERO : d)
-        .filter(d -> d.compareTo(next) < 0)
-        .orElse(next);
+    return lifetime.nextLook(clock.instant(), next);
   }
 
   private static String notPermitted(Verdict verdict, GrantStatusBuilder status) {
@@ -190,8 +200,12 @@ public class CrossAccountAccessReconciler
             || status.developmentStack().getStackId() != null;
     return verdict.message()
         + (deployed
-            ? ". What was deployed earlier is left as it is: not updated and not verified again"
-                + " until a policy permits the grant; deleting the grant still removes it"
+            ? ". What was deployed earlier is not updated and not verified again until a policy"
+                + " permits the grant, except that its end (spec.expiresAt, spec.ttl) still closes"
+                + " it and the "
+                + CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION
+                + " annotation still revokes its sessions, since both only narrow access;"
+                + " deleting the grant still removes it"
             : ". Nothing was deployed and no AWS call is made until a policy permits it");
   }
 

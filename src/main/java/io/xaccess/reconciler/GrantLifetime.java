@@ -34,7 +34,8 @@ import java.util.Optional;
  * @param expiresAt the end, if the grant has one yet
  * @param expired whether the end is reached
  * @param closedAt when the latest expiry closed the access
- * @param revokedByAnnotation the annotation's bound, if set
+ * @param revokedByAnnotation the annotation's bound, if set, or the bound deployed before when that
+ *     is later and already past (revocations are never undone)
  */
 record GrantLifetime(
     Optional<Instant> expiresAt,
@@ -42,18 +43,86 @@ record GrantLifetime(
     Optional<Instant> closedAt,
     Optional<Instant> revokedByAnnotation) {
 
-  /** The lifetime of {@code resource} at {@code now}. */
+  /**
+   * The lifetime of {@code resource} at {@code now}. An annotation that is not a time is a problem
+   * only while the access is open: anyone who may edit the grant may write it and no admission
+   * check reads it, so it must never keep a grant open past its end (closing needs no annotation:
+   * the expiry's own bound is deployed).
+   */
   static GrantLifetime of(CrossAccountAccess resource, Instant now) throws GrantProblem {
-    CrossAccountAccessSpec spec = resource.getSpec();
+    try {
+      return of(resource, annotation(resource), now);
+    } catch (GrantProblem invalid) {
+      GrantLifetime lifetime = ignoringAnnotation(resource, now);
+      if (!lifetime.expired()) {
+        throw invalid;
+      }
+      return lifetime;
+    }
+  }
+
+  /** The lifetime of {@code resource} at {@code now} as if it had no revocation annotation. */
+  static GrantLifetime ignoringAnnotation(CrossAccountAccess resource, Instant now) {
+    return of(resource, Optional.empty(), now);
+  }
+
+  private static GrantLifetime of(
+      CrossAccountAccess resource, Optional<Instant> revokedByAnnotation, Instant now) {
     CrossAccountAccessStatus status =
         resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
-    Optional<Instant> firstReady =
-        Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse);
     return of(
-        spec,
-        firstReady,
+        resource.getSpec(),
+        Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse),
         Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
-        annotation(resource),
+        later(revokedByAnnotation, applied(status, now)),
+        now);
+  }
+
+  /**
+   * A revocation is never undone: a bound already deployed and past stays the floor, so lowering or
+   * removing the annotation lets no revoked session back in. (One still in the future revoked
+   * nothing yet; it may be moved back.)
+   */
+  private static Optional<Instant> applied(CrossAccountAccessStatus status, Instant now) {
+    return Optional.ofNullable(status.getSessionsRevokedBefore())
+        .map(Instant::parse)
+        .filter(t -> !t.isAfter(now));
+  }
+
+  private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    return b.isPresent() && b.get().isAfter(a.get()) ? b : a;
+  }
+
+  /**
+   * The lifetime of a grant no policy permits any more, at {@code now}: its spec may bring the end
+   * nearer, never push it back — the end status last recorded stands, even with the ttl or
+   * expiresAt lengthened or removed since — and an annotation that is no RFC 3339 time revokes
+   * nothing.
+   */
+  static GrantLifetime withoutPermission(CrossAccountAccess resource, Instant now) {
+    CrossAccountAccessStatus status =
+        resource.getStatus() != null ? resource.getStatus() : new CrossAccountAccessStatus();
+    Optional<Instant> end =
+        end(
+            resource.getSpec(),
+            Optional.ofNullable(status.getFirstReadyTime()).map(Instant::parse));
+    Optional<Instant> recorded = Optional.ofNullable(status.getExpiresAt()).map(Instant::parse);
+    if (recorded.isPresent() && (end.isEmpty() || recorded.get().isBefore(end.get()))) {
+      end = recorded;
+    }
+    Optional<Instant> annotation;
+    try {
+      annotation = annotation(resource);
+    } catch (GrantProblem invalid) {
+      annotation = Optional.empty();
+    }
+    return at(
+        end,
+        Optional.ofNullable(status.getClosedAt()).map(Instant::parse),
+        later(annotation, applied(status, now)),
         now);
   }
 
@@ -63,15 +132,26 @@ record GrantLifetime(
       Optional<Instant> previousClosedAt,
       Optional<Instant> revokedByAnnotation,
       Instant now) {
-    Optional<Instant> expiresAt;
+    return at(end(spec, firstReady), previousClosedAt, revokedByAnnotation, now);
+  }
+
+  /** The end the spec sets: expiresAt, or the first Ready plus the ttl. */
+  private static Optional<Instant> end(CrossAccountAccessSpec spec, Optional<Instant> firstReady) {
     if (spec.getExpiresAt() != null) {
-      expiresAt = Optional.of(ceil(OffsetDateTime.parse(spec.getExpiresAt()).toInstant()));
-    } else if (spec.getTtl() != null) {
-      Duration ttl = Durations.parse(spec.getTtl());
-      expiresAt = firstReady.map(t -> ceil(t.plus(ttl)));
-    } else {
-      expiresAt = Optional.empty();
+      return Optional.of(ceil(OffsetDateTime.parse(spec.getExpiresAt()).toInstant()));
     }
+    if (spec.getTtl() != null) {
+      Duration ttl = Durations.parse(spec.getTtl());
+      return firstReady.map(t -> ceil(t.plus(ttl)));
+    }
+    return Optional.empty();
+  }
+
+  private static GrantLifetime at(
+      Optional<Instant> expiresAt,
+      Optional<Instant> previousClosedAt,
+      Optional<Instant> revokedByAnnotation,
+      Instant now) {
     boolean expired = expiresAt.isPresent() && !now.isBefore(expiresAt.get());
     Optional<Instant> closedAt = previousClosedAt;
     if (expired && (closedAt.isEmpty() || closedAt.get().isBefore(expiresAt.get()))) {
@@ -101,6 +181,17 @@ record GrantLifetime(
   /** How long until the access must be closed, if it is open and has an end. */
   Optional<Duration> untilExpiry(Instant now) {
     return expired ? Optional.empty() : expiresAt.map(t -> Duration.between(now, t));
+  }
+
+  /**
+   * {@code next}, or sooner when the access ends before: the end is reached on time with no other
+   * event (a restarted operator reconciles every grant and comes here again).
+   */
+  Duration nextLook(Instant now, Duration next) {
+    return untilExpiry(now)
+        .map(d -> d.isNegative() ? Duration.ZERO : d)
+        .filter(d -> d.compareTo(next) < 0)
+        .orElse(next);
   }
 
   /** The annotation's time, or a problem the user must fix when it is not RFC 3339. */

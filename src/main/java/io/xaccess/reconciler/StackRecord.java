@@ -60,6 +60,8 @@ final class StackRecord {
     return switch (progress.state()) {
       case READY -> Step.DONE;
       case FAILED -> Step.FAILED;
+      // No stack (of a grant whose deployed stacks are only ever changed, never created).
+      case GONE -> Step.NOT_STARTED;
       default -> Step.IN_PROGRESS;
     };
   }

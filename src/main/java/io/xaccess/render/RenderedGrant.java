@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.cloudformation.StackRequest;
+import io.xaccess.grant.AccessState;
 import io.xaccess.grant.Arns;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantDefinition;
@@ -88,6 +89,15 @@ public record RenderedGrant(
    */
   public static RenderedGrant of(
       Grant grant, RenderSettings settings, List<String> assumptionsSoFar) {
+    return of(grant, AccessState.OPEN, settings, assumptionsSoFar);
+  }
+
+  /**
+   * Renders a grant in the given {@code access} state (closed once expired; with a revocation
+   * bound), as the operator deploys it then.
+   */
+  public static RenderedGrant of(
+      Grant grant, AccessState access, RenderSettings settings, List<String> assumptionsSoFar) {
     List<String> assumptions = new ArrayList<>(assumptionsSoFar);
     String partition = settings.partition();
     String productionOperator =
@@ -98,10 +108,20 @@ public record RenderedGrant(
     String roleArn = GrantStacks.productionRoleArn(grant, partition);
     StackRequest productionRequest =
         GrantStacks.production(
-            grant, productionOperator, verifierArn, partition, settings.permissionsBoundaryName());
+            grant,
+            access,
+            productionOperator,
+            verifierArn,
+            partition,
+            settings.permissionsBoundaryName());
     StackRequest developmentRequest =
         GrantStacks.development(
-            grant, roleArn, developmentOperator, partition, settings.permissionsBoundaryName());
+            grant,
+            access,
+            roleArn,
+            developmentOperator,
+            partition,
+            settings.permissionsBoundaryName());
 
     String prodAccount = grant.production().accountId();
     String prodRegion = grant.production().region();

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -79,11 +80,15 @@ class TenancyAdmissionIT {
   private static KubernetesClient client;
   private static OperatorProcess operator;
 
+  /** The API server's own watches of namespaces (its admission plugins keep an informer). */
+  private static long namespaceWatchesBeforeTheOperator;
+
   @BeforeAll
   static void startTheWebhook() throws Exception {
     kube = LocalKubeApiServer.startNew();
     client = kube.newClient();
     XaccessCrd.installCrds(client);
+    namespaceWatchesBeforeTheOperator = openWatches("namespaces");
 
     Path work = Files.createTempDirectory("xaccess-admission");
     Path crt = work.resolve("tls.crt");
@@ -176,6 +181,13 @@ class TenancyAdmissionIT {
       maxSessionDuration: 1h
       maxRoleSessionDuration: 2h
       """;
+
+  /** Ends relative to when the cases run; the webhook bounds expiresAt from creation. */
+  private static final String IN_24_HOURS =
+      java.time.Instant.now().plus(Duration.ofHours(24)).truncatedTo(ChronoUnit.SECONDS).toString();
+
+  private static final String IN_49_HOURS =
+      java.time.Instant.now().plus(Duration.ofHours(49)).truncatedTo(ChronoUnit.SECONDS).toString();
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -313,6 +325,29 @@ class TenancyAdmissionIT {
             "{bucket: {name: acme-NS-data, deletionPolicy: Delete}}",
             "spec.bucket.deletionPolicy Delete needs allow.bucketDelete: true"),
         refused(
+            "a grant without an end where the policy sets maxGrantLifetime",
+            "{maxGrantLifetime: 48h}",
+            "{}",
+            "spec.ttl or spec.expiresAt is required by maxGrantLifetime 48h"),
+        refused(
+            "a ttl longer than maxGrantLifetime",
+            "{maxGrantLifetime: 48h}",
+            "{ttl: 72h}",
+            "spec.ttl 72h is longer than maxGrantLifetime 48h"),
+        refused(
+            "an expiresAt later than maxGrantLifetime after creation",
+            "{maxGrantLifetime: 48h}",
+            "{expiresAt: '" + IN_49_HOURS + "'}",
+            "spec.expiresAt "
+                + IN_49_HOURS
+                + " is later than maxGrantLifetime 48h after the"
+                + " grant's creation"),
+        admitted("a ttl of exactly maxGrantLifetime", "{maxGrantLifetime: 48h}", "{ttl: 48h}"),
+        admitted(
+            "an expiresAt within maxGrantLifetime after creation",
+            "{maxGrantLifetime: 48h}",
+            "{expiresAt: '" + IN_24_HOURS + "'}"),
+        refused(
             "every broken rule at once, each named",
             "{}",
             "{bucket: {name: other-bucket}, role: {name: AdminAccess}, deletionPolicy: Orphan}",
@@ -372,6 +407,39 @@ class TenancyAdmissionIT {
                                     .setAnnotations(
                                         Map.of("xaccess.io/release-finalizer", "true"))))
                     .isNotNull());
+  }
+
+  // --- one view of tenancy per process
+
+  /**
+   * The webhook and the leader's reconciler decide from the same two informers: with the controller
+   * started (its tenancy event sources listen by then), the API server serves exactly one watch of
+   * policies and one of namespaces — its own count of open watches, read from its metrics. Two
+   * watches each would mean a second copy of every policy and namespace in memory.
+   */
+  @Test
+  void theWebhookAndTheReconcilerShareOneWatchOfPoliciesAndOneOfNamespaces() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                Files.readString(operator.log())
+                    .contains("'crossaccountaccess' controller started"));
+    assertThat(openWatches("crossaccountaccesspolicies")).isEqualTo(1);
+    assertThat(openWatches("namespaces")).isEqualTo(namespaceWatchesBeforeTheOperator + 1);
+  }
+
+  /** The API server's gauge of open WATCH requests on {@code resource} (all scopes and groups). */
+  private static long openWatches(String resource) {
+    String metrics = client.raw("/metrics");
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("apiserver_longrunning_requests{"))
+        .filter(l -> l.contains("resource=\"" + resource + "\""))
+        .filter(l -> l.contains("verb=\"WATCH\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   // --- selection
@@ -504,6 +572,20 @@ class TenancyAdmissionIT {
                 created.getMetadata().getName(),
                 g -> spec(g).put("role", Map.of("actions", List.of("s3:GetObject")))))
         .isNotNull();
+  }
+
+  @Test
+  void aRenewalBeyondMaxGrantLifetimeIsRefused() {
+    String ns = namespace("adm-renew");
+    policy("p-" + ns, merge(BASE_POLICY.replace("NS", ns), "{maxGrantLifetime: 48h}"));
+    GenericKubernetesResource created = awaitCreated(ns, grant(ns, "{ttl: 24h}"));
+    String name = created.getMetadata().getName();
+
+    assertThat(refusalOf(() -> edit(ns, name, g -> spec(g).put("ttl", "72h"))))
+        .contains("policy p-" + ns, "spec.ttl 72h is longer than maxGrantLifetime 48h");
+    assertThat(refusalOf(() -> edit(ns, name, g -> spec(g).remove("ttl"))))
+        .contains("spec.ttl or spec.expiresAt is required by maxGrantLifetime 48h");
+    assertThat(edit(ns, name, g -> spec(g).put("ttl", "48h"))).isNotNull();
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xaccess.api.v1alpha1.CrossAccountAccessPolicy;
+import io.xaccess.tenancy.PolicyView;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;

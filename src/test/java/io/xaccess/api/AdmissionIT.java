@@ -61,6 +61,22 @@ class AdmissionIT {
     assertThat(Manifests.get(created, "spec.bucket.prefix")).isEqualTo("Team_A/it's-(v1)!/r.c/");
   }
 
+  @Test
+  void acceptsAFixedEndOrATtl(KubernetesClient client) {
+    GenericKubernetesResource fixed = Manifests.load("valid-full.yaml");
+    fixed.getMetadata().setName("valid-expires-at");
+    Manifests.set(fixed, "spec.expiresAt", "2026-12-31T18:00:00.5+10:00");
+    GenericKubernetesResource ttl = Manifests.load("valid-full.yaml");
+    ttl.getMetadata().setName("valid-ttl");
+    Manifests.set(ttl, "spec.ttl", "1s");
+
+    assertThat(
+            Manifests.get(client.resource(fixed).inNamespace(NAMESPACE).create(), "spec.expiresAt"))
+        .isEqualTo("2026-12-31T18:00:00.5+10:00");
+    assertThat(Manifests.get(client.resource(ttl).inNamespace(NAMESPACE).create(), "spec.ttl"))
+        .isEqualTo("1s");
+  }
+
   static Stream<Arguments> invalidManifests() {
     return Stream.of(
         // accounts
@@ -431,8 +447,49 @@ class AdmissionIT {
             "spec.deletionPolicy",
             "Unsupported value",
             Manifests.setting("spec.deletionPolicy", "Keep")),
+        invalid("spec.suspend", "must be of type boolean", Manifests.setting("spec.suspend", "no")),
+        // lifetime: a fixed end or a ttl, never both
         invalid(
-            "spec.suspend", "must be of type boolean", Manifests.setting("spec.suspend", "no")));
+            "spec.ttl",
+            "set expiresAt or ttl, not both",
+            both(
+                Manifests.setting("spec.expiresAt", "2026-12-31T18:00:00Z"),
+                Manifests.setting("spec.ttl", "8h"))),
+        invalid(
+            "spec.expiresAt",
+            "must be an RFC 3339 time",
+            Manifests.setting("spec.expiresAt", "tomorrow")),
+        invalid(
+            "spec.expiresAt",
+            "must be an RFC 3339 time",
+            Manifests.setting("spec.expiresAt", "2026-12-31 18:00:00Z")),
+        invalid(
+            "spec.expiresAt",
+            "must be an RFC 3339 time",
+            Manifests.setting("spec.expiresAt", "2026-12-31T18:00Z")),
+        invalid(
+            "spec.expiresAt",
+            "must be an RFC 3339 time",
+            Manifests.setting("spec.expiresAt", "2026-12-31T18:00:00")),
+        invalid(
+            "spec.expiresAt",
+            "must be an RFC 3339 time",
+            Manifests.setting("spec.expiresAt", "1999-12-31T23:59:59Z")),
+        invalid(
+            "spec.expiresAt",
+            "must be an RFC 3339 time",
+            Manifests.setting("spec.expiresAt", "2026-13-40T25:61:00Z")),
+        invalid(
+            "spec.expiresAt",
+            "must be of type string",
+            Manifests.setting("spec.expiresAt", 1767204000L)),
+        invalid("spec.ttl", "at least 1s", Manifests.setting("spec.ttl", "0s")),
+        invalid("spec.ttl", "at least 1s", Manifests.setting("spec.ttl", "500ms")),
+        invalid("spec.ttl", "must be a duration", Manifests.setting("spec.ttl", "")),
+        invalid("spec.ttl", "must be a duration", Manifests.setting("spec.ttl", "1 hour")),
+        invalid("spec.ttl", "must be a duration", Manifests.setting("spec.ttl", "2d")),
+        invalid("spec.ttl", "must be a duration", Manifests.setting("spec.ttl", "-5m")),
+        invalid("spec.ttl", "must be of type string", Manifests.setting("spec.ttl", 3600L)));
   }
 
   @ParameterizedTest(name = "[{index}] {0}: {1}")

@@ -76,7 +76,12 @@ class ExamplesIT {
   void thereAreExamplesForEachUseCase() throws IOException {
     assertThat(examples())
         .extracting(p -> p.getFileName().toString())
-        .contains("basic.yaml", "hardened.yaml", "existing-bucket.yaml", "orphan-on-delete.yaml");
+        .contains(
+            "basic.yaml",
+            "hardened.yaml",
+            "existing-bucket.yaml",
+            "orphan-on-delete.yaml",
+            "time-boxed.yaml");
   }
 
   @Test

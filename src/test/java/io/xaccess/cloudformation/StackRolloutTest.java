@@ -285,6 +285,52 @@ class StackRolloutTest {
     assertThat(cfn.calls).containsSubsequence("resources", "delete");
   }
 
+  @Test
+  void keepingTheDeployedStackNeverCreatesNorCleansUpOne() {
+    StackRequest keep =
+        GrantStacks.keepingDeployed(Side.PRODUCTION, OWNER, Map.of("AccessOpen", "false"));
+
+    StackProgress missing = rollout.advance(Side.PRODUCTION, ACCOUNT, keep, null, OLD, null);
+    assertThat(missing.state()).isEqualTo(StackProgress.State.GONE);
+    cfn.put(stack(keep.stackName(), "ROLLBACK_COMPLETE", OWN_TAGS));
+    StackProgress failed = rollout.advance(Side.PRODUCTION, ACCOUNT, keep, null, OLD, null);
+    assertThat(failed.state()).isEqualTo(StackProgress.State.GONE);
+    assertThat(cfn.calls).containsOnly("observe");
+    assertThat(guard.failedCreates).isEmpty();
+  }
+
+  @Test
+  void keepingTheDeployedStackNamesEveryOtherParameterAsPrevious() {
+    StackRequest keep =
+        GrantStacks.keepingDeployed(Side.PRODUCTION, OWNER, Map.of("AccessOpen", "false"));
+    cfn.put(
+        new ObservedStack(
+            "arn:stack/" + keep.stackName(),
+            keep.stackName(),
+            "UPDATE_COMPLETE",
+            "",
+            Map.of(),
+            null,
+            OWN_TAGS,
+            java.util.Set.of("AccessOpen", "RoleName", "ExternalId")));
+
+    rollout.advance(Side.PRODUCTION, ACCOUNT, keep, null, OLD, null);
+
+    assertThat(cfn.calls).containsExactly("observe", "changeSet", "createChangeSet");
+    StackRequest sent = cfn.changeSets.get(0);
+    assertThat(sent.keepDeployed()).isTrue();
+    assertThat(sent.parameters()).isEqualTo(Map.of("AccessOpen", "false"));
+    assertThat(sent.previousValues()).containsExactlyInAnyOrder("RoleName", "ExternalId");
+    assertThat(sent.configurationHash())
+        .as("of the changes alone")
+        .isEqualTo(
+            GrantStacks.keepingDeployed(Side.PRODUCTION, OWNER, Map.of("AccessOpen", "false"))
+                .configurationHash())
+        .isNotEqualTo(
+            GrantStacks.keepingDeployed(Side.DEVELOPMENT, OWNER, Map.of("AccessOpen", "false"))
+                .configurationHash());
+  }
+
   private StackProgress remove() {
     return rollout.remove(
         Side.PRODUCTION,

@@ -13,8 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.cloudformation.StackNames;
-import io.xaccess.cloudformation.StackTemplate;
-import io.xaccess.render.RenderedTemplate;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
@@ -25,12 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -75,7 +70,7 @@ class TimeBoxedGrantIT {
     Instant expiresAt = Instant.parse(ready.getStatus().getExpiresAt());
     assertThat(expiresAt).isEqualTo(firstReady.plusSeconds(25));
     assertThat(ready.getStatus().getLastVerification().getResult()).isEqualTo("Succeeded");
-    assertThat(allowStatements(trust(prodIam, role))).hasSize(2);
+    assertThat(DeployedStacks.allowStatements(trust(prodIam, role))).hasSize(2);
     String assumePolicyArn = ready.getStatus().getDevelopment().getAssumePolicyArn();
     assertThat(attachedTo(devIam, RUNNER)).containsExactly(assumePolicyArn);
 
@@ -95,17 +90,9 @@ class TimeBoxedGrantIT {
     // In AWS, read from moto: the stacks were updated to the closed configuration. moto stores
     // the parameters of an update but applies none of what they switch by condition (MOTO.md), so
     // the documents CloudFormation applies are rendered from the parameters moto holds.
-    Deployed closed = deployed(ns, "jit");
-    assertThat(closed.production().get("AccessOpen")).isEqualTo("false");
-    assertThat(closed.development().get("AccessOpen")).isEqualTo("false");
-    JsonNode closedTrust = closed.prod().property("Role", "AssumeRolePolicyDocument");
-    assertThat(allowStatements(closedTrust)).as(closedTrust.toString()).isEmpty();
-    assertThat(closedTrust.toString()).doesNotContain("222222222222");
-    assertThat(revocationBound(closed.prod())).isEqualTo(closedAt.toString());
     // The development assume permission is gone: the managed policy (with its attachments) and
     // the verifier's and assumer's permission to assume the production role.
-    assertThat(closed.dev().exists("AssumePolicy")).isFalse();
-    assertThat(closed.dev().property("VerifierRole", "Policies").isMissingNode()).isTrue();
+    deployed(ns, "jit").assertClosed(closedAt.toString());
     assertThat(expired.getStatus().getDevelopment().getAssumePolicyArn()).isNull();
     assertThat(events(ns, "jit")).contains("Expired", "SessionsRevoked");
 
@@ -118,15 +105,15 @@ class TimeBoxedGrantIT {
         .isAfterOrEqualTo(closedAt);
     assertThat(renewed.getStatus().getExpiresAt())
         .isEqualTo(firstReady.plus(Duration.ofHours(1)).toString());
-    Deployed reopened = deployed(ns, "jit");
-    assertThat(allowStatements(reopened.prod().property("Role", "AssumeRolePolicyDocument")))
-        .hasSize(2);
+    DeployedStacks reopened = deployed(ns, "jit");
+    assertThat(reopened.trustAllows()).hasSize(2);
     // The development stack is not checked here: moto answers a change set whose parameters
     // equal the stack's creation parameters with "no changes" (MOTO.md), and those of the reopened
     // development stack are exactly that. GrantLifetimeTest checks what the operator sends.
-    assertThat(revocationBound(reopened.prod()))
+    assertThat(reopened.revocationBound())
         .as("sessions from before the expiry stay revoked")
         .isEqualTo(closedAt.toString());
+    assertThat(reopened.prod().exists("ExpiredSessionsPolicy")).isFalse();
 
     // Leaked credentials: revoke every session issued until now, without ending the grant.
     Instant revokeBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -146,8 +133,8 @@ class TimeBoxedGrantIT {
                         && has(g, "Ready", "True")
                         && !Instant.parse(g.getStatus().getLastVerification().getTime())
                             .isBefore(revokeBefore));
-    Deployed revokedStacks = deployed(ns, "jit");
-    assertThat(revocationBound(revokedStacks.prod())).isEqualTo(revokeBefore.toString());
+    DeployedStacks revokedStacks = deployed(ns, "jit");
+    assertThat(revokedStacks.revocationBound()).isEqualTo(revokeBefore.toString());
     assertThat(revokedStacks.production().get("AccessOpen")).isEqualTo("true");
     assertThat(revoked.getStatus().getPhase()).isEqualTo(Phase.Ready);
 
@@ -164,62 +151,13 @@ class TimeBoxedGrantIT {
     return document(iam.getRole(r -> r.roleName(role)).role().assumeRolePolicyDocument());
   }
 
-  private static List<JsonNode> allowStatements(JsonNode policy) {
-    List<JsonNode> allows = new ArrayList<>();
-    JsonNode statements = policy.path("Statement");
-    for (JsonNode s : statements.isArray() ? statements : List.of(statements)) {
-      if ("Allow".equals(s.path("Effect").asText())) {
-        allows.add(s);
-      }
-    }
-    return allows;
-  }
-
-  /** Both stacks' parameters as moto holds them, and the templates rendered with them. */
-  private record Deployed(
-      Map<String, String> production,
-      Map<String, String> development,
-      RenderedTemplate prod,
-      RenderedTemplate dev) {}
-
-  private static Deployed deployed(String ns, String name) throws Exception {
-    Map<String, String> production =
-        parameters(OperatorTestEnvironment.productionCfn(), StackNames.production(ns, name));
-    Map<String, String> development =
-        parameters(OperatorTestEnvironment.developmentCfn(), StackNames.development(ns, name));
-    return new Deployed(
-        production,
-        development,
-        RenderedTemplate.of(
-            StackTemplate.PRODUCTION,
-            "111111111111",
-            "ap-southeast-2",
-            "aws",
-            production,
-            Map.of()),
-        RenderedTemplate.of(
-            StackTemplate.DEVELOPMENT, "222222222222", "us-east-1", "aws", development, Map.of()));
-  }
-
-  private static Map<String, String> parameters(CloudFormationClient cfn, String stack) {
-    Map<String, String> parameters = new HashMap<>();
-    cfn.describeStacks(r -> r.stackName(stack))
-        .stacks()
-        .get(0)
-        .parameters()
-        .forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
-    return parameters;
-  }
-
-  /** The aws:TokenIssueTime bound of the role's revocation deny, as CloudFormation applies it. */
-  private static String revocationBound(RenderedTemplate prod) throws Exception {
-    assertThat(prod.exists("RevokedSessionsPolicy")).isTrue();
-    JsonNode policy = prod.property("RevokedSessionsPolicy", "PolicyDocument");
-    JsonNode statement = policy.path("Statement");
-    statement = statement.isArray() ? statement.get(0) : statement;
-    assertThat(statement.path("Effect").asText()).isEqualTo("Deny");
-    assertThat(statement.path("Action").asText()).isEqualTo("*");
-    return statement.path("Condition").path("DateLessThan").path("aws:TokenIssueTime").asText();
+  /** Both stacks as moto holds them. */
+  private static DeployedStacks deployed(String ns, String name) throws Exception {
+    return DeployedStacks.read(
+        OperatorTestEnvironment.productionCfn(),
+        OperatorTestEnvironment.developmentCfn(),
+        ns,
+        name);
   }
 
   private static List<String> attachedTo(IamClient iam, String role) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackTemplate;
+import io.xaccess.grant.AccessState;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.SecretValue;
 import io.xaccess.render.EffectivePolicies;
@@ -18,6 +19,7 @@ import io.xaccess.render.RenderedTemplate;
 import io.xaccess.verification.VerifierSessionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,8 +66,18 @@ class PolicyMatrixIT {
   private static final String ASSUME_POLICY =
       "arn:aws:iam::" + DEV + ":policy/xaccess-platform-ci-publisher-dev-AssumePolicy-1";
 
+  /** The revocation bound of the expired and revoked renders (RevokeSessionsBefore). */
+  private static final Instant REVOKED_BEFORE = Instant.parse("2026-12-01T10:00:00Z");
+
   private static Policies hardened;
   private static Policies mfa;
+
+  /** The hardened grant after its expiry: AccessOpen=false, sessions before the expiry revoked. */
+  private static Policies expired;
+
+  /** The hardened grant, open, after xaccess.io/revoke-sessions-before: RevokeSessionsBefore. */
+  private static Policies revoked;
+
   private static Policies sso;
   private static Policies commaPrincipal;
   private static Policies wildcardPrefix;
@@ -103,17 +115,24 @@ class PolicyMatrixIT {
 
   @BeforeAll
   static void render() throws Exception {
-    hardened =
-        policies(
-            grant(
-                List.of(CI_RUNNER, "arn:aws:iam::" + DEV + ":role/release-*"),
-                new Grant.Trust(
-                    List.of("us-east-1", REGION),
-                    false,
-                    Optional.of(ORG),
-                    Optional.of(new SecretValue(EXTERNAL_ID)),
-                    "v1",
-                    Optional.empty())));
+    Grant hardenedGrant =
+        grant(
+            List.of(CI_RUNNER, "arn:aws:iam::" + DEV + ":role/release-*"),
+            new Grant.Trust(
+                List.of("us-east-1", REGION),
+                false,
+                Optional.of(ORG),
+                Optional.of(new SecretValue(EXTERNAL_ID)),
+                "v1",
+                Optional.empty()));
+    hardened = policies(hardenedGrant);
+    expired = policies(hardenedGrant, new AccessState(false, Optional.of(REVOKED_BEFORE)));
+    revoked = policies(hardenedGrant, new AccessState(true, Optional.of(REVOKED_BEFORE)));
+    // The closed development stack holds no assume permission at all: the cases below then show
+    // that even against the open trust nothing on the development side allows sts:AssumeRole.
+    assertThat(expired.assumePolicy()).as("closed: the assume policy").isNull();
+    assertThat(expired.verifierPolicy()).as("closed: the verifier's permission").isNull();
+    assertThat(revoked.assumePolicy()).as("revoked: the assume policy stays").isNotNull();
     mfa =
         policies(
             grant(
@@ -168,7 +187,7 @@ class PolicyMatrixIT {
       }
     }
     System.out.println("Policy matrix (" + cases.size() + " cases):\n" + String.join("\n", report));
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(99);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(119);
     assertThat(wrong).as("requests with the wrong decision").isEmpty();
   }
 
@@ -213,6 +232,75 @@ class PolicyMatrixIT {
                     new Case("intact", false, deployerSession(OPERATOR_PROD, intact, intruder)),
                     new Case("broken", true, deployerSession(OPERATOR_PROD, broken, intruder)))))
         .containsExactly("ImplicitlyDenied", "Allowed");
+  }
+
+  /**
+   * And on the expiry: a session issued after the bound, while the closed configuration was being
+   * applied, gets the object through the closed role without the xaccess-expired policy, and not
+   * with it.
+   */
+  @Test
+  void withoutTheExpiredPolicyASessionFromTheClosingWindowGetsIn() throws Exception {
+    String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
+    Map<String, Object> closing = issued(REVOKED_BEFORE.plusSeconds(30));
+    List<JsonNode> withoutExpiry =
+        expired.rolePolicies().stream()
+            .filter(p -> !"xaccess-expired".equals(p.path("name").asText()))
+            .toList();
+    assertThat(withoutExpiry).hasSize(expired.rolePolicies().size() - 1);
+
+    assertThat(
+            IamSimulator.evaluate(
+                List.of(
+                    s3(
+                        ROLE,
+                        "s3:GetObject",
+                        object,
+                        expired.bucketPolicy(),
+                        expired.rolePolicies(),
+                        closing),
+                    s3(
+                        ROLE,
+                        "s3:GetObject",
+                        object,
+                        expired.bucketPolicy(),
+                        withoutExpiry,
+                        closing))))
+        .containsExactly("ExplicitlyDenied", "Allowed");
+  }
+
+  /**
+   * The matrix has teeth on the revocation: the same session, issued before the bound, gets the
+   * object through the role without the xaccess-revoked-sessions policy, and not with it.
+   */
+  @Test
+  void withoutTheRevocationPolicyAnOldSessionGetsIn() throws Exception {
+    String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
+    Map<String, Object> old = issued(REVOKED_BEFORE.minusSeconds(3600));
+    List<JsonNode> withoutRevocation =
+        revoked.rolePolicies().stream()
+            .filter(p -> !"xaccess-revoked-sessions".equals(p.path("name").asText()))
+            .toList();
+    assertThat(withoutRevocation).hasSize(revoked.rolePolicies().size() - 1);
+
+    assertThat(
+            IamSimulator.evaluate(
+                List.of(
+                    s3(
+                        ROLE,
+                        "s3:GetObject",
+                        object,
+                        revoked.bucketPolicy(),
+                        revoked.rolePolicies(),
+                        old),
+                    s3(
+                        ROLE,
+                        "s3:GetObject",
+                        object,
+                        revoked.bucketPolicy(),
+                        withoutRevocation,
+                        old))))
+        .containsExactly("ExplicitlyDenied", "Allowed");
   }
 
   /** The matrix has teeth: with the bucket policy's lock-out removed, an admin gets in. */
@@ -726,6 +814,8 @@ class PolicyMatrixIT {
     verifierSession(cases, p);
     refusedInput(cases);
     mfaAge(cases, m);
+    expiry(cases, p, expired);
+    revocation(cases, revoked);
     return cases;
   }
 
@@ -1132,6 +1222,208 @@ class PolicyMatrixIT {
             assume(alice, m.trust(), mfaAssume, stale)));
   }
 
+  /**
+   * An expired grant (AccessOpen=false, RevokeSessionsBefore at the expiry), rendered from the
+   * hardened grant: the production trust lets no development principal in, whatever its own account
+   * allows; the closed development side allows none of them sts:AssumeRole, even against the open
+   * trust (the production stack closes first, so there is a moment with both); and a session issued
+   * before the expiry reaches nothing through the role.
+   */
+  private static void expiry(List<Case> cases, Policies open, Policies closed) {
+    Map<String, Object> good = trustContext(CI_RUNNER, "us-east-1", ORG, EXTERNAL_ID, false);
+    cases.add(
+        new Case(
+            "expired: listed dev role, every trust condition met, is denied by the closed trust",
+            false,
+            assume(CI_RUNNER, closed.trust(), devAssume(open), good)));
+    String release = "arn:aws:iam::" + DEV + ":role/release-2026";
+    cases.add(
+        new Case(
+            "expired: dev role of a listed pattern with full IAM rights is denied",
+            false,
+            assume(
+                release,
+                closed.trust(),
+                List.of(named("all", allowAll())),
+                trustContext(release, REGION, ORG, EXTERNAL_ID, false))));
+    cases.add(
+        new Case(
+            "expired: the operator's verifier is denied by the closed trust",
+            false,
+            assume(
+                open.verifierArn(),
+                closed.trust(),
+                List.of(named("verifier", open.verifierPolicy())),
+                verifier(
+                    open,
+                    trustContext(open.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false)))));
+    cases.add(
+        new Case(
+            "expired: the closed dev side allows a listed role no sts:AssumeRole (open trust)",
+            false,
+            assume(CI_RUNNER, open.trust(), devAssume(closed), good)));
+    cases.add(
+        new Case(
+            "expired: the closed verifier role may not assume the role (open trust)",
+            false,
+            assume(
+                open.verifierArn(),
+                open.trust(),
+                verifierIdentity(closed),
+                verifier(
+                    open,
+                    trustContext(open.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false)))));
+    String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
+    Map<String, Object> before = issued(REVOKED_BEFORE.minusSeconds(3600));
+    cases.add(
+        new Case(
+            "expired: a session issued before the expiry gets an object",
+            false,
+            s3(
+                ROLE,
+                "s3:GetObject",
+                object,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                before)));
+    cases.add(
+        new Case(
+            "expired: a session issued before the expiry puts an object",
+            false,
+            s3(
+                ROLE,
+                "s3:PutObject",
+                object,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                before)));
+    cases.add(
+        new Case(
+            "expired: a session issued before the expiry lists under the prefix",
+            false,
+            s3(
+                ROLE,
+                "s3:ListBucket",
+                "arn:aws:s3:::" + BUCKET,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                withPrefix(before, "releases/"))));
+    // Issued after the bound but before the closed trust took effect: xaccess-expired denies it.
+    Map<String, Object> closing = issued(REVOKED_BEFORE.plusSeconds(30));
+    cases.add(
+        new Case(
+            "expired: a session issued while the access was being closed gets an object",
+            false,
+            s3(
+                ROLE,
+                "s3:GetObject",
+                object,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                closing)));
+    cases.add(
+        new Case(
+            "expired: a session issued while the access was being closed lists under the prefix",
+            false,
+            s3(
+                ROLE,
+                "s3:ListBucket",
+                "arn:aws:s3:::" + BUCKET,
+                closed.bucketPolicy(),
+                closed.rolePolicies(),
+                withPrefix(closing, "releases/"))));
+  }
+
+  /**
+   * Sessions revoked without ending the grant (RevokeSessionsBefore=T, access open): a session of
+   * the role issued before T is denied on every bucket and object action, one issued at or after T
+   * is allowed (DateLessThan is strict; the operator rounds T up to the second); new sessions can
+   * still be had, and the verifier proves access with one issued after T.
+   */
+  private static void revocation(List<Case> cases, Policies r) {
+    cases.add(
+        new Case(
+            "revoked: a listed dev role still assumes the role (a new session)",
+            true,
+            assume(
+                CI_RUNNER,
+                r.trust(),
+                devAssume(r),
+                trustContext(CI_RUNNER, "us-east-1", ORG, EXTERNAL_ID, false))));
+    String object = "arn:aws:s3:::" + BUCKET + "/releases/app.tgz";
+    String bucket = "arn:aws:s3:::" + BUCKET;
+    Map<String, Object> before = issued(REVOKED_BEFORE.minusSeconds(1));
+    Map<String, Object> at = issued(REVOKED_BEFORE);
+    Map<String, Object> after = issued(REVOKED_BEFORE.plusSeconds(60));
+    for (var when : List.of(Map.entry("before T", before), Map.entry("after T", after))) {
+      boolean allowed = when.getKey().equals("after T");
+      Map<String, Object> context = when.getValue();
+      cases.add(
+          new Case(
+              "revoked: a session issued " + when.getKey() + " gets an object",
+              allowed,
+              s3(ROLE, "s3:GetObject", object, r.bucketPolicy(), r.rolePolicies(), context)));
+      cases.add(
+          new Case(
+              "revoked: a session issued " + when.getKey() + " puts an object",
+              allowed,
+              s3(ROLE, "s3:PutObject", object, r.bucketPolicy(), r.rolePolicies(), context)));
+      cases.add(
+          new Case(
+              "revoked: a session issued " + when.getKey() + " lists under the prefix",
+              allowed,
+              s3(
+                  ROLE,
+                  "s3:ListBucket",
+                  bucket,
+                  r.bucketPolicy(),
+                  r.rolePolicies(),
+                  withPrefix(context, "releases/"))));
+    }
+    cases.add(
+        new Case(
+            "revoked: a session issued at T itself gets an object",
+            true,
+            s3(ROLE, "s3:GetObject", object, r.bucketPolicy(), r.rolePolicies(), at)));
+    String verification = "arn:aws:s3:::" + BUCKET + "/releases/xaccess-verification/uid/1.txt";
+    cases.add(
+        new Case(
+            "revoked: the verifier's session issued before T puts its object",
+            false,
+            session(r, "s3:PutObject", verification, withPrincipal(ROLE, before))));
+    cases.add(
+        new Case(
+            "revoked: the verifier's session issued after T puts its object",
+            true,
+            session(r, "s3:PutObject", verification, withPrincipal(ROLE, after))));
+  }
+
+  /** The context of a TLS request in a session of the role issued at {@code time}. */
+  private static Map<String, Object> issued(Instant time) {
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("aws:SecureTransport", "true");
+    context.put("aws:TokenIssueTime", time.toString());
+    return context;
+  }
+
+  private static Map<String, Object> withPrefix(Map<String, Object> context, String prefix) {
+    Map<String, Object> with = new LinkedHashMap<>(context);
+    with.put("s3:prefix", prefix);
+    return with;
+  }
+
+  /** The development side's permission to assume the role: none where it was removed. */
+  private static List<JsonNode> devAssume(Policies p) {
+    return p.assumePolicy() == null
+        ? List.of()
+        : List.of(named("xaccess-assume", p.assumePolicy()));
+  }
+
+  /** The verifier role's own permissions: none where they were removed. */
+  private static List<JsonNode> verifierIdentity(Policies p) {
+    return p.verifierPolicy() == null ? List.of() : List.of(named("verifier", p.verifierPolicy()));
+  }
+
   // --- rendering -----------------------------------------------------------------------------
 
   private static Grant grant(List<String> principals, Grant.Trust trust) {
@@ -1173,8 +1465,17 @@ class PolicyMatrixIT {
    * operator's default settings (partition aws, boundary xaccess-grant-boundary).
    */
   private static Policies policies(Grant grant) throws Exception {
+    return policies(grant, AccessState.OPEN);
+  }
+
+  /**
+   * The documents of {@code grant} deployed with {@code access} (open or closed, the revocation
+   * bound). A document whose resource the configuration removes (the closed development stack's
+   * assume policy, its verifier's permission) is null.
+   */
+  private static Policies policies(Grant grant, AccessState access) throws Exception {
     String verifierArn = GrantStacks.verifierRoleArn(grant, "aws");
-    RenderedGrant rendered = RenderedGrant.of(grant, RenderSettings.defaults(), List.of());
+    RenderedGrant rendered = RenderedGrant.of(grant, access, RenderSettings.defaults(), List.of());
     EffectivePolicies effective = rendered.policies();
     assertThat(effective.roleArn()).isEqualTo(ROLE);
     List<JsonNode> rolePolicies = new ArrayList<>();
@@ -1201,7 +1502,7 @@ class PolicyMatrixIT {
         rolePolicies,
         effective.bucketPolicy().orElseThrow(),
         effective.keyPolicy().orElseThrow(),
-        effective.assumePolicy().orElseThrow(),
+        effective.assumePolicy().orElse(null),
         effective.verifierPolicies().get("assume-production-role"),
         verifierArn,
         StackNames.verificationSession(grant.namespace(), grant.name()),

@@ -188,6 +188,34 @@ class GrantLifetimeTest {
   }
 
   @Test
+  void loweringOrRemovingTheAnnotationLetsNoRevokedSessionBackIn() {
+    CrossAccountAccess grant = grant("jit");
+    f.reconcileToReady(grant);
+    f.clock.advance(Duration.ofMinutes(20));
+    grant
+        .getMetadata()
+        .setAnnotations(
+            Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "2026-12-01T10:15:00Z"));
+    settle(grant);
+    assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo("2026-12-01T10:15:00Z");
+
+    grant
+        .getMetadata()
+        .setAnnotations(
+            Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "2026-12-01T10:05:00Z"));
+    settle(grant);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("RevokeSessionsBefore", "2026-12-01T10:15:00Z");
+
+    grant.getMetadata().setAnnotations(Map.of());
+    settle(grant);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("RevokeSessionsBefore", "2026-12-01T10:15:00Z");
+    assertThat(grant.getStatus().getSessionsRevokedBefore()).isEqualTo("2026-12-01T10:15:00Z");
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+  }
+
+  @Test
   void aRevocationInTheFutureDefersTheProofUntilAfterIt() {
     CrossAccountAccess grant = grant("jit");
     f.reconcileToReady(grant);
@@ -233,6 +261,39 @@ class GrantLifetimeTest {
     assertThat(condition(grant, ConditionType.Stalled).getMessage())
         .contains("yesterday is not an RFC 3339 time");
     assertThat(f.cfn.calls).isEmpty();
+  }
+
+  @Test
+  void anInvalidRevocationCannotKeepAGrantOpenPastItsEnd() {
+    // Anyone who may edit the grant may write the annotation, and no admission check reads it:
+    // an unreadable one stalls an open grant, but must not stop its end.
+    CrossAccountAccess grant = ttlGrant("30s");
+    f.reconcileToReady(grant);
+    grant
+        .getMetadata()
+        .setAnnotations(Map.of(CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION, "yesterday"));
+    f.clock.advance(Duration.ofSeconds(10));
+    UpdateControl<CrossAccountAccess> stalled = f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("RevocationInvalid");
+    assertThat(delay(stalled)).as("woken at the end").isEqualTo(Duration.ofSeconds(20));
+
+    f.clock.advance(Duration.ofSeconds(20));
+    settle(grant);
+
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Expired);
+    assertThat(f.cfn.parameters.get(PROD))
+        .containsEntry("AccessOpen", "false")
+        .containsEntry("RevokeSessionsBefore", T0.plusSeconds(30).toString());
+    assertThat(f.cfn.parameters.get(DEV)).containsEntry("AccessOpen", "false");
+
+    // A renewal with the annotation still unreadable stalls again and leaves the access closed.
+    grant.getSpec().setTtl("1h");
+    newGeneration(grant);
+    f.cfn.calls.clear();
+    f.reconcile(grant);
+    assertThat(condition(grant, ConditionType.Stalled).getReason()).isEqualTo("RevocationInvalid");
+    assertThat(f.cfn.calls).isEmpty();
+    assertThat(f.cfn.parameters.get(PROD)).containsEntry("AccessOpen", "false");
   }
 
   @Test

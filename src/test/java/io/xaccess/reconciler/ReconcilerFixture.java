@@ -87,12 +87,18 @@ final class ReconcilerFixture {
             writer,
             retries,
             settings,
-            new Tenancy() {
+            new Tenancy(null) {
               @Override
               public Verdict decide(CrossAccountAccess grant) {
                 return verdict;
               }
             },
+            new StalledClosure(
+                resolver,
+                new AwsClients(settings, new AwsCallCounter(registry)),
+                rollout,
+                settings,
+                clock),
             clock);
   }
 

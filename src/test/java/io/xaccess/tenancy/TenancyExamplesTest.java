@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The worked multi-team example (examples/tenancy/) decides as its comments and docs/tenancy.md
  * say: each grant is permitted by the policy named beside it, and the edits the docs show are
- * refused with the messages quoted there.
+ * refused with the messages quoted there. So does examples/time-boxed.yaml under the policy make
+ * dev installs, with and without a maxGrantLifetime.
  */
 class TenancyExamplesTest {
 
@@ -74,6 +75,54 @@ class TenancyExamplesTest {
         .contains(
             "policy team-payments: spec.production.credentials.roleArn"
                 + " arn:aws:iam::111111111111:role/admin is not the deployer role the policy sets");
+  }
+
+  @Test
+  void theTimeBoxedExampleIsPermittedLocallyAndBoundedAsTheDocsSay() throws IOException {
+    CrossAccountAccessPolicy local =
+        Serialization.unmarshal(
+            Files.readString(Path.of("examples", "policy-local.yaml")),
+            CrossAccountAccessPolicy.class);
+    // make dev applies it in dev (or e2e): permitted by the local policy as it is.
+    assertThat(timeBoxed("dev", local, g -> {}).policy()).contains("local-emulator");
+
+    // The same policy with a ceiling (docs/tenancy.md): the 48h ttl fits 72h, not 24h.
+    local.getSpec().setMaxGrantLifetime("72h");
+    assertThat(timeBoxed("dev", local, g -> {}).permitted()).isTrue();
+    local.getSpec().setMaxGrantLifetime("24h");
+    assertThat(timeBoxed("dev", local, g -> {}).message())
+        .contains("policy local-emulator: spec.ttl 48h is longer than maxGrantLifetime 24h");
+    assertThat(timeBoxed("dev", local, g -> g.getSpec().setTtl(null)).message())
+        .contains(
+            "policy local-emulator: spec.ttl or spec.expiresAt is required by maxGrantLifetime"
+                + " 24h");
+    // A fixed end counts from the grant's creation.
+    Verdict late =
+        timeBoxed(
+            "dev",
+            local,
+            g -> {
+              g.getMetadata().setCreationTimestamp("2026-12-01T09:00:00Z");
+              g.getSpec().setTtl(null);
+              g.getSpec().setExpiresAt("2026-12-03T09:00:00Z");
+            });
+    assertThat(late.message())
+        .contains(
+            "policy local-emulator: spec.expiresAt 2026-12-03T09:00:00Z is later than"
+                + " maxGrantLifetime 24h after the grant's creation (2026-12-02T09:00:00Z)");
+  }
+
+  private static Verdict timeBoxed(
+      String namespace,
+      CrossAccountAccessPolicy policy,
+      java.util.function.Consumer<CrossAccountAccess> edit)
+      throws IOException {
+    CrossAccountAccess grant =
+        Serialization.unmarshal(
+            Files.readString(Path.of("examples", "time-boxed.yaml")), CrossAccountAccess.class);
+    grant.getMetadata().setNamespace(namespace);
+    edit.accept(grant);
+    return TenancyRules.evaluate(grant, Map.of(), List.of(policy));
   }
 
   private static Verdict decide(

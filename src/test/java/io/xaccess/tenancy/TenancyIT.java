@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.lifetime.DeployedStacks;
 import io.xaccess.testing.AwsTestAccounts;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.regions.Region;
  * closed): a grant no policy permits makes no AWS call (counted by the operator's own
  * xaccess_aws_calls_total, the only grants on this cluster being the test's) and is Stalled
  * NotPermitted; a policy created, loosened or a namespace labelled wakes it within seconds, with no
- * change to the grant; a tightened policy stops a deployed grant, whose deletion still removes it.
+ * change to the grant; a tightened policy stops a deployed grant, whose deletion still removes it,
+ * and whose end still closes it in AWS (closing only narrows access).
  */
 class TenancyIT {
 
@@ -124,6 +126,44 @@ class TenancyIT {
   }
 
   @Test
+  void aDeployedGrantATightenedPolicyNoLongerPermitsIsStillClosedAtItsEnd() throws Exception {
+    String ns = cluster.namespace("tenant-expiry");
+    apply(policy("tenant-expiry", "names: [tenant-expiry]", "xaccess-it-*"));
+    apply(GrantYaml.of(ns, "ending").spec("  ttl: 20s\n").render());
+    CrossAccountAccess ready = grants.awaitReady(ns, "ending");
+    Instant expiresAt = Instant.parse(ready.getStatus().getExpiresAt());
+    DeployedStacks before = deployed(ns, "ending");
+
+    apply(policy("tenant-expiry", "names: [tenant-expiry]", "acme-only-*"));
+    CrossAccountAccess stopped =
+        grants.within(SOON).awaitCondition(ns, "ending", "Stalled", "True", "NotPermitted");
+    assertThat(Instant.now()).as("no longer permitted before the end").isBefore(expiresAt);
+    assertThat(Grants.message(stopped, "Stalled"))
+        .contains("its end (spec.expiresAt, spec.ttl) still closes it");
+
+    // The end, with no policy permitting the grant: closed all the same.
+    CrossAccountAccess closed =
+        grants.await(
+            ns,
+            "ending",
+            g ->
+                g.getStatus().getSessionsRevokedBefore() != null
+                    && "Expired".equals(Grants.reason(g, "AccessVerified")));
+    Instant closedAt = Instant.parse(closed.getStatus().getClosedAt());
+    assertThat(closedAt).isAfterOrEqualTo(expiresAt);
+    assertThat(closed.getStatus().getSessionsRevokedBefore()).isEqualTo(closedAt.toString());
+    assertThat(Grants.reason(closed, "Stalled")).isEqualTo("NotPermitted");
+    assertThat(closed.getStatus().getPermittedBy()).isNull();
+
+    // In AWS, read from moto: closed, and nothing else of the stacks changed.
+    DeployedStacks after = deployed(ns, "ending");
+    after.assertClosed(closedAt.toString());
+    assertThat(allBut(after.production())).isEqualTo(allBut(before.production()));
+    assertThat(allBut(after.development())).isEqualTo(allBut(before.development()));
+    deleteAndAwaitGone(ns, "ending");
+  }
+
+  @Test
   void labellingANamespaceSelectsItAndDeletionOfARefusedGrantStillRemovesItsStacks()
       throws Exception {
     String ns = cluster.namespace("tenant-label");
@@ -202,6 +242,25 @@ class TenancyIT {
       throw new java.io.UncheckedIOException(e);
     }
     cluster.kubectl().succeed("apply", "-f", file.toString());
+  }
+
+  /** The grant's stacks as moto holds them. */
+  private static DeployedStacks deployed(String ns, String name) throws Exception {
+    try (AwsTestAccounts accounts = AwsTestAccounts.open(cluster.moto())) {
+      return DeployedStacks.read(
+          accounts.production().cloudFormation(Region.AP_SOUTHEAST_2),
+          accounts.development().cloudFormation(Region.US_EAST_1),
+          ns,
+          name);
+    }
+  }
+
+  /** Stack parameters but the two a grant no policy permits still has changed. */
+  private static Map<String, String> allBut(Map<String, String> parameters) {
+    Map<String, String> rest = new java.util.HashMap<>(parameters);
+    rest.remove("AccessOpen");
+    rest.remove("RevokeSessionsBefore");
+    return rest;
   }
 
   /** Every AWS call the operator has made, by its own count. */

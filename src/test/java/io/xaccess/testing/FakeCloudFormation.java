@@ -35,6 +35,9 @@ public final class FakeCloudFormation implements StackGateway {
   /** Thrown by every call while set (an AWS problem, or anything else). */
   public RuntimeException failing;
 
+  /** Every change set requested, in order. */
+  public final List<StackRequest> changeSets = new ArrayList<>();
+
   /** The parameters each stack was last created or given a change set with, by stack name. */
   public final Map<String, Map<String, String>> parameters = new LinkedHashMap<>();
 
@@ -83,7 +86,8 @@ public final class FakeCloudFormation implements StackGateway {
                 ? outputs.getOrDefault(stack.stackName(), Map.of())
                 : stack.outputs(),
             stack.since(),
-            stack.tags()));
+            stack.tags(),
+            stack.parameterKeys()));
   }
 
   @Override
@@ -114,7 +118,8 @@ public final class FakeCloudFormation implements StackGateway {
             "",
             Map.of(),
             null,
-            Map.copyOf(request.tags()));
+            Map.copyOf(request.tags()),
+            java.util.Set.copyOf(request.parameters().keySet()));
     put(created);
     if (instant) {
       status(created, "CREATE_COMPLETE");
@@ -130,6 +135,23 @@ public final class FakeCloudFormation implements StackGateway {
   @Override
   public void createChangeSet(Grant.Account account, StackRequest request) {
     call("createChangeSet");
+    changeSets.add(request);
+    if (request.keepDeployed()) {
+      // UsePreviousTemplate and UsePreviousValue: what the request names changes, nothing else.
+      Map<String, String> kept = new LinkedHashMap<>();
+      Map<String, String> deployed = parameters.get(request.stackName());
+      for (String key : request.previousValues()) {
+        if (deployed != null && !deployed.containsKey(key)) {
+          throw new IllegalStateException(key + " is not a parameter of " + request.stackName());
+        }
+        if (deployed != null) {
+          kept.put(key, deployed.get(key));
+        }
+      }
+      kept.putAll(request.parameters());
+      parameters.put(request.stackName(), Map.copyOf(kept));
+      return;
+    }
     parameters.put(request.stackName(), Map.copyOf(request.parameters()));
     outputs.put(request.stackName(), outputsOf(account, request));
   }

@@ -45,11 +45,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.lastVerification.time",
     type = AdditionalPrinterColumn.Type.DATE,
     format = PrinterColumnFormat.DATE_TIME)
+// The time itself, not an age: kubectl prints a date column as time since, and <invalid> for
+// every time still to come — which is every expiry that matters.
 @AdditionalPrinterColumn(
     name = "Expires",
     jsonPath = ".status.expiresAt",
-    type = AdditionalPrinterColumn.Type.DATE,
-    format = PrinterColumnFormat.DATE_TIME)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Result",
     jsonPath = ".status.lastVerification.result",

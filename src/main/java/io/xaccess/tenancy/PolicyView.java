@@ -1,13 +1,18 @@
-package io.xaccess.admission;
+package io.xaccess.tenancy;
 
 import io.xaccess.api.v1alpha1.CrossAccountAccessPolicy;
 import java.util.Collection;
 import java.util.Map;
 
-/** What the admission webhook decides with: every tenancy policy and a namespace's labels. */
+/**
+ * What a tenancy decision is made with: every tenancy policy and a namespace's labels. The webhook
+ * and the reconciler read the same one ({@link TenancyView}).
+ */
 public interface PolicyView {
 
-  /** Whether the view has read every policy and namespace once; until then, nothing is admitted. */
+  /**
+   * Whether the view has read every policy and namespace once; until then, nothing is permitted.
+   */
   boolean ready();
 
   /** Every CrossAccountAccessPolicy of the cluster. */
