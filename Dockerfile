@@ -35,6 +35,8 @@ WORKDIR /deployments
 # distroless' "nonroot"; numeric, so runAsNonRoot can check it.
 USER 65532:65532
 # 8080: Quarkus' HTTP server; 9000: the management interface (/q/metrics, /q/health/*).
+# No CMD: arguments after the image name reach the jar. None starts the operator; "render -f -"
+# renders a grant offline and exits (docs/render.md): docker run --rm -i IMAGE render -f - < grant.yaml
 EXPOSE 8080 9000
 ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
             "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", \

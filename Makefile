@@ -8,7 +8,7 @@ MVNW  := ./mvnw -B --no-transfer-progress
 #   download - never build; kube-api-test downloads the released binaries (needs internet, not Go)
 K8S_BINARIES ?= auto
 
-.PHONY: help unit test dev bench tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
+.PHONY: help unit test dev render bench tools venv k8s-binaries iam-simulate go-tools image-base image fmt crds manifests helm-lint clean python-lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,6 +29,17 @@ DEV_BUILD ?= true
 dev: $(if $(filter false,$(DEV_BUILD)),,tools) ## Run the operator end to end on a local API server + AWS emulator; Ctrl-C stops it
 	$(if $(filter false,$(DEV_BUILD)),,$(MVNW) -q package -DskipTests)
 	exec $(MVNW) -q exec:java $(if $(DEV_ARGS),-Dexec.args="$(DEV_ARGS)")
+
+# make render FILE=examples/basic.yaml [DIFF=old.yaml] [OUTPUT=text]: the stacks, IAM documents and
+# summary of a grant, offline (docs/render.md). The jar is rebuilt only when the sources changed.
+RENDER_JAR := target/quarkus-app/quarkus-run.jar
+
+render: $(RENDER_JAR) ## Render a grant offline: make render FILE=grant.yaml [DIFF=old.yaml] [OUTPUT=text]
+	@test -n "$(FILE)" || { echo "usage: make render FILE=<manifest> [DIFF=<old manifest>] [OUTPUT=json|text]" >&2; exit 2; }
+	@java -jar $(RENDER_JAR) render -f $(FILE) $(if $(DIFF),--diff $(DIFF)) $(if $(OUTPUT),-o $(OUTPUT))
+
+$(RENDER_JAR): pom.xml $(shell find src/main crds -type f 2>/dev/null)
+	$(MVNW) -q package -DskipTests
 
 # make bench: N grants at once (BENCH_GRANTS), sequential one-grant runs (BENCH_RUNS), the operator's
 # poll interval (BENCH_POLL_INTERVAL, its default 5s), reconcile threads (BENCH_THREADS, empty = the

@@ -2,20 +2,11 @@ package io.xaccess.grant;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.xaccess.api.v1alpha1.AccountCredentials;
-import io.xaccess.api.v1alpha1.AccountSpec;
-import io.xaccess.api.v1alpha1.AssumerRole;
-import io.xaccess.api.v1alpha1.BucketDeletionPolicy;
-import io.xaccess.api.v1alpha1.BucketSpec;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.CrossAccountAccessSpec;
-import io.xaccess.api.v1alpha1.DeletionPolicy;
 import io.xaccess.api.v1alpha1.Reason;
-import io.xaccess.api.v1alpha1.RoleSpec;
 import io.xaccess.api.v1alpha1.SecretKeySelector;
 import io.xaccess.api.v1alpha1.SecretReference;
-import io.xaccess.api.v1alpha1.TrustSpec;
-import io.xaccess.api.v1alpha1.VerificationSpec;
 import io.xaccess.config.XaccessConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,9 +18,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Turns a CrossAccountAccess into a {@link Grant}: applies the documented defaults (the API server
- * applies most of them; optional sections it cannot) and reads the Secrets it references with one
- * GET each — no Secret is cached or watched, so the operator needs only {@code get} on Secrets.
+ * Turns a CrossAccountAccess into a {@link Grant} ({@link GrantDefinition}: the documented
+ * defaults) and reads the Secrets it references with one GET each — no Secret is cached or watched,
+ * so the operator needs only {@code get} on Secrets.
  *
  * <p>A GET cannot select by label, so the mark ({@value SecretReference#MARK_LABEL}: "{@value
  * SecretReference#MARK_VALUE}") is checked after the read and before any value is decoded: a grant
@@ -75,77 +66,13 @@ public class GrantResolver {
       Optional<String> productionDeployer,
       Optional<String> developmentDeployer)
       throws GrantProblem {
-    CrossAccountAccessSpec spec = resource.getSpec();
-    String namespace = resource.getMetadata().getNamespace();
-    SecretReader secrets = new SecretReader(namespace);
-
-    BucketSpec bucket = spec.getBucket();
-    RoleSpec role = spec.getRole() != null ? spec.getRole() : new RoleSpec();
-    TrustSpec trust = spec.getTrust() != null ? spec.getTrust() : new TrustSpec();
-    VerificationSpec verification =
-        spec.getVerification() != null ? spec.getVerification() : new VerificationSpec();
-    AssumerRole assumer = spec.getDevelopment().getAssumerRole();
-    boolean create = !Boolean.FALSE.equals(bucket.getCreate());
-
-    Optional<io.xaccess.grant.SecretValue> externalId;
-    String externalIdVersion;
-    if (trust.getExternalIdSecretRef() != null) {
-      externalId =
-          Optional.of(
-              secrets.readExternalId(
-                  trust.getExternalIdSecretRef(), "spec.trust.externalIdSecretRef"));
-      externalIdVersion = secrets.version(trust.getExternalIdSecretRef().getName());
-    } else {
-      externalId =
-          Optional.ofNullable(trust.getExternalId()).map(io.xaccess.grant.SecretValue::new);
-      externalIdVersion =
-          trust.getExternalId() == null ? "" : "inline:" + digest(trust.getExternalId());
-    }
-
-    return new Grant(
-        namespace,
-        resource.getMetadata().getName(),
-        resource.getMetadata().getUid(),
-        account(spec.getProduction(), productionDeployer, secrets, "spec.production.credentials"),
-        account(
-            spec.getDevelopment(), developmentDeployer, secrets, "spec.development.credentials"),
-        orEmpty(spec.getDevelopment().getPrincipals()),
-        assumer != null && Boolean.TRUE.equals(assumer.getEnabled())
-            ? Optional.of(
-                new Grant.Assumer(
-                    orDefault(assumer.getName(), "DevToProdS3Assumer"),
-                    assumer.getTrustedBy() != null ? assumer.getTrustedBy().name() : "SSO"))
-            : Optional.empty(),
-        new Grant.Bucket(
-            bucket.getName(),
-            create,
-            orDefault(bucket.getPrefix(), ""),
-            orDefault(bucket.getEncryption(), "KMS"),
-            create || Boolean.TRUE.equals(bucket.getManagePolicy()),
-            create && bucket.getDeletionPolicy() == BucketDeletionPolicy.Delete),
-        new Grant.Role(
-            orDefault(role.getName(), RoleSpec.DEFAULT_NAME),
-            role.getActions() == null || role.getActions().isEmpty()
-                ? RoleSpec.DEFAULT_ACTIONS
-                : List.copyOf(role.getActions()),
-            Durations.parse(orDefault(role.getMaxSessionDuration(), "1h"))),
-        Durations.parse(orDefault(spec.getSessionDuration(), "1h")),
-        new Grant.Trust(
-            orEmpty(trust.getRegions()),
-            Boolean.TRUE.equals(trust.getRequireMfa()),
-            Optional.ofNullable(trust.getOrganizationId()),
-            externalId,
-            externalIdVersion,
-            Optional.ofNullable(trust.getMaxMfaAge()).map(Durations::parse)),
-        new Grant.Verification(
-            !Boolean.FALSE.equals(verification.getEnabled()),
-            Durations.parse(orDefault(verification.getInterval(), "1h"))),
-        spec.getDeletionPolicy() == DeletionPolicy.Orphan,
-        Boolean.TRUE.equals(spec.getSuspend()),
-        secrets.versions(),
-        Optional.ofNullable(resource.getMetadata().getAnnotations())
-            .map(a -> a.get(ADOPT_UID_ANNOTATION))
-            .filter(uid -> !uid.isBlank()));
+    return GrantDefinition.of(
+        resource,
+        productionDeployer,
+        developmentDeployer,
+        config.aws().partition(),
+        config.aws().deployerRoleName(),
+        new SecretReader(resource.getMetadata().getNamespace()));
   }
 
   /**
@@ -157,76 +84,17 @@ public class GrantResolver {
    */
   public Grant.Account account(CrossAccountAccess resource, Side side) throws GrantProblem {
     CrossAccountAccessSpec spec = resource.getSpec();
-    return account(
+    return GrantDefinition.account(
         side == Side.PRODUCTION ? spec.getProduction() : spec.getDevelopment(),
         Optional.empty(),
+        config.aws().partition(),
+        config.aws().deployerRoleName(),
         new SecretReader(resource.getMetadata().getNamespace()),
         "spec." + side.label() + ".credentials");
   }
 
-  private Grant.Account account(
-      AccountSpec account, Optional<String> deployer, SecretReader secrets, String field)
-      throws GrantProblem {
-    AccountCredentials credentials = account.getCredentials();
-    Grant.Credentials resolved;
-    if (credentials == null && deployer.isPresent()) {
-      resolved =
-          new Grant.Credentials.AssumeRole(deployer.get(), Optional.empty(), secrets.namespace);
-    } else if (credentials == null) {
-      resolved =
-          config
-              .aws()
-              .deployerRoleName()
-              .<Grant.Credentials>map(
-                  name ->
-                      new Grant.Credentials.AssumeRole(
-                          Arns.role(config.aws().partition(), account.getAccountId(), name),
-                          Optional.empty(),
-                          secrets.namespace))
-              .orElse(new Grant.Credentials.OperatorIdentity());
-    } else if (credentials.getRoleArn() != null) {
-      resolved =
-          new Grant.Credentials.AssumeRole(
-              credentials.getRoleArn(),
-              credentials.getExternalIdSecretRef() == null
-                  ? Optional.empty()
-                  : Optional.of(
-                      secrets.readExternalId(
-                          credentials.getExternalIdSecretRef(), field + ".externalIdSecretRef")),
-              secrets.namespace);
-    } else {
-      String name = credentials.getSecretRef().getName();
-      String secretField = field + ".secretRef";
-      resolved =
-          new Grant.Credentials.StaticKeys(
-              secrets.read(new SecretKeySelector(name, "accessKeyId"), secretField),
-              secrets.read(new SecretKeySelector(name, "secretAccessKey"), secretField),
-              secrets.readOptional(new SecretKeySelector(name, "sessionToken"), secretField));
-    }
-    return new Grant.Account(account.getAccountId(), account.getRegion(), resolved);
-  }
-
-  private static String digest(String value) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static <T> List<T> orEmpty(List<T> list) {
-    return list == null ? List.of() : List.copyOf(list);
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null ? fallback : value;
-  }
-
   /** Reads Secrets of one namespace, each at most once per resolve. */
-  private final class SecretReader {
+  private final class SecretReader implements GrantSecrets {
     private final String namespace;
     private final java.util.Map<String, Secret> read = new java.util.LinkedHashMap<>();
 
@@ -234,8 +102,13 @@ public class GrantResolver {
       this.namespace = namespace;
     }
 
-    io.xaccess.grant.SecretValue read(SecretKeySelector selector, String field)
-        throws GrantProblem {
+    @Override
+    public String namespace() {
+      return namespace;
+    }
+
+    @Override
+    public SecretValue read(SecretKeySelector selector, String field) throws GrantProblem {
       return readOptional(selector, field)
           .orElseThrow(
               () ->
@@ -253,9 +126,10 @@ public class GrantResolver {
     }
 
     /** An external id, checked against AWS's rule so that a bad value stalls here, named. */
-    io.xaccess.grant.SecretValue readExternalId(SecretKeySelector selector, String field)
+    @Override
+    public SecretValue readExternalId(SecretKeySelector selector, String field)
         throws GrantProblem {
-      io.xaccess.grant.SecretValue value = read(selector, field);
+      SecretValue value = read(selector, field);
       if (!EXTERNAL_ID.matcher(value.reveal()).matches()) {
         throw new GrantProblem(
             Reason.SecretValueInvalid,
@@ -273,7 +147,8 @@ public class GrantResolver {
       return value;
     }
 
-    Optional<io.xaccess.grant.SecretValue> readOptional(SecretKeySelector selector, String field)
+    @Override
+    public Optional<SecretValue> readOptional(SecretKeySelector selector, String field)
         throws GrantProblem {
       Secret secret = read.get(selector.getName());
       if (secret == null) {
@@ -315,14 +190,13 @@ public class GrantResolver {
       }
       if (secret.getData() != null && secret.getData().get(selector.getKey()) != null) {
         return Optional.of(
-            new io.xaccess.grant.SecretValue(
+            new SecretValue(
                 new String(
                     Base64.getDecoder().decode(secret.getData().get(selector.getKey())),
                     StandardCharsets.UTF_8)));
       }
       if (secret.getStringData() != null && secret.getStringData().get(selector.getKey()) != null) {
-        return Optional.of(
-            new io.xaccess.grant.SecretValue(secret.getStringData().get(selector.getKey())));
+        return Optional.of(new SecretValue(secret.getStringData().get(selector.getKey())));
       }
       return Optional.empty();
     }
@@ -334,12 +208,14 @@ public class GrantResolver {
               secret.getMetadata().getLabels().get(SecretReference.MARK_LABEL));
     }
 
-    String version(String name) {
+    @Override
+    public String version(String name) {
       Secret secret = read.get(name);
       return secret.getMetadata().getUid() + "@" + secret.getMetadata().getResourceVersion();
     }
 
-    List<String> versions() {
+    @Override
+    public List<String> versions() {
       List<String> versions = new ArrayList<>();
       read.values()
           .forEach(

@@ -237,6 +237,40 @@ class ContainerImageIT {
   }
 
   /**
+   * {@code docker run -i IMAGE render -f - < grant.yaml}: the arguments after the image reach the
+   * jar, which renders the grant offline and exits — 0 with the documents, 2 for invalid input.
+   */
+  @Test
+  void itRendersAGrantFromStandardInputAndExits() throws Exception {
+    JsonNode config = image().config();
+    List<String> command = new ArrayList<>(strings(config.path("Entrypoint")));
+    command.addAll(List.of("render", "-f", "-"));
+
+    ContainerProcess.Ended rendered =
+        ContainerProcess.runWithInput(
+            config,
+            rootfs(),
+            command,
+            Files.readString(Path.of("examples", "hardened.yaml")),
+            work.resolve("render.log"));
+    assertThat(rendered.status()).as(rendered.output()).isZero();
+    JsonNode grant = new ObjectMapper().readTree(rendered.output()).get("grants").get(0);
+    assertThat(grant.get("grant").asText()).isEqualTo("default/ci-publisher");
+    assertThat(grant.path("policies").path("production").path("role").path("trustPolicy"))
+        .isNotEmpty();
+
+    ContainerProcess.Ended invalid =
+        ContainerProcess.runWithInput(
+            config,
+            rootfs(),
+            command,
+            "apiVersion: xaccess.io/v1alpha1\nkind: CrossAccountAccess\nmetadata: {name: x}\nspec: {}\n",
+            work.resolve("render-invalid.log"));
+    assertThat(invalid.status()).isEqualTo(2);
+    assertThat(invalid.output()).contains("spec.production: Required value");
+  }
+
+  /**
    * The image as a Deployment runs it: its ServiceAccount's token, CA and namespace mounted where
    * Kubernetes mounts them, {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} instead of a kubeconfig,
    * the root file system read-only, its user — and the basic example becomes Ready and goes away.

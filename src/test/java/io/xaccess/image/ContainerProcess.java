@@ -133,6 +133,27 @@ final class ContainerProcess implements AutoCloseable {
     }
   }
 
+  /** How a command ended: its exit status and its output (standard error included). */
+  record Ended(int status, String output) {}
+
+  /**
+   * Runs {@code command} to its end with {@code input} on its standard input, as {@code docker run
+   * -i} does, whatever its exit status.
+   */
+  static Ended runWithInput(
+      JsonNode config, Path rootfs, List<String> command, String input, Path log)
+      throws IOException, InterruptedException {
+    try (ContainerProcess process = start(config, rootfs, command, Map.of(), Map.of(), log)) {
+      try (var stdin = process.process.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!process.process.waitFor(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(command + " did not end: " + Files.readString(log));
+      }
+      return new Ended(process.process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xaccess.cloudformation.StackNames;
-import io.xaccess.policy.RenderedTemplate;
-import java.nio.file.Path;
+import io.xaccess.cloudformation.StackTemplate;
+import io.xaccess.render.RenderedTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +24,6 @@ public record DeployedStacks(
     RenderedTemplate prod,
     RenderedTemplate dev) {
 
-  private static final Path TEMPLATES = Path.of("src", "main", "resources", "cloudformation");
-
   /** The stacks of grant {@code namespace/name}, through each account's CloudFormation. */
   public static DeployedStacks read(
       CloudFormationClient productionCfn,
@@ -40,18 +38,15 @@ public record DeployedStacks(
     return new DeployedStacks(
         production,
         development,
-        new RenderedTemplate(
-            TEMPLATES.resolve("production.yaml"),
+        RenderedTemplate.of(
+            StackTemplate.PRODUCTION,
             "111111111111",
             "ap-southeast-2",
+            "aws",
             production,
             Map.of()),
-        new RenderedTemplate(
-            TEMPLATES.resolve("development.yaml"),
-            "222222222222",
-            "us-east-1",
-            development,
-            Map.of()));
+        RenderedTemplate.of(
+            StackTemplate.DEVELOPMENT, "222222222222", "us-east-1", "aws", development, Map.of()));
   }
 
   /** The Allow statements of the production role's trust, as CloudFormation applies it. */

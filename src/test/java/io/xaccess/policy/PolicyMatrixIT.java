@@ -8,9 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.cloudformation.GrantStacks;
 import io.xaccess.cloudformation.StackNames;
+import io.xaccess.cloudformation.StackTemplate;
 import io.xaccess.grant.AccessState;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.SecretValue;
+import io.xaccess.render.EffectivePolicies;
+import io.xaccess.render.RenderSettings;
+import io.xaccess.render.RenderedGrant;
+import io.xaccess.render.RenderedTemplate;
 import io.xaccess.verification.VerifierSessionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +42,10 @@ class PolicyMatrixIT {
   private static final String OTHER = "333333333333";
   private static final String REGION = "ap-southeast-2";
   private static final String ROLE = "arn:aws:iam::" + PROD + ":role/DevToProdS3Publisher";
-  private static final String KEY =
-      "arn:aws:kms:" + REGION + ":" + PROD + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  /** The key the stack creates, as render shows it. */
+  private static final String KEY = RenderedGrant.createdKeyArn("aws", REGION, PROD);
+
   private static final String BUCKET = "acme-prod-artifacts";
   private static final String OPERATOR_PROD = "arn:aws:iam::" + PROD + ":role/xaccess-deployer";
   private static final String OPERATOR_DEV = "arn:aws:iam::" + DEV + ":role/xaccess-deployer";
@@ -351,12 +358,7 @@ class PolicyMatrixIT {
   @Test
   void theProductionTemplateRefusesWildcardInput() throws Exception {
     RenderedTemplate prod =
-        new RenderedTemplate(
-            Path.of("src/main/resources/cloudformation/production.yaml"),
-            PROD,
-            REGION,
-            Map.of(),
-            Map.of());
+        RenderedTemplate.of(StackTemplate.PRODUCTION, PROD, REGION, "aws", Map.of(), Map.of());
     assertThat(prod.accepts("PrincipalArnPatterns", CI_RUNNER + ",arn:aws:iam::" + DEV + ":*"))
         .isTrue();
     assertThat(prod.accepts("PrincipalArnPatterns", "arn:aws:iam::" + DEV + ":role/x,*")).isFalse();
@@ -1458,6 +1460,10 @@ class PolicyMatrixIT {
         Optional.empty());
   }
 
+  /**
+   * The documents {@code xaccess render} prints for the grant: its own rendering, with the
+   * operator's default settings (partition aws, boundary xaccess-grant-boundary).
+   */
   private static Policies policies(Grant grant) throws Exception {
     return policies(grant, AccessState.OPEN);
   }
@@ -1469,34 +1475,19 @@ class PolicyMatrixIT {
    */
   private static Policies policies(Grant grant, AccessState access) throws Exception {
     String verifierArn = GrantStacks.verifierRoleArn(grant, "aws");
-    RenderedTemplate prod =
-        new RenderedTemplate(
-            Path.of("src/main/resources/cloudformation/production.yaml"),
-            PROD,
-            REGION,
-            GrantStacks.production(grant, access, OPERATOR_PROD, verifierArn, "aws", BOUNDARY_NAME)
-                .parameters(),
-            Map.of("Role.Arn", ROLE, "Key.Arn", KEY));
-    RenderedTemplate dev =
-        new RenderedTemplate(
-            Path.of("src/main/resources/cloudformation/development.yaml"),
-            DEV,
-            "us-east-1",
-            GrantStacks.development(grant, access, ROLE, OPERATOR_DEV, "aws", BOUNDARY_NAME)
-                .parameters(),
-            Map.of(
-                "VerifierRole.Arn",
-                verifierArn,
-                "AssumerRole.Arn",
-                "arn:aws:iam::" + DEV + ":role/DevToProdS3Assumer"));
+    RenderedGrant rendered = RenderedGrant.of(grant, access, RenderSettings.defaults(), List.of());
+    EffectivePolicies effective = rendered.policies();
+    assertThat(effective.roleArn()).isEqualTo(ROLE);
     List<JsonNode> rolePolicies = new ArrayList<>();
-    for (String id : prod.resourcesOfType("AWS::IAM::Policy")) {
-      rolePolicies.add(
-          named(prod.property(id, "PolicyName").asText(), prod.property(id, "PolicyDocument")));
-    }
+    effective.rolePolicies().forEach((name, document) -> rolePolicies.add(named(name, document)));
     // The role must carry exactly the boundary the deployer demands, or nothing here holds.
-    assertThat(prod.property("Role", "PermissionsBoundary").asText()).isEqualTo(PROD_BOUNDARY);
-    assertThat(dev.property("VerifierRole", "PermissionsBoundary").asText())
+    assertThat(effective.permissionsBoundary()).isEqualTo(PROD_BOUNDARY);
+    assertThat(
+            rendered
+                .development()
+                .template()
+                .property("VerifierRole", "PermissionsBoundary")
+                .asText())
         .isEqualTo(DEV_BOUNDARY);
     Deployer productionDeployer =
         productionDeployer(Map.of("DeployerRoleName", "xaccess-deployer"));
@@ -1507,14 +1498,12 @@ class PolicyMatrixIT {
             DEV_BOUNDARY,
             Map.of("DeployerRoleName", "xaccess-deployer"));
     return new Policies(
-        prod.property("Role", "AssumeRolePolicyDocument"),
+        effective.roleTrust(),
         rolePolicies,
-        prod.property("BucketPolicy", "PolicyDocument"),
-        prod.property("Key", "KeyPolicy"),
-        dev.exists("AssumePolicy") ? dev.property("AssumePolicy", "PolicyDocument") : null,
-        dev.property("VerifierRole", "Policies").isEmpty()
-            ? null
-            : dev.property("VerifierRole", "Policies").get(0).get("PolicyDocument"),
+        effective.bucketPolicy().orElseThrow(),
+        effective.keyPolicy().orElseThrow(),
+        effective.assumePolicy().orElse(null),
+        effective.verifierPolicies().get("assume-production-role"),
         verifierArn,
         StackNames.verificationSession(grant.namespace(), grant.name()),
         JSON.readTree(VerifierSessionPolicy.of(grant, "aws")),
@@ -1543,7 +1532,7 @@ class PolicyMatrixIT {
     parameters.put("AllowedNamespaces", ALLOWED_NAMESPACES);
     parameters.putAll(given);
     RenderedTemplate deployer =
-        new RenderedTemplate(
+        RenderedTemplate.of(
             Path.of(file), account, REGION, parameters, Map.of("GrantBoundary.Ref", boundaryArn));
     List<JsonNode> policies = new ArrayList<>();
     for (JsonNode p : deployer.property("DeployerRole", "Policies")) {
