@@ -3,12 +3,14 @@ package io.xaccess.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,5 +49,42 @@ final class IamSimulator {
       results.add("Error".equals(r) ? "Error: " + result.get("errors") : r);
     }
     return results;
+  }
+
+  /**
+   * One simulation: {@code principal} calls {@code action} on {@code resource} (owned by {@code
+   * resourceAccount}) with its {@code identity} policies (each {@link #named}), the resource's
+   * policy if any, and the request's context keys.
+   */
+  static JsonNode request(
+      String principal,
+      String action,
+      String resource,
+      String resourceAccount,
+      JsonNode resourcePolicy,
+      List<JsonNode> identity,
+      Map<String, Object> context) {
+    ObjectNode simulation = JSON.createObjectNode();
+    ArrayNode identityPolicies = simulation.putArray("identityPolicies");
+    identity.forEach(identityPolicies::add);
+    simulation.putArray("serviceControlPolicies");
+    simulation.putArray("resourceControlPolicies");
+    if (resourcePolicy != null) {
+      simulation.set("resourcePolicy", resourcePolicy);
+    }
+    ObjectNode request = simulation.putObject("request");
+    request.put("action", action);
+    request.put("principal", principal);
+    request.putObject("resource").put("accountId", resourceAccount).put("resource", resource);
+    request.set("contextVariables", JSON.valueToTree(context));
+    return simulation;
+  }
+
+  /** An identity policy as the simulator takes it: a name and the document. */
+  static JsonNode named(String name, JsonNode policy) {
+    ObjectNode named = JSON.createObjectNode();
+    named.put("name", name);
+    named.set("policy", policy);
+    return named;
   }
 }

@@ -344,8 +344,9 @@ class PolicyMatrixIT {
     assertThat(
             IamSimulator.evaluate(
                 List.of(
-                    request(self, "iam:UpdateAssumeRolePolicy", self, PROD, null, intact, Map.of()),
-                    request(
+                    IamSimulator.request(
+                        self, "iam:UpdateAssumeRolePolicy", self, PROD, null, intact, Map.of()),
+                    IamSimulator.request(
                         self, "iam:UpdateAssumeRolePolicy", self, PROD, null, broken, Map.of()))))
         .containsExactly("ExplicitlyDenied", "Allowed");
   }
@@ -383,14 +384,14 @@ class PolicyMatrixIT {
         "s3:GetObject",
         "arn:aws:s3:::" + BUCKET + "/releases/app.tgz",
         bucketPolicy,
-        List.of(named("AdministratorAccess", allowAll())),
+        List.of(IamSimulator.named("AdministratorAccess", allowAll())),
         Map.of("aws:SecureTransport", "true"));
   }
 
   private static List<Case> cases(Policies p, Policies m) throws Exception {
     List<Case> cases = new ArrayList<>();
     Map<String, Object> good = trustContext(CI_RUNNER, "us-east-1", ORG, EXTERNAL_ID, false);
-    List<JsonNode> devAssume = List.of(named("xaccess-assume", p.assumePolicy()));
+    List<JsonNode> devAssume = List.of(IamSimulator.named("xaccess-assume", p.assumePolicy()));
 
     // Trust: who may assume the production role.
     cases.add(
@@ -469,7 +470,7 @@ class PolicyMatrixIT {
             assume(
                 "arn:aws:iam::" + OTHER + ":role/ci-runner",
                 p.trust(),
-                List.of(named("all", allowAll())),
+                List.of(IamSimulator.named("all", allowAll())),
                 trustContext(
                     "arn:aws:iam::" + OTHER + ":role/ci-runner",
                     "us-east-1",
@@ -488,7 +489,7 @@ class PolicyMatrixIT {
             assume(
                 p.verifierArn(),
                 p.trust(),
-                List.of(named("verifier", p.verifierPolicy())),
+                List.of(IamSimulator.named("verifier", p.verifierPolicy())),
                 verifier(p, trustContext(p.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false)))));
     cases.add(
         new Case(
@@ -497,11 +498,11 @@ class PolicyMatrixIT {
             assume(
                 p.verifierArn(),
                 p.trust(),
-                List.of(named("verifier", p.verifierPolicy())),
+                List.of(IamSimulator.named("verifier", p.verifierPolicy())),
                 verifier(p, trustContext(p.verifierArn(), "eu-west-1", ORG, EXTERNAL_ID, false)))));
     // MFA grant: IAM users must present MFA, the verifier need not.
     String alice = "arn:aws:iam::" + DEV + ":user/alice";
-    List<JsonNode> mfaAssume = List.of(named("xaccess-assume", m.assumePolicy()));
+    List<JsonNode> mfaAssume = List.of(IamSimulator.named("xaccess-assume", m.assumePolicy()));
     cases.add(
         new Case(
             "requireMfa: listed user with MFA",
@@ -521,7 +522,7 @@ class PolicyMatrixIT {
             assume(
                 m.verifierArn(),
                 m.trust(),
-                List.of(named("verifier", m.verifierPolicy())),
+                List.of(IamSimulator.named("verifier", m.verifierPolicy())),
                 verifier(m, trustContext(m.verifierArn(), "us-east-1", null, null, false)))));
 
     // The role's S3 access, through its own policies and the bucket policy.
@@ -599,7 +600,7 @@ class PolicyMatrixIT {
                 "s3:PutObject",
                 object,
                 p.bucketPolicy(),
-                List.of(named("AdministratorAccess", allowAll())),
+                List.of(IamSimulator.named("AdministratorAccess", allowAll())),
                 tls)));
     cases.add(
         new Case(
@@ -610,7 +611,7 @@ class PolicyMatrixIT {
                 "s3:GetObject",
                 object,
                 p.bucketPolicy(),
-                List.of(named("all", allowAll())),
+                List.of(IamSimulator.named("all", allowAll())),
                 tls)));
     cases.add(
         new Case(
@@ -682,7 +683,7 @@ class PolicyMatrixIT {
                 CI_RUNNER,
                 "kms:Decrypt",
                 p.keyPolicy(),
-                List.of(named("all", allowAll())),
+                List.of(IamSimulator.named("all", allowAll())),
                 Map.of("kms:ViaService", "s3." + REGION + ".amazonaws.com"))));
 
     // The development assume policy grants exactly one role.
@@ -690,7 +691,7 @@ class PolicyMatrixIT {
         new Case(
             "dev role assumes another production role",
             false,
-            request(
+            IamSimulator.request(
                 CI_RUNNER,
                 "sts:AssumeRole",
                 "arn:aws:iam::" + PROD + ":role/Other",
@@ -707,7 +708,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer schedules deletion of a grant's key (uid-tagged)",
             true,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "kms:ScheduleKeyDeletion",
                 KEY,
@@ -719,7 +720,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer schedules deletion of an account key without the uid tag",
             false,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "kms:ScheduleKeyDeletion",
                 KEY,
@@ -731,7 +732,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer tags an account key with a uid to make it look like a grant's",
             false,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "kms:TagResource",
                 KEY,
@@ -743,7 +744,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer rewrites the policy of an account key without the uid tag",
             false,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "kms:PutKeyPolicy",
                 KEY,
@@ -755,7 +756,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer creates an xaccess stack",
             true,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "cloudformation:CreateStack",
                 "arn:aws:cloudformation:"
@@ -771,7 +772,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer creates any other stack",
             false,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "cloudformation:CreateStack",
                 "arn:aws:cloudformation:" + REGION + ":" + PROD + ":stack/payments/abc",
@@ -783,7 +784,7 @@ class PolicyMatrixIT {
         new Case(
             "production deployer creates a role outside the grant pattern",
             false,
-            request(
+            IamSimulator.request(
                 OPERATOR_PROD,
                 "iam:CreateRole",
                 "arn:aws:iam::" + PROD + ":role/Admin",
@@ -795,7 +796,7 @@ class PolicyMatrixIT {
         new Case(
             "development deployer attaches AdministratorAccess",
             false,
-            request(
+            IamSimulator.request(
                 OPERATOR_DEV,
                 "iam:AttachRolePolicy",
                 CI_RUNNER,
@@ -1061,7 +1062,7 @@ class PolicyMatrixIT {
                 p.verifierArn(),
                 Map.of("iam:PermissionsBoundary", DEV_BOUNDARY))));
     Map<String, Object> tls = Map.of("aws:SecureTransport", "true");
-    List<JsonNode> adminInline = List.of(named("admin", allowAll()));
+    List<JsonNode> adminInline = List.of(IamSimulator.named("admin", allowAll()));
     cases.add(
         new Case(
             "grant role given an admin inline policy creates an IAM user (boundary)",
@@ -1152,7 +1153,7 @@ class PolicyMatrixIT {
             assume(
                 p.verifierArn(),
                 p.trust(),
-                List.of(named("verifier", p.verifierPolicy())),
+                List.of(IamSimulator.named("verifier", p.verifierPolicy())),
                 withSession(
                     trustContext(p.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false),
                     "someone-else"))));
@@ -1168,7 +1169,7 @@ class PolicyMatrixIT {
             assume(
                 intern,
                 commaPrincipal.trust(),
-                List.of(named("xaccess-assume", commaPrincipal.assumePolicy())),
+                List.of(IamSimulator.named("xaccess-assume", commaPrincipal.assumePolicy())),
                 trustContext(intern, "us-east-1", null, null, false))));
     cases.add(
         new Case(
@@ -1189,7 +1190,7 @@ class PolicyMatrixIT {
             assume(
                 assumer,
                 hardened.trust(),
-                List.of(named("assume-production-role", hardened.verifierPolicy())),
+                List.of(IamSimulator.named("assume-production-role", hardened.verifierPolicy())),
                 trustContext(assumer, "us-east-1", ORG, EXTERNAL_ID, false))));
     cases.add(
         new Case(
@@ -1198,14 +1199,14 @@ class PolicyMatrixIT {
             assume(
                 assumer,
                 sso.trust(),
-                List.of(named("assume-production-role", sso.verifierPolicy())),
+                List.of(IamSimulator.named("assume-production-role", sso.verifierPolicy())),
                 trustContext(assumer, "us-east-1", null, null, false))));
   }
 
   /** trust.maxMfaAge: an MFA sign-in older than allowed no longer counts. */
   private static void mfaAge(List<Case> cases, Policies m) {
     String alice = "arn:aws:iam::" + DEV + ":user/alice";
-    List<JsonNode> mfaAssume = List.of(named("xaccess-assume", m.assumePolicy()));
+    List<JsonNode> mfaAssume = List.of(IamSimulator.named("xaccess-assume", m.assumePolicy()));
     Map<String, Object> fresh = trustContext(alice, "us-east-1", null, null, true);
     fresh.put("aws:MultiFactorAuthAge", "600");
     Map<String, Object> stale = trustContext(alice, "us-east-1", null, null, true);
@@ -1244,7 +1245,7 @@ class PolicyMatrixIT {
             assume(
                 release,
                 closed.trust(),
-                List.of(named("all", allowAll())),
+                List.of(IamSimulator.named("all", allowAll())),
                 trustContext(release, REGION, ORG, EXTERNAL_ID, false))));
     cases.add(
         new Case(
@@ -1253,7 +1254,7 @@ class PolicyMatrixIT {
             assume(
                 open.verifierArn(),
                 closed.trust(),
-                List.of(named("verifier", open.verifierPolicy())),
+                List.of(IamSimulator.named("verifier", open.verifierPolicy())),
                 verifier(
                     open,
                     trustContext(open.verifierArn(), "us-east-1", ORG, EXTERNAL_ID, false)))));
@@ -1416,12 +1417,14 @@ class PolicyMatrixIT {
   private static List<JsonNode> devAssume(Policies p) {
     return p.assumePolicy() == null
         ? List.of()
-        : List.of(named("xaccess-assume", p.assumePolicy()));
+        : List.of(IamSimulator.named("xaccess-assume", p.assumePolicy()));
   }
 
   /** The verifier role's own permissions: none where they were removed. */
   private static List<JsonNode> verifierIdentity(Policies p) {
-    return p.verifierPolicy() == null ? List.of() : List.of(named("verifier", p.verifierPolicy()));
+    return p.verifierPolicy() == null
+        ? List.of()
+        : List.of(IamSimulator.named("verifier", p.verifierPolicy()));
   }
 
   // --- rendering -----------------------------------------------------------------------------
@@ -1479,7 +1482,9 @@ class PolicyMatrixIT {
     EffectivePolicies effective = rendered.policies();
     assertThat(effective.roleArn()).isEqualTo(ROLE);
     List<JsonNode> rolePolicies = new ArrayList<>();
-    effective.rolePolicies().forEach((name, document) -> rolePolicies.add(named(name, document)));
+    effective
+        .rolePolicies()
+        .forEach((name, document) -> rolePolicies.add(IamSimulator.named(name, document)));
     // The role must carry exactly the boundary the deployer demands, or nothing here holds.
     assertThat(effective.permissionsBoundary()).isEqualTo(PROD_BOUNDARY);
     assertThat(
@@ -1536,11 +1541,11 @@ class PolicyMatrixIT {
             Path.of(file), account, REGION, parameters, Map.of("GrantBoundary.Ref", boundaryArn));
     List<JsonNode> policies = new ArrayList<>();
     for (JsonNode p : deployer.property("DeployerRole", "Policies")) {
-      policies.add(named(p.get("PolicyName").asText(), p.get("PolicyDocument")));
+      policies.add(IamSimulator.named(p.get("PolicyName").asText(), p.get("PolicyDocument")));
     }
     return new Deployer(
         policies,
-        named(BOUNDARY_NAME, deployer.property("GrantBoundary", "PolicyDocument")),
+        IamSimulator.named(BOUNDARY_NAME, deployer.property("GrantBoundary", "PolicyDocument")),
         deployer.property("DeployerRole", "AssumeRolePolicyDocument"));
   }
 
@@ -1631,7 +1636,7 @@ class PolicyMatrixIT {
     }
     List<JsonNode> identity =
         List.of(
-            named(
+            IamSimulator.named(
                 "xaccess-operator",
                 JSON.valueToTree(
                     Map.of(
@@ -1648,21 +1653,27 @@ class PolicyMatrixIT {
                                 "arn:aws:iam::*:role/xaccess-deployer"))))));
     String account = deployer.split(":")[4];
     List<JsonNode> calls = new ArrayList<>();
-    calls.add(request(principal, "sts:AssumeRole", deployer, account, trust, identity, context));
+    calls.add(
+        IamSimulator.request(
+            principal, "sts:AssumeRole", deployer, account, trust, identity, context));
     if (!tags.isEmpty()) {
-      calls.add(request(principal, "sts:TagSession", deployer, account, trust, identity, context));
+      calls.add(
+          IamSimulator.request(
+              principal, "sts:TagSession", deployer, account, trust, identity, context));
     }
     return calls;
   }
 
   private static JsonNode prodDeployer(
       Policies p, String action, String resource, Map<String, Object> context) {
-    return request(OPERATOR_PROD, action, resource, PROD, null, p.productionDeployer(), context);
+    return IamSimulator.request(
+        OPERATOR_PROD, action, resource, PROD, null, p.productionDeployer(), context);
   }
 
   private static JsonNode devDeployer(
       Policies p, String action, String resource, Map<String, Object> context) {
-    return request(OPERATOR_DEV, action, resource, DEV, null, p.developmentDeployer(), context);
+    return IamSimulator.request(
+        OPERATOR_DEV, action, resource, DEV, null, p.developmentDeployer(), context);
   }
 
   /**
@@ -1672,7 +1683,8 @@ class PolicyMatrixIT {
       Policies p, String action, String resource, Map<String, Object> context) {
     ObjectNode simulation =
         (ObjectNode)
-            request(ROLE, action, resource, PROD, p.bucketPolicy(), p.rolePolicies(), context);
+            IamSimulator.request(
+                ROLE, action, resource, PROD, p.bucketPolicy(), p.rolePolicies(), context);
     simulation.set("sessionPolicy", p.verifierSessionPolicy());
     simulation.putArray("permissionBoundaryPolicies").add(p.productionBoundary());
     return simulation;
@@ -1690,7 +1702,7 @@ class PolicyMatrixIT {
       Map<String, Object> context) {
     ObjectNode simulation =
         (ObjectNode)
-            request(
+            IamSimulator.request(
                 principal, action, resource, resourceAccount, resourcePolicy, identity, context);
     simulation.putArray("permissionBoundaryPolicies").add(boundary);
     return simulation;
@@ -1698,7 +1710,7 @@ class PolicyMatrixIT {
 
   private static JsonNode assume(
       String principal, JsonNode trust, List<JsonNode> identity, Map<String, Object> context) {
-    return request(principal, "sts:AssumeRole", ROLE, PROD, trust, identity, context);
+    return IamSimulator.request(principal, "sts:AssumeRole", ROLE, PROD, trust, identity, context);
   }
 
   /** A request on a production resource, with the caller's own global context keys added. */
@@ -1712,7 +1724,8 @@ class PolicyMatrixIT {
     Map<String, Object> withPrincipal = new LinkedHashMap<>(context);
     withPrincipal.put("aws:PrincipalArn", principal);
     withPrincipal.put("aws:PrincipalAccount", principal.split(":")[4]);
-    return request(principal, action, resource, PROD, resourcePolicy, identity, withPrincipal);
+    return IamSimulator.request(
+        principal, action, resource, PROD, resourcePolicy, identity, withPrincipal);
   }
 
   private static JsonNode kms(
@@ -1722,37 +1735,6 @@ class PolicyMatrixIT {
       List<JsonNode> identity,
       Map<String, Object> context) {
     return s3(principal, action, KEY, keyPolicy, identity, context);
-  }
-
-  private static JsonNode request(
-      String principal,
-      String action,
-      String resource,
-      String resourceAccount,
-      JsonNode resourcePolicy,
-      List<JsonNode> identity,
-      Map<String, Object> context) {
-    ObjectNode simulation = JSON.createObjectNode();
-    ArrayNode identityPolicies = simulation.putArray("identityPolicies");
-    identity.forEach(identityPolicies::add);
-    simulation.putArray("serviceControlPolicies");
-    simulation.putArray("resourceControlPolicies");
-    if (resourcePolicy != null) {
-      simulation.set("resourcePolicy", resourcePolicy);
-    }
-    ObjectNode request = simulation.putObject("request");
-    request.put("action", action);
-    request.put("principal", principal);
-    request.putObject("resource").put("accountId", resourceAccount).put("resource", resource);
-    request.set("contextVariables", JSON.valueToTree(context));
-    return simulation;
-  }
-
-  private static JsonNode named(String name, JsonNode policy) {
-    ObjectNode named = JSON.createObjectNode();
-    named.put("name", name);
-    named.set("policy", policy);
-    return named;
   }
 
   private static JsonNode allowAll() {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaccess.render.RenderCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -156,8 +154,8 @@ class RenderedSummaryIT {
       // says so), given here as a policy allowing exactly that.
       JsonNode identity =
           attached.stream().anyMatch(caller::endsWith)
-              ? named("assume", assume.path("document"))
-              : named("own", allow("sts:AssumeRole", c.role()));
+              ? IamSimulator.named("assume", assume.path("document"))
+              : IamSimulator.named("own", allow("sts:AssumeRole", c.role()));
       add(
           names,
           expected,
@@ -250,7 +248,7 @@ class RenderedSummaryIT {
             "sts:AssumeRole",
             c.role(),
             trust,
-            List.of(named("own", allow("sts:AssumeRole", c.role()))),
+            List.of(IamSimulator.named("own", allow("sts:AssumeRole", c.role()))),
             context(c, stranger)));
 
     // What the role may do: its own policies and the bucket policy, as one session of it.
@@ -259,7 +257,7 @@ class RenderedSummaryIT {
         .path("role")
         .path("policies")
         .fields()
-        .forEachRemaining(e -> rolePolicies.add(named(e.getKey(), e.getValue())));
+        .forEachRemaining(e -> rolePolicies.add(IamSimulator.named(e.getKey(), e.getValue())));
     JsonNode bucketPolicy = production.path("bucketPolicy");
     JsonNode resourcePolicy =
         bucketPolicy.isNull() || bucketPolicy.isMissingNode() ? null : bucketPolicy;
@@ -437,36 +435,17 @@ class RenderedSummaryIT {
       JsonNode resourcePolicy,
       List<JsonNode> identity,
       Map<String, Object> context) {
-    ObjectNode simulation = JSON.createObjectNode();
-    ArrayNode identityPolicies = simulation.putArray("identityPolicies");
-    identity.forEach(identityPolicies::add);
-    simulation.putArray("serviceControlPolicies");
-    simulation.putArray("resourceControlPolicies");
-    if (resourcePolicy != null) {
-      simulation.set("resourcePolicy", resourcePolicy);
-    }
     String account =
         resource.startsWith("arn:aws:s3:::")
             ? principalAccountOfRole(principal, resource)
             : resource.split(":")[4];
-    ObjectNode request = simulation.putObject("request");
-    request.put("action", action);
-    request.put("principal", principal);
-    request.putObject("resource").put("accountId", account).put("resource", resource);
-    request.set("contextVariables", JSON.valueToTree(context));
-    return simulation;
+    return IamSimulator.request(
+        principal, action, resource, account, resourcePolicy, identity, context);
   }
 
   /** S3 ARNs hold no account: the bucket is the production role's account's. */
   private static String principalAccountOfRole(String principal, String resource) {
     return principal.split(":")[4];
-  }
-
-  private static JsonNode named(String name, JsonNode policy) {
-    ObjectNode named = JSON.createObjectNode();
-    named.put("name", name);
-    named.set("policy", policy);
-    return named;
   }
 
   private static JsonNode allow(String action, String resource) {
