@@ -1,13 +1,15 @@
 -- Argo CD health check for xaccess.io/CrossAccountAccess.
 -- Install under resource.customizations.health.xaccess.io_CrossAccountAccess in argocd-cm
 -- (deploy/argocd/argocd-cm-patch.yaml carries it). It reads only what the operator writes:
--- metadata.generation vs status.observedGeneration, spec.suspend, the Ready, Stalled and
--- Reconciling conditions, and status.sessionsRevokedBefore.
+-- metadata.generation vs status.observedGeneration, spec.suspend, the Ready, Stalled,
+-- Reconciling and ApprovalPending conditions, and status.sessionsRevokedBefore.
 --
 -- An expired grant (Ready=False, reason Expired) ended on purpose: it is Suspended, as a paused
 -- grant is, not Degraded; a later spec.expiresAt or spec.ttl renews it. Revoked sessions do not
 -- end a grant: it stays Healthy and says since when sessions are revoked. A malformed
--- revoke-sessions-before annotation stalls the grant (RevocationInvalid): Degraded.
+-- revoke-sessions-before annotation stalls the grant (RevocationInvalid): Degraded. A Manual grant
+-- whose planned change waits for approval (ApprovalPending=True) is Suspended, as a paused rollout
+-- waiting for promotion is: the message names the plan and how to approve it.
 local hs = {}
 
 local function condition(type)
@@ -66,6 +68,16 @@ if obj.spec ~= nil and obj.spec.suspend == true and not closing then
   hs.message = describe(reconciling)
   if ready ~= nil and ready.status == "True" then
     hs.message = hs.message .. " (last state: Ready)"
+  end
+  return hs
+end
+
+local approval = condition("ApprovalPending")
+if approval ~= nil and approval.status == "True" and not (stalled ~= nil and stalled.status == "True") then
+  hs.status = "Suspended"
+  hs.message = describe(approval)
+  if ready ~= nil and ready.status == "True" then
+    hs.message = hs.message .. " (the deployed access stays Ready)"
   end
   return hs
 end

@@ -1,7 +1,11 @@
 package io.xaccess.cloudformation;
 
-/** Where a named change set is. */
-public record ChangeSetState(Kind kind, String reason) {
+/**
+ * Where a named change set is.
+ *
+ * @param id the change set's ARN, when CloudFormation said it; empty otherwise
+ */
+public record ChangeSetState(Kind kind, String reason, String id) {
 
   /** The states the rollout acts on. */
   public enum Kind {
@@ -11,6 +15,10 @@ public record ChangeSetState(Kind kind, String reason) {
     NO_CHANGES,
     EXECUTED,
     FAILED
+  }
+
+  public ChangeSetState(Kind kind, String reason) {
+    this(kind, reason, "");
   }
 
   public static ChangeSetState of(Kind kind) {

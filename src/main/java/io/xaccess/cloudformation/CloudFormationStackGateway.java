@@ -8,11 +8,9 @@ import io.xaccess.grant.Grant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -130,7 +128,8 @@ public class CloudFormationStackGateway implements StackGateway {
           }
           if (cs.status() == ChangeSetStatus.CREATE_COMPLETE
               && cs.executionStatus() == ExecutionStatus.AVAILABLE) {
-            return ChangeSetState.of(ChangeSetState.Kind.READY);
+            return new ChangeSetState(
+                ChangeSetState.Kind.READY, "", cs.changeSetId() == null ? "" : cs.changeSetId());
           }
           if (cs.executionStatus() == ExecutionStatus.EXECUTE_FAILED
               || cs.executionStatus() == ExecutionStatus.OBSOLETE) {
@@ -178,6 +177,17 @@ public class CloudFormationStackGateway implements StackGateway {
         () ->
             cfn(account)
                 .executeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName)));
+  }
+
+  @Override
+  public String template(Grant.Account account, String stackName) {
+    return call(
+        account,
+        "get template of " + stackName,
+        () ->
+            cfn(account)
+                .getTemplate(r -> r.stackName(stackName).templateStage("Original"))
+                .templateBody());
   }
 
   @Override
@@ -319,9 +329,9 @@ public class CloudFormationStackGateway implements StackGateway {
     for (Tag t : s.tags()) {
       tags.put(t.key(), t.value());
     }
-    Set<String> parameterKeys = new LinkedHashSet<>();
+    Map<String, String> parameters = new LinkedHashMap<>();
     for (Parameter p : s.parameters()) {
-      parameterKeys.add(p.parameterKey());
+      parameters.put(p.parameterKey(), p.parameterValue() == null ? "" : p.parameterValue());
     }
     return new ObservedStack(
         s.stackId(),
@@ -333,7 +343,7 @@ public class CloudFormationStackGateway implements StackGateway {
             ? s.deletionTime()
             : s.lastUpdatedTime() != null ? s.lastUpdatedTime() : s.creationTime(),
         Collections.unmodifiableMap(tags),
-        Collections.unmodifiableSet(parameterKeys));
+        Collections.unmodifiableMap(parameters));
   }
 
   private static List<Parameter> parameters(StackRequest request) {

@@ -10,8 +10,8 @@ import java.util.Set;
  * @param since when its latest operation started (deletion, last update or creation time), or null
  *     when CloudFormation did not say
  * @param tags the stack's tags; {@code xaccess.io/uid} names the grant that owns it
- * @param parameterKeys the names of the parameters the stack is deployed with (not their values):
- *     what an update that keeps them all ({@link StackRequest#keepDeployed()}) must name
+ * @param parameters the parameters the stack is deployed with, by name; a NoEcho parameter's value
+ *     is masked by CloudFormation ({@code ****})
  */
 public record ObservedStack(
     String stackId,
@@ -21,7 +21,7 @@ public record ObservedStack(
     Map<String, String> outputs,
     Instant since,
     Map<String, String> tags,
-    Set<String> parameterKeys) {
+    Map<String, String> parameters) {
 
   /** A stack whose parameters are not known. */
   public ObservedStack(
@@ -32,7 +32,7 @@ public record ObservedStack(
       Map<String, String> outputs,
       Instant since,
       Map<String, String> tags) {
-    this(stackId, stackName, status, statusReason, outputs, since, tags, Set.of());
+    this(stackId, stackName, status, statusReason, outputs, since, tags, Map.of());
   }
 
   /** A stack without tags (an owner nobody can prove). */
@@ -56,6 +56,14 @@ public record ObservedStack(
     this(stackId, stackName, status, statusReason, outputs, null, Map.of());
   }
 
+  /**
+   * The names of the parameters the stack is deployed with: what an update that keeps them all
+   * ({@link StackRequest#keepDeployed()}) must name.
+   */
+  public Set<String> parameterKeys() {
+    return parameters.keySet();
+  }
+
   public boolean inProgress() {
     return status.endsWith("_IN_PROGRESS");
   }
@@ -67,6 +75,6 @@ public record ObservedStack(
   /** The same stack in another status, with other outputs. */
   public ObservedStack with(String newStatus, Map<String, String> newOutputs) {
     return new ObservedStack(
-        stackId, stackName, newStatus, statusReason, newOutputs, since, tags, parameterKeys);
+        stackId, stackName, newStatus, statusReason, newOutputs, since, tags, parameters);
   }
 }

@@ -22,6 +22,9 @@ public interface StackGateway {
 
   void executeChangeSet(Grant.Account account, String stackName, String changeSetName);
 
+  /** The template body the stack is deployed with (GetTemplate, as it was submitted). */
+  String template(Grant.Account account, String stackName);
+
   void deleteChangeSet(Grant.Account account, String stackName, String changeSetName);
 
   /** Starts deleting the stack. */

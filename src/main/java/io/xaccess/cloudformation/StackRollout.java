@@ -218,6 +218,119 @@ public class StackRollout {
     return update(side, account, desired, stack, appliedHash);
   }
 
+  /**
+   * What {@link #advance} would change, prepared and not carried out, for a plan that waits for
+   * approval: the deployed stack's change set towards {@code request} is created (or found) but
+   * never executed, and nothing is created or deleted. Executing it later is {@link #advance}'s
+   * work, which finds the change set by the same deterministic name.
+   */
+  public Prepared prepare(
+      Side side,
+      Grant.Account account,
+      StackRequest request,
+      String recordedName,
+      String appliedHash) {
+    String want = request.configurationHash();
+    List<String> names = new ArrayList<>();
+    names.add(request.stackName());
+    names.addAll(request.formerNames());
+    Located located = locate(account, request.owner(), names, recordedName);
+    if (located.owned().isEmpty()) {
+      return located
+          .foreignAt(request.stackName())
+          .map(
+              foreign ->
+                  new Prepared(
+                      Prepared.State.CONFLICT,
+                      null,
+                      "",
+                      conflict(account, foreign, appliedHash, null).message()))
+          .orElseGet(
+              () ->
+                  new Prepared(
+                      Prepared.State.CREATED_ON_APPROVAL,
+                      null,
+                      "",
+                      "the stack is created on approval"));
+    }
+    ObservedStack stack = located.owned().get();
+    if (NOTHING_DEPLOYED.contains(stack.status())) {
+      return new Prepared(
+          Prepared.State.CREATED_ON_APPROVAL,
+          stack,
+          "",
+          "the stack holds nothing deployed (" + stack.status() + "); it is made on approval");
+    }
+    if (stack.inProgress()) {
+      return new Prepared(
+          Prepared.State.PENDING,
+          stack,
+          "",
+          "stack is " + stack.status() + "; the change set is made once it settles");
+    }
+    if (want.equals(appliedHash)) {
+      return new Prepared(Prepared.State.UNCHANGED, stack, "", "no change");
+    }
+    StackRequest desired = request.named(stack.stackName());
+    ChangeSetState changeSet =
+        gateway.changeSet(account, stack.stackName(), desired.changeSetName());
+    return switch (changeSet.kind()) {
+      case ABSENT -> {
+        gateway.createChangeSet(account, desired);
+        yield new Prepared(Prepared.State.PENDING, stack, "", "preparing a change set");
+      }
+      case PENDING ->
+          new Prepared(Prepared.State.PENDING, stack, "", "change set is being prepared");
+      case READY ->
+          new Prepared(
+              Prepared.State.READY,
+              stack,
+              changeSet.id(),
+              "change set " + desired.changeSetName() + " is ready, not executed");
+      case NO_CHANGES -> {
+        // The new configuration deploys as the old one: nothing to approve on this side.
+        gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
+        yield new Prepared(Prepared.State.NO_CHANGES, stack, "", "no changes needed");
+      }
+      case EXECUTED ->
+          new Prepared(
+              Prepared.State.EXECUTED, stack, changeSet.id(), "the change set was executed");
+      default -> {
+        gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
+        yield new Prepared(
+            Prepared.State.FAILED, stack, "", "the change set failed: " + changeSet.reason());
+      }
+    };
+  }
+
+  /**
+   * One side of a plan.
+   *
+   * @param stack the grant's own stack as observed, or null when there is none
+   * @param changeSetId the ready change set's ARN, or empty
+   */
+  public record Prepared(State state, ObservedStack stack, String changeSetId, String message) {
+    /** Where the side's change stands. */
+    public enum State {
+      /** No stack of the grant yet: approval creates it. */
+      CREATED_ON_APPROVAL,
+      /** The change set is being made (or the stack is busy). */
+      PENDING,
+      /** The change set exists, ready to execute. */
+      READY,
+      /** The stack already holds the request. */
+      UNCHANGED,
+      /** The request deploys exactly what is deployed. */
+      NO_CHANGES,
+      /** The change set was executed already (an approval carried out earlier). */
+      EXECUTED,
+      /** CloudFormation refused the change set. */
+      FAILED,
+      /** A stack of someone else's holds the name. */
+      CONFLICT
+    }
+  }
+
   private StackProgress update(
       Side side,
       Grant.Account account,

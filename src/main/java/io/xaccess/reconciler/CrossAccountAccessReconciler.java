@@ -72,6 +72,7 @@ public class CrossAccountAccessReconciler
   private final XaccessConfig config;
   private final Tenancy tenancy;
   private final StalledClosure closure;
+  private final ManualApproval approval;
   private final Clock clock;
 
   public CrossAccountAccessReconciler(
@@ -85,9 +86,11 @@ public class CrossAccountAccessReconciler
       XaccessConfig config,
       Tenancy tenancy,
       StalledClosure closure,
+      ManualApproval approval,
       Clock clock) {
     this.tenancy = tenancy;
     this.closure = closure;
+    this.approval = approval;
     this.clock = clock;
     this.resolver = resolver;
     this.identities = identities;
@@ -167,7 +170,7 @@ public class CrossAccountAccessReconciler
       return untilExpiry(lifetime, config.resyncInterval());
     }
     try {
-      Duration next = runbook(grant, lifetime, status);
+      Duration next = runbook(resource, grant, lifetime, status);
       if (status.isReady() && status.firstReadyTime().isEmpty()) {
         // The first Ready starts a ttl: from now on the grant has an end.
         lifetime = lifetime.firstReady(resource.getSpec(), status.time());
@@ -210,52 +213,43 @@ public class CrossAccountAccessReconciler
   }
 
   /** The runbook, one step further: returns when to look again. */
-  private Duration runbook(Grant grant, GrantLifetime lifetime, GrantStatusBuilder status) {
+  private Duration runbook(
+      CrossAccountAccess resource, Grant grant, GrantLifetime lifetime, GrantStatusBuilder status) {
     String partition = config.aws().partition();
     String verifierRoleArn = GrantStacks.verifierRoleArn(grant, partition);
     // Open, or closed once the grant expired; with the sessions it revokes.
     AccessState access = lifetime.access();
+    ManualApproval.Requests requests =
+        new ManualApproval.Requests(
+            productionRequest(grant, access),
+            developmentRequest(grant, access, recordedRoleArn(grant, status)),
+            productionRequest(grant, AccessState.OPEN),
+            developmentRequest(grant, AccessState.OPEN, recordedRoleArn(grant, status)));
+    // spec.updatePolicy Manual: a change of the access waits for approval.
+    Optional<Duration> held = approval.hold(resource, grant, requests, status);
+    if (held.isPresent()) {
+      return held.get();
+    }
     if (lifetime.expired()) {
       status.expired(false);
     }
 
     // 1. Production stack: the role, its policy, the bucket, its key and bucket policy.
-    StackProgress production =
-        deploy(
-            Side.PRODUCTION,
-            grant,
-            GrantStacks.production(
-                grant,
-                access,
-                identities.principalArn(grant.production()),
-                verifierRoleArn,
-                partition,
-                config.aws().permissionsBoundaryName()),
-            status);
+    StackProgress production = deploy(Side.PRODUCTION, grant, requests.production(), status);
     if (!production.ready()) {
       return afterUnfinished(Side.PRODUCTION, production, status);
     }
     status.sessionsRevokedBefore(access.revokeSessionsBefore());
 
     // 2. Development stack, fed by the production role's ARN.
-    String roleArn =
-        Objects.requireNonNullElse(
-            status.productionStack().getRoleArn(), GrantStacks.productionRoleArn(grant, partition));
+    String roleArn = recordedRoleArn(grant, status);
     StackProgress development =
-        deploy(
-            Side.DEVELOPMENT,
-            grant,
-            GrantStacks.development(
-                grant,
-                access,
-                roleArn,
-                identities.principalArn(grant.development()),
-                partition,
-                config.aws().permissionsBoundaryName()),
-            status);
+        deploy(Side.DEVELOPMENT, grant, developmentRequest(grant, access, roleArn), status);
     if (!development.ready()) {
       return afterUnfinished(Side.DEVELOPMENT, development, status);
     }
+    // What is deployed now is the spec's: an approval of it is spent.
+    ManualApproval.applied(resource, requests, status);
 
     // Expired: both stacks carry the closed configuration; there is nothing to prove.
     if (lifetime.expired()) {
@@ -288,6 +282,34 @@ public class CrossAccountAccessReconciler
         roleArn,
         verifierRoleArn,
         production.appliedHash() + "+" + development.appliedHash());
+  }
+
+  private StackRequest productionRequest(Grant grant, AccessState access) {
+    String partition = config.aws().partition();
+    return GrantStacks.production(
+        grant,
+        access,
+        identities.principalArn(grant.production()),
+        GrantStacks.verifierRoleArn(grant, partition),
+        partition,
+        config.aws().permissionsBoundaryName());
+  }
+
+  private StackRequest developmentRequest(Grant grant, AccessState access, String roleArn) {
+    return GrantStacks.development(
+        grant,
+        access,
+        roleArn,
+        identities.principalArn(grant.development()),
+        config.aws().partition(),
+        config.aws().permissionsBoundaryName());
+  }
+
+  /** The production role's ARN as the stack output it, else as it will be. */
+  private String recordedRoleArn(Grant grant, GrantStatusBuilder status) {
+    return Objects.requireNonNullElse(
+        status.productionStack().getRoleArn(),
+        GrantStacks.productionRoleArn(grant, config.aws().partition()));
   }
 
   /** One side's stack one step towards {@code request}, recorded in status. */

@@ -52,6 +52,21 @@ public class GrantEvents {
             || !Objects.equals(verifiedBefore.getMessage(), verifiedAfter.getMessage()))) {
       warning(resource, Reason.VerificationFailed, verifiedAfter.getMessage());
     }
+    var approvalBefore = condition(before, ConditionType.ApprovalPending);
+    var approvalAfter = condition(after, ConditionType.ApprovalPending);
+    if (approvalAfter != null
+        && !Reason.PreparingPlan.name().equals(approvalAfter.getReason())
+        && (approvalBefore == null
+            || !Objects.equals(approvalBefore.getReason(), approvalAfter.getReason())
+            || !Objects.equals(approvalBefore.getMessage(), approvalAfter.getMessage()))
+        && !(approvalBefore == null
+            && Reason.NoPendingPlan.name().equals(approvalAfter.getReason()))) {
+      emit(
+          resource,
+          Reason.ApprovalStale.name().equals(approvalAfter.getReason()) ? "Warning" : "Normal",
+          approvalAfter.getReason(),
+          approvalAfter.getMessage());
+    }
     String revokedBefore = before == null ? null : before.getSessionsRevokedBefore();
     if (after.getSessionsRevokedBefore() != null
         && !after.getSessionsRevokedBefore().equals(revokedBefore)) {

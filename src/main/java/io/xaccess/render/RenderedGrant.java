@@ -126,39 +126,23 @@ public record RenderedGrant(
     String prodAccount = grant.production().accountId();
     String prodRegion = grant.production().region();
     String keyArn = createdKeyArn(partition, prodRegion, prodAccount);
-    Map<String, String> prodAttributes = new LinkedHashMap<>();
-    prodAttributes.put("Role.Arn", roleArn);
-    prodAttributes.put("Role.Ref", grant.role().name());
-    prodAttributes.put("Key.Arn", keyArn);
-    prodAttributes.put("Key.Ref", "created-by-the-stack");
-    prodAttributes.put("Bucket.Ref", grant.bucket().name());
     RenderedTemplate prod =
-        RenderedTemplate.of(
-            productionRequest.template(),
-            prodAccount,
-            prodRegion,
+        production(
+            grant,
             partition,
-            productionRequest.parameters(),
-            prodAttributes);
+            keyArn,
+            CloudFormationYaml.decode(productionRequest.template().body()),
+            productionRequest.parameters());
     if (prod.exists("Key")) {
       assumptions.add("the key the stack creates is shown as " + keyArn);
     }
-
     String devAccount = grant.development().accountId();
-    String assumerName = grant.assumer().map(Grant.Assumer::name).orElse("DevToProdS3Assumer");
-    Map<String, String> devAttributes = new LinkedHashMap<>();
-    devAttributes.put("VerifierRole.Arn", verifierArn);
-    devAttributes.put("VerifierRole.Ref", verifierArn.substring(verifierArn.lastIndexOf('/') + 1));
-    devAttributes.put("AssumerRole.Arn", Arns.role(partition, devAccount, assumerName));
-    devAttributes.put("AssumerRole.Ref", assumerName);
     RenderedTemplate dev =
-        RenderedTemplate.of(
-            developmentRequest.template(),
-            devAccount,
-            grant.development().region(),
+        development(
+            grant,
             partition,
-            developmentRequest.parameters(),
-            devAttributes);
+            CloudFormationYaml.decode(developmentRequest.template().body()),
+            developmentRequest.parameters());
 
     return new RenderedGrant(
         grant,
@@ -168,13 +152,56 @@ public record RenderedGrant(
         List.copyOf(assumptions));
   }
 
+  /**
+   * The production template evaluated in the grant's production account with {@code parameters}:
+   * the operator's own template with a request's, or a deployed stack's template with the
+   * parameters it is deployed with. {@code keyArn} stands for the key the stack creates.
+   */
+  public static RenderedTemplate production(
+      Grant grant,
+      String partition,
+      String keyArn,
+      JsonNode template,
+      Map<String, String> parameters) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("Role.Arn", GrantStacks.productionRoleArn(grant, partition));
+    attributes.put("Role.Ref", grant.role().name());
+    attributes.put("Key.Arn", keyArn);
+    attributes.put("Key.Ref", "created-by-the-stack");
+    attributes.put("Bucket.Ref", grant.bucket().name());
+    return new RenderedTemplate(
+        template,
+        grant.production().accountId(),
+        grant.production().region(),
+        partition,
+        parameters,
+        attributes);
+  }
+
+  /**
+   * The development template evaluated in the grant's development account, as {@link #production}.
+   */
+  public static RenderedTemplate development(
+      Grant grant, String partition, JsonNode template, Map<String, String> parameters) {
+    String devAccount = grant.development().accountId();
+    String verifierArn = GrantStacks.verifierRoleArn(grant, partition);
+    String assumerName = grant.assumer().map(Grant.Assumer::name).orElse("DevToProdS3Assumer");
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("VerifierRole.Arn", verifierArn);
+    attributes.put("VerifierRole.Ref", verifierArn.substring(verifierArn.lastIndexOf('/') + 1));
+    attributes.put("AssumerRole.Arn", Arns.role(partition, devAccount, assumerName));
+    attributes.put("AssumerRole.Ref", assumerName);
+    return new RenderedTemplate(
+        template, devAccount, grant.development().region(), partition, parameters, attributes);
+  }
+
   /** What render shows for the ARN of the key a production stack creates (AWS assigns its id). */
   public static String createdKeyArn(String partition, String region, String accountId) {
     return "arn:" + partition + ":kms:" + region + ":" + accountId + ":key/created-by-the-stack";
   }
 
   /** The documents both stacks create, read from the rendered templates. */
-  static EffectivePolicies policies(RenderedTemplate prod, RenderedTemplate dev) {
+  public static EffectivePolicies policies(RenderedTemplate prod, RenderedTemplate dev) {
     Map<String, JsonNode> rolePolicies = new LinkedHashMap<>();
     for (String id : prod.resourcesOfType("AWS::IAM::Policy")) {
       rolePolicies.put(

@@ -7,6 +7,7 @@ import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
 import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
 import io.xaccess.api.v1alpha1.Phase;
+import io.xaccess.api.v1alpha1.PlanStatus;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.RetryStatus;
@@ -93,6 +94,10 @@ public final class GrantStatusBuilder {
   private String sessionsRevokedBefore;
   private boolean expired;
   private boolean closing;
+  private PlanStatus plan;
+  private String appliedPlan;
+  private Condition approval;
+  private String awaitingApproval;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -106,6 +111,58 @@ public final class GrantStatusBuilder {
     this.firstReadyTime = this.previous.getFirstReadyTime();
     this.closedAt = this.previous.getClosedAt();
     this.sessionsRevokedBefore = this.previous.getSessionsRevokedBefore();
+    this.plan = this.previous.getPlan();
+    this.appliedPlan = this.previous.getAppliedPlan();
+    this.approval = previousCondition(ConditionType.ApprovalPending).orElse(null);
+  }
+
+  /** No ApprovalPending condition and no plan: the grant is Automatic. */
+  public GrantStatusBuilder automatic() {
+    this.approval = null;
+    this.plan = null;
+    this.awaitingApproval = null;
+    return this;
+  }
+
+  /** The plan waiting for approval, or null once none does. */
+  public GrantStatusBuilder plan(PlanStatus plan) {
+    this.plan = plan;
+    return this;
+  }
+
+  public PlanStatus plan() {
+    return plan;
+  }
+
+  /** The plan hash of what is deployed now. */
+  public GrantStatusBuilder appliedPlan(String hash) {
+    this.appliedPlan = hash;
+    return this;
+  }
+
+  /** The ApprovalPending condition (Manual grants only). */
+  public GrantStatusBuilder approval(boolean pending, Reason reason, String message) {
+    this.approval =
+        condition(ConditionType.ApprovalPending, pending ? "True" : "False", reason, message);
+    return this;
+  }
+
+  /**
+   * A change waits for approval: nothing was changed towards it, so every step the reconcile did
+   * not look at keeps what the previous status said, and Ready keeps describing the access that is
+   * deployed; {@code note} says what waits.
+   */
+  public GrantStatusBuilder awaitingApproval(String note) {
+    this.awaitingApproval = note;
+    return this;
+  }
+
+  public boolean isStalled() {
+    return stalledReason != null;
+  }
+
+  public boolean isAwaitingApproval() {
+    return awaitingApproval != null;
   }
 
   /**
@@ -271,7 +328,7 @@ public final class GrantStatusBuilder {
   }
 
   public CrossAccountAccessStatus build() {
-    if (stalledReason != null || retryReason != null) {
+    if (stalledReason != null || retryReason != null || awaitingApproval != null) {
       // A problem cut the reconcile short: steps it did not reach keep what was known of them.
       for (StepState s : List.of(production, development, verification)) {
         if (!s.observed) {
@@ -302,6 +359,8 @@ public final class GrantStatusBuilder {
     status.setFirstReadyTime(firstReadyTime);
     status.setClosedAt(closedAt);
     status.setSessionsRevokedBefore(sessionsRevokedBefore);
+    status.setPlan(plan);
+    status.setAppliedPlan(appliedPlan);
     boolean stalled = stalledReason != null;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(
@@ -325,6 +384,9 @@ public final class GrantStatusBuilder {
         verificationDisabled && !closed
             ? condition(verification.type, "Unknown", verification.reason, verification.message)
             : stepCondition(verification));
+    if (approval != null) {
+      conditions.add(approval);
+    }
     if (mfaWarning != null) {
       conditions.add(mfaWarning);
     }
@@ -350,6 +412,10 @@ public final class GrantStatusBuilder {
     if (isExpired()) {
       return condition(type, "False", Reason.Expired, "nothing in progress: the grant is expired");
     }
+    if (awaitingApproval != null) {
+      return condition(
+          type, "False", Reason.AwaitingApproval, "nothing in progress: " + awaitingApproval);
+    }
     if (ready) {
       return condition(type, "False", Reason.Converged, "nothing in progress");
     }
@@ -369,6 +435,9 @@ public final class GrantStatusBuilder {
     if (isExpired()) {
       return Phase.Expired;
     }
+    if (awaitingApproval != null) {
+      return Phase.AwaitingApproval;
+    }
     if (production.step != Step.DONE) {
       return production.step == Step.NOT_STARTED ? Phase.Pending : Phase.DeployingProduction;
     }
@@ -382,6 +451,12 @@ public final class GrantStatusBuilder {
   }
 
   private String readyMessage() {
+    if (awaitingApproval != null) {
+      return "the deployed configuration is unchanged and "
+          + (verificationDisabled ? "deployed" : "was verified")
+          + "; "
+          + awaitingApproval;
+    }
     return verificationDisabled
         ? "both stacks are deployed (verification disabled)"
         : "both stacks are deployed and access was verified through the assumed role";
@@ -399,6 +474,9 @@ public final class GrantStatusBuilder {
     }
     if (closing) {
       return Reason.Closing;
+    }
+    if (awaitingApproval != null) {
+      return Reason.AwaitingApproval;
     }
     return inProgressReason();
   }
@@ -434,6 +512,9 @@ public final class GrantStatusBuilder {
               ? "production stack: " + production.message
               : "development stack: " + development.message;
       return "the grant expired at " + expiresAt + "; closing the access — " + step;
+    }
+    if (awaitingApproval != null) {
+      return awaitingApproval;
     }
     if (production.step != Step.DONE) {
       return "production stack: " + production.message;

@@ -312,7 +312,7 @@ class StackRolloutTest {
             Map.of(),
             null,
             OWN_TAGS,
-            java.util.Set.of("AccessOpen", "RoleName", "ExternalId")));
+            Map.of("AccessOpen", "true", "RoleName", "r", "ExternalId", "****")));
 
     rollout.advance(Side.PRODUCTION, ACCOUNT, keep, null, OLD, null);
 

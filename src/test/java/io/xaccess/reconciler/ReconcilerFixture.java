@@ -78,6 +78,13 @@ final class ReconcilerFixture {
     StackRollout rollout = new StackRollout(cfn, owned, metrics, settings, clock);
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
     Retries retries = new Retries(settings, events, clock);
+    StalledClosure closure =
+        new StalledClosure(
+            resolver,
+            new AwsClients(settings, new AwsCallCounter(registry)),
+            rollout,
+            settings,
+            clock);
     reconciler =
         new CrossAccountAccessReconciler(
             resolver,
@@ -94,12 +101,8 @@ final class ReconcilerFixture {
                 return verdict;
               }
             },
-            new StalledClosure(
-                resolver,
-                new AwsClients(settings, new AwsCallCounter(registry)),
-                rollout,
-                settings,
-                clock),
+            closure,
+            new ManualApproval(rollout, cfn, closure, settings, clock),
             clock);
   }
 

@@ -87,7 +87,7 @@ public final class FakeCloudFormation implements StackGateway {
                 : stack.outputs(),
             stack.since(),
             stack.tags(),
-            stack.parameterKeys()));
+            stack.parameters()));
   }
 
   @Override
@@ -119,7 +119,7 @@ public final class FakeCloudFormation implements StackGateway {
             Map.of(),
             null,
             Map.copyOf(request.tags()),
-            java.util.Set.copyOf(request.parameters().keySet()));
+            Map.copyOf(request.parameters()));
     put(created);
     if (instant) {
       status(created, "CREATE_COMPLETE");
@@ -160,6 +160,15 @@ public final class FakeCloudFormation implements StackGateway {
   public void executeChangeSet(Grant.Account account, String stackName, String changeSetName) {
     call("executeChangeSet");
     status(stacks.get(stackName), instant ? "UPDATE_COMPLETE" : "UPDATE_IN_PROGRESS");
+  }
+
+  /** Template bodies GetTemplate answers with, by stack name (else the last request's). */
+  public final Map<String, String> templates = new java.util.HashMap<>();
+
+  @Override
+  public String template(Grant.Account account, String stackName) {
+    call("template");
+    return templates.getOrDefault(stackName, "");
   }
 
   @Override

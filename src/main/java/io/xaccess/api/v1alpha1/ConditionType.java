@@ -14,6 +14,11 @@ public enum ConditionType {
   DevelopmentStackReady,
   /** The last proof of access succeeded. */
   AccessVerified,
+  /**
+   * Present with spec.updatePolicy Manual: True while a plan waits for approval (or an approval is
+   * refused), False once the deployed configuration is the spec's.
+   */
+  ApprovalPending,
   /** Present and False when {@code trust.requireMfa} cannot be met by some principals. */
   MfaEnforceable
 }

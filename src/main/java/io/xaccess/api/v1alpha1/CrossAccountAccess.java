@@ -84,6 +84,14 @@ public class CrossAccountAccess
    */
   public static final String REVOKE_SESSIONS_ANNOTATION = "xaccess.io/revoke-sessions-before";
 
+  /**
+   * Annotation carrying the hash of the plan ({@code status.plan.hash}) that an approver lets a
+   * Manual grant execute. The API server lets only users with the {@code approve} verb on
+   * crossaccountaccesses set it (the chart's ValidatingAdmissionPolicy); a hash that is not the
+   * current plan's executes nothing.
+   */
+  public static final String APPROVE_PLAN_ANNOTATION = "xaccess.io/approve-plan";
+
   /** What {@code kubectl explain crossaccountaccess} shows. */
   public static final String DESCRIPTION =
       "A grant of short-lived access from a development AWS account to one production S3 bucket."

@@ -101,6 +101,16 @@ public class CrossAccountAccessSpec {
           + " leave everything in AWS as it is.")
   private DeletionPolicy deletionPolicy;
 
+  @Default("Automatic")
+  @JsonPropertyDescription(
+      "How a change reaches AWS. Automatic (default): deployed at once. Manual: a change that"
+          + " alters the access, the first deployment included, is prepared as CloudFormation"
+          + " change sets and a plan in status.plan (what it adds and removes in IAM terms), and"
+          + " deployed only when someone allowed to approve sets the annotation"
+          + " xaccess.io/approve-plan to the plan's hash. The deployed access stays as it is"
+          + " meanwhile; its end and session revocations still apply at once.")
+  private UpdatePolicy updatePolicy;
+
   @Default("false")
   @JsonPropertyDescription(
       "Stop changing AWS for this grant: no stack updates and no verification until set back to"
@@ -207,6 +217,14 @@ public class CrossAccountAccessSpec {
 
   public void setVerification(VerificationSpec verification) {
     this.verification = verification;
+  }
+
+  public UpdatePolicy getUpdatePolicy() {
+    return updatePolicy;
+  }
+
+  public void setUpdatePolicy(UpdatePolicy updatePolicy) {
+    this.updatePolicy = updatePolicy;
   }
 
   public DeletionPolicy getDeletionPolicy() {

@@ -18,8 +18,9 @@ public class CrossAccountAccessStatus {
 
   @JsonPropertyDescription(
       "Where the grant is: Pending, DeployingProduction, DeployingDevelopment, Verifying, Ready,"
-          + " Expired (spec.expiresAt or spec.ttl reached: access closed on purpose), Failed or"
-          + " Deleting.")
+          + " Expired (spec.expiresAt or spec.ttl reached: access closed on purpose),"
+          + " AwaitingApproval (spec.updatePolicy Manual: a plan waits; the deployed access is"
+          + " unchanged), Failed or Deleting.")
   private Phase phase;
 
   @JsonPropertyDescription(
@@ -66,6 +67,33 @@ public class CrossAccountAccessStatus {
           + " later of the xaccess.io/revoke-sessions-before annotation and closedAt, once the"
           + " production stack carries it.")
   private String sessionsRevokedBefore;
+
+  @JsonPropertyDescription(
+      "spec.updatePolicy Manual: the change waiting for approval, with what it adds and removes"
+          + " and its change sets. Gone once executed, or when the spec is back to what is"
+          + " deployed.")
+  private PlanStatus plan;
+
+  @JsonPropertyDescription(
+      "The plan hash of the configuration deployed now: an approval annotation still carrying it"
+          + " is spent, not stale.")
+  private String appliedPlan;
+
+  public PlanStatus getPlan() {
+    return plan;
+  }
+
+  public void setPlan(PlanStatus plan) {
+    this.plan = plan;
+  }
+
+  public String getAppliedPlan() {
+    return appliedPlan;
+  }
+
+  public void setAppliedPlan(String appliedPlan) {
+    this.appliedPlan = appliedPlan;
+  }
 
   public String getExpiresAt() {
     return expiresAt;

@@ -9,6 +9,10 @@ public enum Phase {
   Ready,
   /** spec.expiresAt or spec.ttl was reached and the access is closed: intended, not a failure. */
   Expired,
+  /**
+   * spec.updatePolicy Manual: a change is planned and waits for approval; what is deployed stays.
+   */
+  AwaitingApproval,
   Failed,
   Deleting
 }

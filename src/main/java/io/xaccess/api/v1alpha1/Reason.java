@@ -150,5 +150,17 @@ public enum Reason {
   /** The bucket held objects, so it was kept with its key. */
   BucketRetained,
   /** The empty bucket was deleted (and its key scheduled for deletion). */
-  BucketDeleted
+  BucketDeleted,
+  /** A Manual grant's change is planned: change sets made, waiting for approval. */
+  AwaitingApproval,
+  /** A Manual grant's change sets are being prepared. */
+  PreparingPlan,
+  /** The approval annotation names a plan that is not the current one. */
+  ApprovalStale,
+  /** An approved plan is being executed. */
+  PlanApproved,
+  /** Nothing waits for approval: what is deployed is what the spec asks for. */
+  NoPendingPlan,
+  /** A change set for the plan could not be made. */
+  PlanFailed
 }
