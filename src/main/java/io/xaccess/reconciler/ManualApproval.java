@@ -22,6 +22,7 @@ import io.xaccess.status.GrantStatusBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,8 +120,15 @@ public class ManualApproval {
       status.automatic();
       return Optional.empty();
     }
-    if (deployedAsRequested(requests, status) || hash.equals(status.previous().getAppliedPlan())) {
-      // What is deployed is what the spec asks for (its end and revocations go on as usual).
+    String applied = status.previous().getAppliedPlan();
+    if (hash.equals(applied) || (applied == null && deployedAsRequested(requests, status))) {
+      // What is deployed is what the spec asks for (its end and revocations go on as usual); a
+      // grant deployed before plans were recorded counts by its stacks. A plan the spec went back
+      // from is dropped with its change sets.
+      PlanStatus dropped = status.previous().getPlan();
+      if (dropped != null) {
+        discard(grant, dropped, status);
+      }
       status.plan(null).appliedPlan(hash);
       status.approval(false, Reason.NoPendingPlan, "the deployed configuration is the spec's");
       return Optional.empty();
@@ -221,10 +229,11 @@ public class ManualApproval {
         return Optional.of(config.resyncInterval());
       }
     }
-    if (sides.stream().allMatch(ManualApproval::unchanged)
+    Lifetimes lifetimes = lifetimes(resource, status);
+    if ((sides.stream().allMatch(ManualApproval::unchanged) && !lifetimes.widens())
         || sides.stream().anyMatch(s -> s.state() == Prepared.State.EXECUTED)) {
-      // Nothing changes in CloudFormation, or an approved plan was executed already: the runbook
-      // records it.
+      // Nothing changes in CloudFormation and the end comes no later, or an approved plan was
+      // executed already: the runbook records it.
       return Optional.empty();
     }
     PlanStatus plan = new PlanStatus();
@@ -248,7 +257,10 @@ public class ManualApproval {
         PlannedAccess.requested(
             grant, partition, keyArn, requests.production(), requests.development());
     AccessDiff diff;
-    if (production.stack() == null
+    if (sides.stream().allMatch(ManualApproval::unchanged)) {
+      // Only the end moves (later): the stacks stay as they are.
+      diff = new AccessDiff(List.of(), List.of());
+    } else if (production.stack() == null
         || development.stack() == null
         || production.state() == Prepared.State.CREATED_ON_APPROVAL
         || development.state() == Prepared.State.CREATED_ON_APPROVAL) {
@@ -268,18 +280,58 @@ public class ManualApproval {
       diff = AccessDiff.between(before, after);
     }
     plan.setState(READY);
-    plan.setSummary(after.summary());
-    plan.setAdded(new ArrayList<>(diff.added()));
-    plan.setRemoved(new ArrayList<>(diff.removed()));
+    plan.setSummary(after.summary() + " " + capitalized(lifetimes.now()) + ".");
+    List<String> added = new ArrayList<>(diff.added());
+    List<String> removed = new ArrayList<>(diff.removed());
+    if (!lifetimes.now().equals(lifetimes.deployed())) {
+      added.add(lifetimes.now());
+      if (lifetimes.deployed() != null) {
+        removed.add(lifetimes.deployed());
+      }
+    }
+    plan.setAdded(added);
+    plan.setRemoved(removed);
     status.plan(plan);
     LOG.infof(
         "%s/%s: plan %s waits for approval (+%d -%d)",
         resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         hash,
-        diff.added().size(),
-        diff.removed().size());
+        added.size(),
+        removed.size());
     return Optional.of(config.resyncInterval());
+  }
+
+  /**
+   * The end of the access in words: as the spec now sets it, and as deployed (null when nothing was
+   * ever deployed); {@code widens} when the new end is later, or gone.
+   */
+  record Lifetimes(String now, String deployed, boolean widens) {}
+
+  private Lifetimes lifetimes(CrossAccountAccess resource, GrantStatusBuilder status) {
+    var previous = status.previous();
+    Optional<Instant> end = GrantLifetime.ignoringAnnotation(resource, clock.instant()).expiresAt();
+    String ttl = resource.getSpec().getTtl();
+    String now =
+        end.map(e -> "the access ends at " + e)
+            .orElse(
+                ttl != null
+                    ? "the access ends " + ttl + " after it is first Ready"
+                    : "the access has no end");
+    if (previous.getFirstReadyTime() == null) {
+      return new Lifetimes(now, null, false);
+    }
+    Optional<Instant> deployedEnd =
+        Optional.ofNullable(previous.getExpiresAt()).map(Instant::parse);
+    String deployed =
+        deployedEnd.map(e -> "the access ends at " + e).orElse("the access has no end");
+    boolean widens =
+        deployedEnd.isPresent() && (end.isEmpty() || end.get().isAfter(deployedEnd.get()));
+    return new Lifetimes(now, deployed, widens);
+  }
+
+  private static String capitalized(String text) {
+    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
   /** The deployed template; a side that does not change is deployed as requested (no call). */

@@ -43,6 +43,19 @@ class WorthReconcilingTest {
         .isFalse();
   }
 
+  @Test
+  void anApprovalSetOrChangedDoes() {
+    CrossAccountAccess before = grant(3, Map.of(), List.of("xaccess.io/finalizer"));
+    CrossAccountAccess approved =
+        grant(
+            3,
+            Map.of(CrossAccountAccess.APPROVE_PLAN_ANNOTATION, "abc"),
+            List.of("xaccess.io/finalizer"));
+    assertThat(filter.accept(approved, before)).isTrue();
+    assertThat(filter.accept(approved, approved)).isFalse();
+    assertThat(filter.accept(before, approved)).isTrue();
+  }
+
   private static CrossAccountAccess grant(
       long generation, Map<String, String> annotations, List<String> finalizers) {
     CrossAccountAccess grant = new CrossAccountAccess();

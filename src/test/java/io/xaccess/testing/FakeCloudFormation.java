@@ -101,6 +101,7 @@ public final class FakeCloudFormation implements StackGateway {
     call("create");
     String name = request.stackName();
     parameters.put(name, Map.copyOf(request.parameters()));
+    templates.put(name, request.template().body());
     outputs.put(name, outputsOf(account, request));
     resources.put(name, resourcesOf(request));
     ObservedStack created =
@@ -162,7 +163,7 @@ public final class FakeCloudFormation implements StackGateway {
     status(stacks.get(stackName), instant ? "UPDATE_COMPLETE" : "UPDATE_IN_PROGRESS");
   }
 
-  /** Template bodies GetTemplate answers with, by stack name (else the last request's). */
+  /** Template bodies GetTemplate answers with, by stack name: the one each was created with. */
   public final Map<String, String> templates = new java.util.HashMap<>();
 
   @Override

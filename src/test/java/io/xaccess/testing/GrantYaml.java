@@ -17,6 +17,7 @@ public final class GrantYaml {
   private String development = "";
   private String bucketExtra = "";
   private String spec = "";
+  private java.util.List<String> actions = java.util.List.of();
 
   private GrantYaml(String namespace, String name) {
     this.namespace = namespace;
@@ -37,6 +38,12 @@ public final class GrantYaml {
   /** The production role's name: unique per grant, as two grants may not share one. */
   public GrantYaml role(String role) {
     this.role = role;
+    return this;
+  }
+
+  /** spec.role.actions. */
+  public GrantYaml roleActions(String... actions) {
+    this.actions = java.util.List.of(actions);
     return this;
   }
 
@@ -83,6 +90,7 @@ public final class GrantYaml {
         + bucketExtra
         + "  role: {name: "
         + role
+        + (actions.isEmpty() ? "" : ", actions: [" + String.join(", ", actions) + "]")
         + "}\n"
         + spec;
   }
