@@ -14,6 +14,8 @@ public record ChangeSetState(Kind kind, String reason, String id) {
     READY,
     NO_CHANGES,
     EXECUTED,
+    /** Made before the stack last changed: CloudFormation will not execute it. */
+    OBSOLETE,
     FAILED
   }
 

@@ -131,8 +131,10 @@ public class CloudFormationStackGateway implements StackGateway {
             return new ChangeSetState(
                 ChangeSetState.Kind.READY, "", cs.changeSetId() == null ? "" : cs.changeSetId());
           }
-          if (cs.executionStatus() == ExecutionStatus.EXECUTE_FAILED
-              || cs.executionStatus() == ExecutionStatus.OBSOLETE) {
+          if (cs.executionStatus() == ExecutionStatus.OBSOLETE) {
+            return new ChangeSetState(ChangeSetState.Kind.OBSOLETE, "change set OBSOLETE");
+          }
+          if (cs.executionStatus() == ExecutionStatus.EXECUTE_FAILED) {
             return new ChangeSetState(
                 ChangeSetState.Kind.FAILED, "change set " + cs.executionStatusAsString());
           }

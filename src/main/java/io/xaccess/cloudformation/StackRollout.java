@@ -295,6 +295,14 @@ public class StackRollout {
       case EXECUTED ->
           new Prepared(
               Prepared.State.EXECUTED, stack, changeSet.id(), "the change set was executed");
+      case OBSOLETE -> {
+        gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
+        yield new Prepared(
+            Prepared.State.PENDING,
+            stack,
+            "",
+            "the stack changed since; making the change set again");
+      }
       default -> {
         gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
         yield new Prepared(
@@ -366,6 +374,15 @@ public class StackRollout {
             null,
             readyReason(stack.status()),
             "no changes needed");
+      }
+      case OBSOLETE -> {
+        // Made before the stack last changed (a plan that waited while its end was applied).
+        gateway.deleteChangeSet(account, stack.stackName(), desired.changeSetName());
+        return updating(
+            stack,
+            stack.status(),
+            appliedHash,
+            "the change set predates the stack's last change; making it again");
       }
       case EXECUTED -> {
         // Executed by an earlier attempt whose status write was lost.

@@ -208,13 +208,20 @@ public class ManualApproval {
       String hash,
       GrantStatusBuilder status) {
     PlanStatus previous = status.previous().getPlan();
-    if (previous != null && hash.equals(previous.getHash()) && READY.equals(previous.getState())) {
+    String basedOn = basis(status);
+    if (previous != null
+        && hash.equals(previous.getHash())
+        && READY.equals(previous.getState())
+        && basedOn.equals(previous.getBasedOn())) {
       // Made already: waiting costs no AWS call.
       status.plan(previous);
       return Optional.of(config.resyncInterval());
     }
     if (previous != null && !hash.equals(previous.getHash())) {
       discard(grant, previous, status);
+    }
+    if (previous != null && hash.equals(previous.getHash()) && READY.equals(previous.getState())) {
+      LOG.debugf("plan %s: the deployed stacks changed; preparing it again", hash);
     }
     Prepared production = prepare(Side.PRODUCTION, grant, requests.production(), status);
     Prepared development = prepare(Side.DEVELOPMENT, grant, requests.development(), status);
@@ -239,6 +246,7 @@ public class ManualApproval {
     PlanStatus plan = new PlanStatus();
     plan.setHash(hash);
     plan.setGeneration(resource.getMetadata().getGeneration());
+    plan.setBasedOn(basis(status));
     plan.setCreatedAt(status.time().toString());
     plan.setProductionChangeSet(emptyToNull(production.changeSetId()));
     plan.setDevelopmentChangeSet(emptyToNull(development.changeSetId()));
@@ -388,6 +396,13 @@ public class ManualApproval {
         LOG.debugf("change set %s not deleted: %s", changeSet, problem.getMessage());
       }
     }
+  }
+
+  /** The configuration hashes the deployed stacks are recorded with. */
+  private static String basis(GrantStatusBuilder status) {
+    return Objects.toString(status.productionStack().getConfigurationHash(), "")
+        + "/"
+        + Objects.toString(status.developmentStack().getConfigurationHash(), "");
   }
 
   private static boolean unchanged(Prepared side) {

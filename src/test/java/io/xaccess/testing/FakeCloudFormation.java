@@ -137,6 +137,7 @@ public final class FakeCloudFormation implements StackGateway {
   public void createChangeSet(Grant.Account account, StackRequest request) {
     call("createChangeSet");
     changeSets.add(request);
+    Map<String, String> next;
     if (request.keepDeployed()) {
       // UsePreviousTemplate and UsePreviousValue: what the request names changes, nothing else.
       Map<String, String> kept = new LinkedHashMap<>();
@@ -150,16 +151,30 @@ public final class FakeCloudFormation implements StackGateway {
         }
       }
       kept.putAll(request.parameters());
-      parameters.put(request.stackName(), Map.copyOf(kept));
-      return;
+      next = Map.copyOf(kept);
+    } else {
+      next = Map.copyOf(request.parameters());
     }
-    parameters.put(request.stackName(), Map.copyOf(request.parameters()));
-    outputs.put(request.stackName(), outputsOf(account, request));
+    // Applied when executed, as CloudFormation does: a change set waiting changes nothing.
+    pending.put(
+        request.changeSetName(),
+        new Pending(next, request.keepDeployed() ? null : outputsOf(account, request)));
   }
+
+  private record Pending(Map<String, String> parameters, Map<String, String> outputs) {}
+
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
 
   @Override
   public void executeChangeSet(Grant.Account account, String stackName, String changeSetName) {
     call("executeChangeSet");
+    Pending change = pending.remove(changeSetName);
+    if (change != null) {
+      parameters.put(stackName, change.parameters());
+      if (change.outputs() != null) {
+        outputs.put(stackName, change.outputs());
+      }
+    }
     status(stacks.get(stackName), instant ? "UPDATE_COMPLETE" : "UPDATE_IN_PROGRESS");
   }
 

@@ -21,6 +21,11 @@ public class PlanStatus {
       "Preparing (change sets being made) or Ready (complete: waiting for approval).")
   private String state;
 
+  @JsonPropertyDescription(
+      "The configuration hashes of the stacks the plan was computed against; a plan is made again"
+          + " when they change (the end applied while it waits).")
+  private String basedOn;
+
   @JsonPropertyDescription("The metadata.generation the plan was made for.")
   private Long generation;
 
@@ -52,6 +57,14 @@ public class PlanStatus {
 
   public void setHash(String hash) {
     this.hash = hash;
+  }
+
+  public String getBasedOn() {
+    return basedOn;
+  }
+
+  public void setBasedOn(String basedOn) {
+    this.basedOn = basedOn;
   }
 
   public String getState() {
