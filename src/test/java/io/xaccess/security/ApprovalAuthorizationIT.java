@@ -177,6 +177,24 @@ class ApprovalAuthorizationIT {
     assertNamesTheAnnotationTheVerbAndTheUser(
         refused(() -> grants(editor, A).resource(replaced).update()), A, "edited", EDITOR);
 
+    // docs/approval-rbac.md's check that the policy is in force: a server-side dry run.
+    Kubectl.Result dryRun =
+        new Kubectl(kube)
+            .run(
+                "annotate",
+                "-n",
+                A,
+                "crossaccountaccess",
+                "edited",
+                ANNOTATION + "=test",
+                "--dry-run=server",
+                "--as",
+                EDITOR);
+    assertThat(dryRun.exitCode()).isNotZero();
+    assertThat(dryRun.output())
+        .contains("Error from server (Forbidden)")
+        .contains("user " + EDITOR + " does not have it");
+
     assertThat(annotations(grants(admin, A).withName("edited").get()))
         .doesNotContainKey(ANNOTATION);
   }
