@@ -17,7 +17,8 @@ mkdir -p "$out"
   echo "# The operator in namespace xaccess-system: ServiceAccount, least-privilege RBAC, Deployment"
   echo "# (2 replicas, leader election), metrics Service, PodDisruptionBudget, and the tenancy webhook"
   echo "# (Service, ValidatingWebhookConfiguration) with its certificate from cert-manager, which must"
-  echo "# be installed (docs/operations.md#tenancy-webhook)."
+  echo "# be installed (docs/operations.md#tenancy-webhook); plan approval: a ValidatingAdmissionPolicy"
+  echo "# and the approver ClusterRole (docs/approval-rbac.md)."
   "$helm" template xaccess-operator "$root/helm/xaccess" --namespace xaccess-system --kube-version 1.34.0 \
     --set admission.certManager.enabled=true \
     | sed -e '/^# Source: /d'

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -106,7 +108,7 @@ class ChartIT {
         .isEqualTo(1);
     assertThat(kinds(objects)).doesNotContain("ServiceMonitor");
     // Every namespace: the grant rules sit in the ClusterRole; the only Role is the Lease's.
-    assertThat(resources(one(objects, ClusterRole.class).getRules()))
+    assertThat(resources(operatorRole(objects).getRules()))
         .contains("crossaccountaccesses", "secrets");
     assertThat(all(objects, Role.class))
         .singleElement()
@@ -141,9 +143,9 @@ class ChartIT {
         .contains(53, 443, 6443, 5000);
     // Watched namespaces: Secrets and grants only there, through Roles; the ClusterRole keeps
     // the CRD check and the read-only tenancy view (policies, namespaces' labels).
-    assertThat(resources(one(objects, ClusterRole.class).getRules()))
+    assertThat(resources(operatorRole(objects).getRules()))
         .containsOnly("customresourcedefinitions", "crossaccountaccesspolicies", "namespaces");
-    assertThat(one(objects, ClusterRole.class).getRules())
+    assertThat(operatorRole(objects).getRules())
         .filteredOn(r -> !r.getResources().contains("customresourcedefinitions"))
         .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("list", "watch"));
     assertThat(all(objects, Role.class))
@@ -267,6 +269,74 @@ class ChartIT {
                     .get(0)
                     .getEnv()))
         .doesNotContainKeys("XACCESS_ADMISSION_ENABLED", "QUARKUS_HTTP_SSL_CERTIFICATE_FILES");
+  }
+
+  /**
+   * Plan approval (docs/approval-rbac.md; ApprovalAuthorizationIT runs it on an API server): by
+   * default a ValidatingAdmissionPolicy, failing closed and bound with Deny, asks the authorizer
+   * for approve on the grant by name; the approver ClusterRole beside it. No policy with
+   * approval.enforce=false or for a cluster older than 1.30 (no such API): only the role remains.
+   */
+  @Test
+  void approvalIsEnforcedByDefaultFromKubernetes130() {
+    List<HasMetadata> objects = Helm.template();
+    ValidatingAdmissionPolicy policy = one(objects, ValidatingAdmissionPolicy.class);
+    assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
+    assertThat(policy.getSpec().getMatchConstraints().getResourceRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("xaccess.io");
+              assertThat(r.getResources()).containsExactly("crossaccountaccesses");
+              assertThat(r.getOperations()).containsExactly("CREATE", "UPDATE");
+            });
+    assertThat(policy.getSpec().getValidations())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getExpression())
+                  .contains(".name(object.metadata.name)")
+                  .contains(".check('approve').allowed()");
+              assertThat(v.getReason()).isEqualTo("Forbidden");
+            });
+    ValidatingAdmissionPolicyBinding binding = one(objects, ValidatingAdmissionPolicyBinding.class);
+    assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
+    assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+    assertThat(binding.getSpec().getMatchResources()).isNull();
+    assertThat(named(objects, ClusterRole.class, "xaccess-operator-approver").getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("crossaccountaccesses");
+              assertThat(r.getVerbs()).contains("approve").doesNotContain("update", "delete");
+            });
+
+    // Scoped to the watched namespaces, like the webhook.
+    assertThat(
+            one(Helm.template("watchNamespaces={team-a}"), ValidatingAdmissionPolicyBinding.class)
+                .getSpec()
+                .getMatchResources()
+                .getNamespaceSelector()
+                .getMatchExpressions())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValues()).containsExactly("team-a"));
+
+    List<HasMetadata> off = Helm.template("approval.enforce=false");
+    List<HasMetadata> old =
+        Helm.parse(
+            Helm.succeed(
+                "template",
+                "xaccess-operator",
+                Helm.CHART.toString(),
+                "--namespace",
+                "xaccess-system",
+                "--kube-version",
+                "1.29.0"));
+    for (List<HasMetadata> unenforced : List.of(off, old)) {
+      assertThat(kinds(unenforced))
+          .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+      assertThat(named(unenforced, ClusterRole.class, "xaccess-operator-approver")).isNotNull();
+    }
   }
 
   @Test
@@ -465,6 +535,19 @@ class ChartIT {
 
   private static <T> List<T> all(List<HasMetadata> objects, Class<T> type) {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** The operator's own ClusterRole (the approver ClusterRole is another). */
+  private static ClusterRole operatorRole(List<HasMetadata> objects) {
+    return named(objects, ClusterRole.class, "xaccess-operator");
+  }
+
+  private static <T extends HasMetadata> T named(
+      List<HasMetadata> objects, Class<T> type, String name) {
+    List<T> found =
+        all(objects, type).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+    assertThat(found).as("%s %s", type.getSimpleName(), name).hasSize(1);
+    return found.get(0);
   }
 
   private static <T> T one(List<HasMetadata> objects, Class<T> type) {

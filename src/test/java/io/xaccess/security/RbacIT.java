@@ -29,6 +29,9 @@ class RbacIT {
 
   private static final Path RBAC = Path.of("deploy", "operator.yaml");
 
+  /** The operator's ClusterRole in deploy/ (the release's full name). */
+  private static final String OPERATOR = "xaccess-operator";
+
   @Test
   void rulesHaveNoWildcardsAndSecretsAreReadOnlyByName() throws Exception {
     List<PolicyRule> rules = new java.util.ArrayList<>(clusterRole().getRules());
@@ -124,9 +127,11 @@ class RbacIT {
         KubernetesClient client =
             new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()) {
       List<HasMetadata> items = client.load(in).items();
+      // By name: the approver ClusterRole (ApprovalAuthorizationIT) is in the same file.
       return items.stream()
           .filter(ClusterRole.class::isInstance)
           .map(ClusterRole.class::cast)
+          .filter(r -> r.getMetadata().getName().equals(OPERATOR))
           .findFirst()
           .orElseThrow();
     }
