@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
@@ -26,6 +27,7 @@ import io.xaccess.render.AccessDiff;
 import io.xaccess.render.EffectiveAccess;
 import io.xaccess.render.RenderSettings;
 import io.xaccess.render.RenderedGrant;
+import io.xaccess.testing.GitOpsHealth;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
@@ -87,6 +89,12 @@ class ManualApprovalIT {
     assertThat(message(planned, "ApprovalPending"))
         .contains(creation.getHash())
         .contains("kubectl annotate crossaccountaccess reviewed -n " + ns);
+    GitOpsHealth.Verdict firstHealth = GitOpsHealth.of(Serialization.asJson(planned));
+    assertThat(firstHealth.argoCd()).isEqualTo("Suspended");
+    assertThat(firstHealth.argoCdMessage()).contains(creation.getHash());
+    assertThat(firstHealth.kstatus())
+        .as("not Ready: kubectl wait and Flux keep waiting")
+        .isEqualTo("InProgress");
     assertThat(stackExists(prodCfn(), StackNames.production(ns, "reviewed"))).isFalse();
     assertThat(stackExists(devCfn(), StackNames.development(ns, "reviewed"))).isFalse();
 
@@ -119,6 +127,12 @@ class ManualApprovalIT {
     assertThat(has(waiting, "Ready", "True")).isTrue();
     assertThat(message(waiting, "Ready")).contains("plan " + plan2.getHash());
     assertThat(waiting.getStatus().getPhase()).isEqualTo(Phase.AwaitingApproval);
+    GitOpsHealth.Verdict health = GitOpsHealth.of(Serialization.asJson(waiting));
+    assertThat(health.argoCd()).isEqualTo("Suspended");
+    assertThat(health.argoCdMessage())
+        .contains(plan2.getHash())
+        .contains("the deployed access stays Ready");
+    assertThat(health.kstatus()).as("the deployed access is Ready").isEqualTo("Current");
     assertThat(plan2.getProductionChangeSet()).isNotNull();
     DescribeChangeSetResponse changeSet = changeSet(prodCfn(), plan2.getProductionChangeSet());
     assertThat(changeSet.statusAsString()).isEqualTo("CREATE_COMPLETE");
