@@ -79,7 +79,10 @@ public class GrantEvents {
                   ? " (the grant expired)"
                   : " (annotation " + CrossAccountAccess.REVOKE_SESSIONS_ANNOTATION + ")"));
     }
-    if (after.getPhase() != null && (before == null || before.getPhase() != after.getPhase())) {
+    // AwaitingApproval is told by the ApprovalPending event above, with the plan.
+    if (after.getPhase() != null
+        && after.getPhase() != Phase.AwaitingApproval
+        && (before == null || before.getPhase() != after.getPhase())) {
       var ready = condition(after, ConditionType.Ready);
       emit(
           resource,

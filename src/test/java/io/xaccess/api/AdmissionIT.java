@@ -448,6 +448,10 @@ class AdmissionIT {
             "Unsupported value",
             Manifests.setting("spec.deletionPolicy", "Keep")),
         invalid("spec.suspend", "must be of type boolean", Manifests.setting("spec.suspend", "no")),
+        invalid(
+            "spec.updatePolicy",
+            "Unsupported value",
+            Manifests.setting("spec.updatePolicy", "OnApproval")),
         // lifetime: a fixed end or a ttl, never both
         invalid(
             "spec.ttl",

@@ -336,10 +336,49 @@ public final class AwsFaultProxy implements AutoCloseable {
                 .apply(new String(replyBody, StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8);
       }
+      if ("DescribeStacks".equals(request.action())) {
+        replyBody =
+            listParametersAsAws(new String(replyBody, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+      }
       reply(exchange, response.statusCode(), replyBody);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static final java.util.regex.Pattern PYTHON_LIST =
+      java.util.regex.Pattern.compile("<ParameterValue>\\[([^<]*)\\]</ParameterValue>");
+
+  /**
+   * Always, whatever the faults: moto's DescribeStacks shows a CommaDelimitedList parameter as a
+   * Python list ({@code ['a', 'b']}), where CloudFormation shows what was sent ({@code a,b}); so
+   * the operator reads deployed parameters as it would from AWS (MOTO.md).
+   */
+  static String listParametersAsAws(String body) {
+    java.util.regex.Matcher m = PYTHON_LIST.matcher(body);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      List<String> items = new java.util.ArrayList<>();
+      for (String item : m.group(1).split(", ")) {
+        String unquoted = item.strip();
+        if (unquoted.length() >= 2
+            && (unquoted.startsWith("'")
+                || unquoted.startsWith("&#x27;")
+                || unquoted.startsWith("&apos;"))) {
+          unquoted = unquoted.replaceAll("^('|&#x27;|&apos;)|('|&#x27;|&apos;)$", "");
+        }
+        if (!unquoted.isEmpty()) {
+          items.add(unquoted);
+        }
+      }
+      m.appendReplacement(
+          out,
+          java.util.regex.Matcher.quoteReplacement(
+              "<ParameterValue>" + String.join(",", items) + "</ParameterValue>"));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
