@@ -34,7 +34,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -74,6 +73,7 @@ public class CrossAccountAccessReconciler
   private final StalledClosure closure;
   private final ManualApproval approval;
   private final Clock clock;
+  private final StackRequests requests;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -100,6 +100,7 @@ public class CrossAccountAccessReconciler
     this.writer = writer;
     this.retries = retries;
     this.config = config;
+    this.requests = new StackRequests(identities, config);
   }
 
   /**
@@ -219,14 +220,14 @@ public class CrossAccountAccessReconciler
     String verifierRoleArn = GrantStacks.verifierRoleArn(grant, partition);
     // Open, or closed once the grant expired; with the sessions it revokes.
     AccessState access = lifetime.access();
-    ManualApproval.Requests requests =
+    ManualApproval.Requests wanted =
         new ManualApproval.Requests(
-            productionRequest(grant, access),
-            developmentRequest(grant, access, recordedRoleArn(grant, status)),
-            productionRequest(grant, AccessState.OPEN),
-            developmentRequest(grant, AccessState.OPEN, recordedRoleArn(grant, status)));
+            requests.production(grant, access),
+            requests.development(grant, access, requests.roleArn(grant, status)),
+            requests.production(grant, AccessState.OPEN),
+            requests.development(grant, AccessState.OPEN, requests.roleArn(grant, status)));
     // spec.updatePolicy Manual: a change of the access waits for approval.
-    Optional<Duration> held = approval.hold(resource, grant, requests, status);
+    Optional<Duration> held = approval.hold(resource, grant, wanted, status);
     if (held.isPresent()) {
       return held.get();
     }
@@ -235,21 +236,21 @@ public class CrossAccountAccessReconciler
     }
 
     // 1. Production stack: the role, its policy, the bucket, its key and bucket policy.
-    StackProgress production = deploy(Side.PRODUCTION, grant, requests.production(), status);
+    StackProgress production = deploy(Side.PRODUCTION, grant, wanted.production(), status);
     if (!production.ready()) {
       return afterUnfinished(Side.PRODUCTION, production, status);
     }
     status.sessionsRevokedBefore(access.revokeSessionsBefore());
 
     // 2. Development stack, fed by the production role's ARN.
-    String roleArn = recordedRoleArn(grant, status);
+    String roleArn = requests.roleArn(grant, status);
     StackProgress development =
-        deploy(Side.DEVELOPMENT, grant, developmentRequest(grant, access, roleArn), status);
+        deploy(Side.DEVELOPMENT, grant, requests.development(grant, access, roleArn), status);
     if (!development.ready()) {
       return afterUnfinished(Side.DEVELOPMENT, development, status);
     }
     // What is deployed now is the spec's: an approval of it is spent.
-    ManualApproval.applied(resource, requests, status);
+    ManualApproval.applied(resource, wanted, status);
 
     // Expired: both stacks carry the closed configuration; there is nothing to prove.
     if (lifetime.expired()) {
@@ -282,34 +283,6 @@ public class CrossAccountAccessReconciler
         roleArn,
         verifierRoleArn,
         production.appliedHash() + "+" + development.appliedHash());
-  }
-
-  private StackRequest productionRequest(Grant grant, AccessState access) {
-    String partition = config.aws().partition();
-    return GrantStacks.production(
-        grant,
-        access,
-        identities.principalArn(grant.production()),
-        GrantStacks.verifierRoleArn(grant, partition),
-        partition,
-        config.aws().permissionsBoundaryName());
-  }
-
-  private StackRequest developmentRequest(Grant grant, AccessState access, String roleArn) {
-    return GrantStacks.development(
-        grant,
-        access,
-        roleArn,
-        identities.principalArn(grant.development()),
-        config.aws().partition(),
-        config.aws().permissionsBoundaryName());
-  }
-
-  /** The production role's ARN as the stack output it, else as it will be. */
-  private String recordedRoleArn(Grant grant, GrantStatusBuilder status) {
-    return Objects.requireNonNullElse(
-        status.productionStack().getRoleArn(),
-        GrantStacks.productionRoleArn(grant, config.aws().partition()));
   }
 
   /** One side's stack one step towards {@code request}, recorded in status. */

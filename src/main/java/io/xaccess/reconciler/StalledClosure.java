@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -62,6 +61,7 @@ public class StalledClosure {
   private final StackRollout rollout;
   private final XaccessConfig config;
   private final Clock clock;
+  private final StackRequests requests;
 
   public StalledClosure(
       GrantResolver resolver,
@@ -74,6 +74,7 @@ public class StalledClosure {
     this.rollout = rollout;
     this.config = config;
     this.clock = clock;
+    this.requests = new StackRequests(identities, config);
   }
 
   /**
@@ -244,25 +245,9 @@ public class StalledClosure {
   /** The request the runbook would make for {@code side} with {@code access}. */
   private StackRequest stack(
       Side side, Grant grant, AccessState access, GrantStatusBuilder status) {
-    String partition = config.aws().partition();
-    String boundary = config.aws().permissionsBoundaryName();
-    if (side == Side.PRODUCTION) {
-      return GrantStacks.production(
-          grant,
-          access,
-          identities.principalArn(grant.production()),
-          GrantStacks.verifierRoleArn(grant, partition),
-          partition,
-          boundary);
-    }
-    return GrantStacks.development(
-        grant,
-        access,
-        Objects.requireNonNullElse(
-            status.productionStack().getRoleArn(), GrantStacks.productionRoleArn(grant, partition)),
-        identities.principalArn(grant.development()),
-        partition,
-        boundary);
+    return side == Side.PRODUCTION
+        ? requests.production(grant, access)
+        : requests.development(grant, access, requests.roleArn(grant, status));
   }
 
   /** Whether status records a stack on either side: the grant reached AWS. */

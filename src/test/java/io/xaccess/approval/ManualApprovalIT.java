@@ -23,6 +23,7 @@ import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.api.v1alpha1.PlanStatus;
 import io.xaccess.cloudformation.StackNames;
+import io.xaccess.lifetime.DeployedStacks;
 import io.xaccess.render.AccessDiff;
 import io.xaccess.render.EffectiveAccess;
 import io.xaccess.render.RenderSettings;
@@ -313,40 +314,8 @@ class ManualApprovalIT {
                         .build())
                 .build())
         .serverSideApply();
-    client
-        .rbac()
-        .roleBindings()
-        .inNamespace(ns)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("grant-editor")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "grant-editor")
-                .addNewSubject()
-                .withKind("User")
-                .withName(EDITOR)
-                .withApiGroup("rbac.authorization.k8s.io")
-                .endSubject()
-                .build())
-        .serverSideApply();
-    client
-        .rbac()
-        .roleBindings()
-        .inNamespace(ns)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("grant-approver")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", approverRole)
-                .addNewSubject()
-                .withKind("User")
-                .withName(APPROVER)
-                .withApiGroup("rbac.authorization.k8s.io")
-                .endSubject()
-                .build())
-        .serverSideApply();
+    bind(ns, "grant-editor", "Role", "grant-editor", EDITOR);
+    bind(ns, "grant-approver", "ClusterRole", approverRole, APPROVER);
     // In force once the editor's dry-run approval of a throwaway grant is refused.
     CrossAccountAccess probe = GrantYaml.of(ns, "probe").resource();
     probe.getMetadata().setAnnotations(Map.of(CrossAccountAccess.APPROVE_PLAN_ANNOTATION, "x"));
@@ -363,14 +332,28 @@ class ManualApprovalIT {
             });
   }
 
+  private void bind(String ns, String name, String kind, String role, String user) {
+    client
+        .rbac()
+        .roleBindings()
+        .inNamespace(ns)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", kind, role)
+                .addNewSubject()
+                .withKind("User")
+                .withName(user)
+                .withApiGroup("rbac.authorization.k8s.io")
+                .endSubject()
+                .build())
+        .serverSideApply();
+  }
+
   private static Map<String, String> parameters(CloudFormationClient cfn, String stack) {
-    Map<String, String> parameters = new HashMap<>();
-    cfn.describeStacks(r -> r.stackName(stack))
-        .stacks()
-        .get(0)
-        .parameters()
-        .forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
-    return parameters;
+    return DeployedStacks.parameters(cfn, stack);
   }
 
   private static DescribeChangeSetResponse changeSet(CloudFormationClient cfn, String arn) {

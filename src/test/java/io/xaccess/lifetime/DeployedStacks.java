@@ -99,7 +99,8 @@ public record DeployedStacks(
     return allows;
   }
 
-  private static Map<String, String> parameters(CloudFormationClient cfn, String stack) {
+  /** A stack's parameters as moto shows them (list parameters in Python form, MOTO.md). */
+  public static Map<String, String> parameters(CloudFormationClient cfn, String stack) {
     Map<String, String> parameters = new HashMap<>();
     cfn.describeStacks(r -> r.stackName(stack))
         .stacks()
