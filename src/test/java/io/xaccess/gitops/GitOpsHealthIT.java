@@ -83,14 +83,7 @@ class GitOpsHealthIT {
     changed.getSpec().setSessionDuration("30m");
     long generation = client.resource(changed).update().getMetadata().getGeneration();
     grants().awaitReady(ns, "rollout", generation);
-    CrossAccountAccess unobserved =
-        afterChange.stream()
-            .filter(
-                g ->
-                    g.getMetadata().getGeneration() == generation
-                        && g.getStatus().getObservedGeneration() < generation)
-            .findFirst()
-            .orElseThrow();
+    CrossAccountAccess unobserved = firstUnobserved(afterChange, generation);
     Verdict verdict = GitOpsHealth.of(Serialization.asJson(unobserved));
     assertThat(verdict.argoCd()).isEqualTo("Progressing");
     assertThat(verdict.argoCdMessage()).contains("observe generation " + generation);
@@ -240,14 +233,7 @@ class GitOpsHealthIT {
     renew.getSpec().setTtl("1h");
     long generation = client.resource(renew).update().getMetadata().getGeneration();
     CrossAccountAccess renewed = grants().awaitReady(ns, "expiring", generation);
-    CrossAccountAccess unobserved =
-        afterRenewal.stream()
-            .filter(
-                g ->
-                    g.getMetadata().getGeneration() == generation
-                        && g.getStatus().getObservedGeneration() < generation)
-            .findFirst()
-            .orElseThrow();
+    CrossAccountAccess unobserved = firstUnobserved(afterRenewal, generation);
     assertThat(expired(unobserved)).as("still the expired status").isTrue();
     Verdict pending = GitOpsHealth.of(Serialization.asJson(unobserved));
     assertThat(pending.argoCd()).isEqualTo("Progressing");
@@ -443,5 +429,17 @@ class GitOpsHealthIT {
         + grant.getStatus().getPhase()
         + " generation "
         + grant.getMetadata().getGeneration();
+  }
+
+  /** The first version seen of generation {@code generation} whose status is still an older one. */
+  private static CrossAccountAccess firstUnobserved(
+      List<CrossAccountAccess> versions, long generation) {
+    return versions.stream()
+        .filter(
+            g ->
+                g.getMetadata().getGeneration() == generation
+                    && g.getStatus().getObservedGeneration() < generation)
+        .findFirst()
+        .orElseThrow();
   }
 }
