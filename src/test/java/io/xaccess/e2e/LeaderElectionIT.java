@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two replicas of the packaged operator on one real API server: only the Lease holder runs the
  * controller; when it dies, the other takes over within the lease duration and the grant still
- * converges.
+ * converges. A replica that stops normally releases the Lease, so the follower takes over without
+ * waiting out the lease duration.
  */
 class LeaderElectionIT {
 
@@ -55,14 +56,23 @@ class LeaderElectionIT {
         assertThat(healthStatus(b, "/q/health/ready")).isEqualTo(200);
         assertThat(healthStatus(b, "/q/health/live")).isEqualTo(200);
 
+        Lease held = lease(client);
+        java.time.ZonedDateTime lastRenewal = held.getSpec().getRenewTime();
         a.close(); // SIGTERM; returns once the process is gone
         Instant killed = Instant.now();
         assertThat(Files.readString(logA))
             .as("a normal shutdown gives up the Lease quietly")
-            .doesNotContain("lost the leader Lease");
+            .doesNotContain("lost the leader Lease")
+            .contains("released the leader Lease");
+        assertThat(holder(client))
+            .as("released on shutdown: no holder, or the follower already")
+            .isIn("", null, "replica-b");
         await().atMost(LEASE.multipliedBy(4)).until(() -> "replica-b".equals(holder(client)));
         Duration handover = Duration.between(killed, Instant.now());
         System.out.println("leader handover took " + handover.toMillis() + " ms");
+        assertThat(lease(client).getSpec().getAcquireTime())
+            .as("the follower took the Lease before the old one would have run out")
+            .isBefore(lastRenewal.plus(LEASE));
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> Files.readString(logB).contains(RECONCILED));
@@ -111,7 +121,11 @@ class LeaderElectionIT {
   }
 
   private static String holder(KubernetesClient client) {
-    Lease lease = client.leases().inNamespace("default").withName("xaccess-operator").get();
+    Lease lease = lease(client);
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static Lease lease(KubernetesClient client) {
+    return client.leases().inNamespace("default").withName("xaccess-operator").get();
   }
 }
