@@ -16,6 +16,7 @@ import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,10 +66,10 @@ public class LeaderElection {
     }
     XaccessConfig.LeaderElection le = config.leaderElection();
     String namespace = le.leaseNamespace().orElseGet(client::getNamespace);
-    LeaseLock lock = new LeaseLock(namespace, le.leaseName(), identity);
     // The SDK closed its client when it stopped: one more, for this one write.
     try (KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build()) {
+      LeaseLock lock = new LeaseLock(namespace, le.leaseName(), identity);
       LeaderElectionRecord record = lock.get(own);
       if (record == null || !identity.equals(record.getHolderIdentity())) {
         return;
@@ -85,11 +86,26 @@ public class LeaderElection {
     }
   }
 
+  /**
+   * This replica's identity in the Lease: as configured, else the pod's name, else a random one.
+   * Never left to the Operator SDK (which makes up its own when given none): the release on
+   * shutdown must name the same holder.
+   */
+  static String identity(Optional<String> configured, String hostname) {
+    return configured
+        .filter(i -> !i.isBlank())
+        .orElseGet(
+            () ->
+                hostname != null && !hostname.isBlank()
+                    ? hostname
+                    : java.util.UUID.randomUUID().toString());
+  }
+
   @Produces
   @Singleton
   LeaderElectionConfiguration leaderElection(XaccessConfig config) {
     XaccessConfig.LeaderElection le = config.leaderElection();
-    String identity = le.identity().orElseGet(() -> System.getenv("HOSTNAME"));
+    String identity = identity(le.identity(), System.getenv("HOSTNAME"));
     this.identity = identity;
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
