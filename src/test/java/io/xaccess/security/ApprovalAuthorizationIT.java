@@ -469,17 +469,17 @@ class ApprovalAuthorizationIT {
   }
 
   private static Subject user(String name) {
-    return new SubjectBuilder()
-        .withApiGroup("rbac.authorization.k8s.io")
-        .withKind("User")
-        .withName(name)
-        .build();
+    return subject("User", name);
   }
 
   private static Subject group(String name) {
+    return subject("Group", name);
+  }
+
+  private static Subject subject(String kind, String name) {
     return new SubjectBuilder()
         .withApiGroup("rbac.authorization.k8s.io")
-        .withKind("Group")
+        .withKind(kind)
         .withName(name)
         .build();
   }
