@@ -220,12 +220,13 @@ public class CrossAccountAccessReconciler
     String verifierRoleArn = GrantStacks.verifierRoleArn(grant, partition);
     // Open, or closed once the grant expired; with the sessions it revokes.
     AccessState access = lifetime.access();
+    String expectedRoleArn = requests.roleArn(grant, status);
     ManualApproval.Requests wanted =
         new ManualApproval.Requests(
             requests.production(grant, access),
-            requests.development(grant, access, requests.roleArn(grant, status)),
+            requests.development(grant, access, expectedRoleArn),
             requests.production(grant, AccessState.OPEN),
-            requests.development(grant, AccessState.OPEN, requests.roleArn(grant, status)));
+            requests.development(grant, AccessState.OPEN, expectedRoleArn));
     // spec.updatePolicy Manual: a change of the access waits for approval.
     Optional<Duration> held = approval.hold(resource, grant, wanted, status);
     if (held.isPresent()) {
@@ -243,9 +244,16 @@ public class CrossAccountAccessReconciler
     status.sessionsRevokedBefore(access.revokeSessionsBefore());
 
     // 2. Development stack, fed by the production role's ARN.
+    // The role's ARN as the production stack output it now; built before only when it differs.
     String roleArn = requests.roleArn(grant, status);
     StackProgress development =
-        deploy(Side.DEVELOPMENT, grant, requests.development(grant, access, roleArn), status);
+        deploy(
+            Side.DEVELOPMENT,
+            grant,
+            roleArn.equals(expectedRoleArn)
+                ? wanted.development()
+                : requests.development(grant, access, roleArn),
+            status);
     if (!development.ready()) {
       return afterUnfinished(Side.DEVELOPMENT, development, status);
     }
