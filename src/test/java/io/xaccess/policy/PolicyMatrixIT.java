@@ -677,6 +677,38 @@ class PolicyMatrixIT {
                 devAssume,
                 Map.of("aws:PrincipalArn", CI_RUNNER))));
 
+    // The deployer roles may make every CloudFormation call the operator makes, on its stacks
+    // (the calls read from the compiled gateway, so a new call without a permission fails here).
+    for (String action : CloudFormationCalls.actions()) {
+      String resource =
+          action.equals("cloudformation:ListStacks")
+              ? "*"
+              : "arn:aws:cloudformation:"
+                  + REGION
+                  + ":"
+                  + PROD
+                  // Change set calls, too, are authorized on the stack.
+                  + ":stack/xaccess-platform-ci-publisher-prod/abc";
+      cases.add(
+          new Case(
+              "production deployer: " + action + " on an xaccess stack",
+              true,
+              IamSimulator.request(
+                  OPERATOR_PROD, action, resource, PROD, null, p.productionDeployer(), Map.of())));
+      cases.add(
+          new Case(
+              "development deployer: " + action + " on an xaccess stack",
+              true,
+              IamSimulator.request(
+                  OPERATOR_DEV,
+                  action,
+                  resource.replace(PROD, DEV).replace("-prod", "-dev"),
+                  DEV,
+                  null,
+                  p.developmentDeployer(),
+                  Map.of())));
+    }
+
     // The deployer roles: only xaccess stacks, only the xaccess assume policy attached.
     // KMS: identity policies count only where the key policy lets the account's IAM decide (the
     // standard statement every xaccess key has; the account's other keys usually do too).
