@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
+import software.amazon.awssdk.services.cloudformation.model.ListStacksResponse;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
@@ -35,6 +36,20 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
 /** {@link StackGateway} on the AWS SDK. */
 @ApplicationScoped
 public class CloudFormationStackGateway implements StackGateway {
+
+  /** Every status of a stack in an operation. */
+  private static final List<StackStatus> IN_PROGRESS =
+      List.of(
+          StackStatus.CREATE_IN_PROGRESS,
+          StackStatus.UPDATE_IN_PROGRESS,
+          StackStatus.UPDATE_COMPLETE_CLEANUP_IN_PROGRESS,
+          StackStatus.UPDATE_ROLLBACK_IN_PROGRESS,
+          StackStatus.UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS,
+          StackStatus.ROLLBACK_IN_PROGRESS,
+          StackStatus.DELETE_IN_PROGRESS,
+          StackStatus.REVIEW_IN_PROGRESS,
+          StackStatus.IMPORT_IN_PROGRESS,
+          StackStatus.IMPORT_ROLLBACK_IN_PROGRESS);
 
   private final AwsClients clients;
 
@@ -65,6 +80,31 @@ public class CloudFormationStackGateway implements StackGateway {
             }
             throw e;
           }
+        });
+  }
+
+  @Override
+  public Map<String, String> inProgress(Grant.Account account) {
+    return call(
+        account,
+        "list the stacks in progress",
+        () -> {
+          Map<String, String> found = new LinkedHashMap<>();
+          String token = null;
+          do {
+            String page = token;
+            ListStacksResponse answer =
+                cfn(account).listStacks(r -> r.stackStatusFilters(IN_PROGRESS).nextToken(page));
+            if (answer.responseMetadata() == null
+                || answer.responseMetadata().requestId() == null
+                || "UNKNOWN".equals(answer.responseMetadata().requestId())) {
+              // Not CloudFormation's answer: an empty list from it would wake every grant.
+              throw garbled("list the stacks in progress", account);
+            }
+            answer.stackSummaries().forEach(s -> found.put(s.stackName(), s.stackStatusAsString()));
+            token = answer.nextToken();
+          } while (token != null && !token.isEmpty());
+          return found;
         });
   }
 

@@ -13,6 +13,13 @@ public interface StackGateway {
   /** The stack by name, or empty when there is none (or only a deleted one). */
   Optional<ObservedStack> observe(Grant.Account account, String stackName);
 
+  /**
+   * The names and statuses of the account's stacks that are in an operation now (ListStacks with
+   * the {@code *_IN_PROGRESS} statuses, every page): one call per page whatever the number of
+   * grants, which is what {@code StackWatch} watches stack operations with.
+   */
+  Map<String, String> inProgress(Grant.Account account);
+
   /** Starts creating the stack; a repeated call with the same request is harmless. */
   void create(Grant.Account account, StackRequest request);
 

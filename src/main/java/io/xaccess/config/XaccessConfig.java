@@ -54,6 +54,32 @@ public interface XaccessConfig {
 
   Retry retry();
 
+  StackWatch stackWatch();
+
+  /**
+   * Stack operations watched together: while any grant waits on a stack operation, one ListStacks
+   * (in-progress statuses, every page) per account, region and deployer session each interval tells
+   * which operations ended, and exactly those grants are woken. A grant watched so looks at its own
+   * stack only at the fallback; without the watch (interval 0, or while ListStacks fails for that
+   * identity) each grant polls its own stack every pollInterval.
+   */
+  interface StackWatch {
+    /** How often the in-progress stacks are listed while a grant waits on one; 0 turns it off. */
+    @WithDefault("500ms")
+    Duration interval();
+
+    /** How long a watched grant waits before it looks at its own stack anyway: a safety net. */
+    @WithDefault("5m")
+    Duration fallback();
+
+    /**
+     * After ListStacks failed for an identity (denied, throttled, unreachable), how long its grants
+     * poll their own stacks before the watch tries that identity again.
+     */
+    @WithDefault("5m")
+    Duration retryAfter();
+  }
+
   /** Passing problems (throttling, AWS 5xx, dropped connections, unexpected errors). */
   interface Retry {
     /** The wait after the first failure; it doubles with each further one. */

@@ -74,6 +74,7 @@ public class CrossAccountAccessReconciler
   private final ManualApproval approval;
   private final Clock clock;
   private final StackRequests requests;
+  private final StackWatch watch;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -87,7 +88,9 @@ public class CrossAccountAccessReconciler
       Tenancy tenancy,
       StalledClosure closure,
       ManualApproval approval,
+      StackWatch watch,
       Clock clock) {
+    this.watch = watch;
     this.tenancy = tenancy;
     this.closure = closure;
     this.approval = approval;
@@ -104,12 +107,16 @@ public class CrossAccountAccessReconciler
   }
 
   /**
-   * The tenancy policies and namespaces, watched so a policy change wakes the grants it concerns.
+   * The tenancy policies and namespaces, watched so a policy change wakes the grants it concerns;
+   * and the stack watch, which wakes a grant when its stack's operation ends.
    */
   @Override
   public List<EventSource<?, CrossAccountAccess>> prepareEventSources(
       EventSourceContext<CrossAccountAccess> context) {
-    return tenancy.eventSources(context);
+    List<EventSource<?, CrossAccountAccess>> sources =
+        new java.util.ArrayList<>(tenancy.eventSources(context));
+    sources.add(watch.eventSource());
+    return sources;
   }
 
   @Override
@@ -239,7 +246,7 @@ public class CrossAccountAccessReconciler
     // 1. Production stack: the role, its policy, the bucket, its key and bucket policy.
     StackProgress production = deploy(Side.PRODUCTION, grant, wanted.production(), status);
     if (!production.ready()) {
-      return afterUnfinished(Side.PRODUCTION, production, status);
+      return afterUnfinished(resource, grant, Side.PRODUCTION, production, status);
     }
     status.sessionsRevokedBefore(access.revokeSessionsBefore());
 
@@ -255,7 +262,7 @@ public class CrossAccountAccessReconciler
                 : requests.development(grant, access, roleArn),
             status);
     if (!development.ready()) {
-      return afterUnfinished(Side.DEVELOPMENT, development, status);
+      return afterUnfinished(resource, grant, Side.DEVELOPMENT, development, status);
     }
     // What is deployed now is the spec's: an approval of it is spent.
     ManualApproval.applied(resource, wanted, status);
@@ -309,13 +316,19 @@ public class CrossAccountAccessReconciler
     return progress;
   }
 
-  private Duration afterUnfinished(Side side, StackProgress progress, GrantStatusBuilder status) {
+  private Duration afterUnfinished(
+      CrossAccountAccess resource,
+      Grant grant,
+      Side side,
+      StackProgress progress,
+      GrantStatusBuilder status) {
     if (progress.state() == StackProgress.State.FAILED
         || progress.state() == StackProgress.State.CONFLICT) {
       status.stalled(progress.reason(), side.label() + " stack: " + progress.message());
       return config.resyncInterval();
     }
-    return PollDelay.after(progress, config);
+    return watch.lookAgain(
+        resource, grant.account(side), status.stackStatus(side).getStackName(), progress);
   }
 
   @Override

@@ -47,6 +47,7 @@ public class GrantTeardown {
   private final GrantEvents events;
   private final Retries retries;
   private final XaccessConfig config;
+  private final StackWatch watch;
 
   public GrantTeardown(
       GrantResolver resolver,
@@ -54,7 +55,9 @@ public class GrantTeardown {
       OwnedResources owned,
       GrantEvents events,
       Retries retries,
-      XaccessConfig config) {
+      XaccessConfig config,
+      StackWatch watch) {
+    this.watch = watch;
     this.resolver = resolver;
     this.rollout = rollout;
     this.owned = owned;
@@ -124,7 +127,12 @@ public class GrantTeardown {
                 side == Side.PRODUCTION ? created(grant, status.productionStack()) : null);
         if (progress.state() != StackProgress.State.GONE) {
           status.deleting(side.label() + " stack: " + progress.message());
-          return Optional.of(PollDelay.after(progress, config));
+          return Optional.of(
+              watch.lookAgain(
+                  resource,
+                  grant.account(side),
+                  status.stackStatus(side).getStackName(),
+                  progress));
         }
         if (progress.reason() == Reason.StackConflict) {
           events.warning(resource, Reason.StackConflict, progress.message());

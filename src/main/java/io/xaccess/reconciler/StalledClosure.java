@@ -60,6 +60,7 @@ public class StalledClosure {
   private final AwsClients identities;
   private final StackRollout rollout;
   private final XaccessConfig config;
+  private final StackWatch watch;
   private final Clock clock;
   private final StackRequests requests;
 
@@ -68,7 +69,9 @@ public class StalledClosure {
       AwsClients identities,
       StackRollout rollout,
       XaccessConfig config,
+      StackWatch watch,
       Clock clock) {
+    this.watch = watch;
     this.resolver = resolver;
     this.identities = identities;
     this.rollout = rollout;
@@ -141,17 +144,19 @@ public class StalledClosure {
                 .orElseGet(() -> GrantStacks.keepingDeployed(side, owner, changes.get(side)));
         // Carried already (the hash is of exactly these changes): no AWS call.
         if (!request.configurationHash().equals(recorded.getConfigurationHash())) {
+          Grant.Account account =
+              grant.isPresent() ? grant.get().account(side) : resolver.account(resource, side);
           StackProgress progress =
               rollout.advance(
                   side,
-                  grant.isPresent() ? grant.get().account(side) : resolver.account(resource, side),
+                  account,
                   request,
                   recorded.getStackName(),
                   recorded.getConfigurationHash(),
                   recorded.getFailedConfigurationHash());
           StackRecord.record(status, side, request.stackName(), progress);
           if (progress.state() == StackProgress.State.IN_PROGRESS) {
-            return PollDelay.after(progress, config);
+            return watch.lookAgain(resource, account, recorded.getStackName(), progress);
           }
           if (progress.state() == StackProgress.State.FAILED
               || progress.state() == StackProgress.State.CONFLICT) {

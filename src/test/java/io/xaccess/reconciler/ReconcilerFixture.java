@@ -78,12 +78,14 @@ final class ReconcilerFixture {
     StackRollout rollout = new StackRollout(cfn, owned, metrics, settings, clock);
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
     Retries retries = new Retries(settings, events, clock);
+    StackWatch watch = new StackWatch(cfn, settings, clock);
     StalledClosure closure =
         new StalledClosure(
             resolver,
             new AwsClients(settings, new AwsCallCounter(registry)),
             rollout,
             settings,
+            watch,
             clock);
     reconciler =
         new CrossAccountAccessReconciler(
@@ -91,7 +93,7 @@ final class ReconcilerFixture {
             new AwsClients(settings, new AwsCallCounter(registry)),
             rollout,
             new VerificationSchedule(verifier, metrics, settings, clock),
-            new GrantTeardown(resolver, rollout, owned, events, retries, settings),
+            new GrantTeardown(resolver, rollout, owned, events, retries, settings, watch),
             writer,
             retries,
             settings,
@@ -103,6 +105,7 @@ final class ReconcilerFixture {
             },
             closure,
             new ManualApproval(rollout, cfn, closure, settings, clock),
+            watch,
             clock);
   }
 

@@ -112,6 +112,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   private volatile double chaosShare;
   private volatile ChaosKind[] chaosKinds = ChaosKind.AWS.toArray(ChaosKind[]::new);
   private volatile Duration latency = Duration.ofSeconds(2);
+  private volatile SlowStacks slow;
 
   /** A proxy that forwards one request at a time: see {@link #AwsFaultProxy(URI, int)}. */
   public AwsFaultProxy(URI target) throws IOException {
@@ -138,6 +139,14 @@ public final class AwsFaultProxy implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * From now on, stack creates and updates take time as {@code slow} says (null: moto's own, done
+   * at once).
+   */
+  public void slowStacks(SlowStacks slow) {
+    this.slow = slow;
   }
 
   public void add(Fault fault) {
@@ -302,7 +311,12 @@ public final class AwsFaultProxy implements AutoCloseable {
       HttpRequest.Builder forward =
           HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
               .timeout(Duration.ofSeconds(60))
-              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+              .method(
+                  exchange.getRequestMethod(),
+                  HttpRequest.BodyPublishers.ofByteArray(
+                      slow != null && "ListStacks".equals(request.action())
+                          ? SlowStacks.unfiltered(body)
+                          : body));
       exchange
           .getRequestHeaders()
           .forEach(
@@ -340,6 +354,23 @@ public final class AwsFaultProxy implements AutoCloseable {
         replyBody =
             listParametersAsAws(new String(replyBody, StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8);
+      }
+      SlowStacks slowStacks = slow;
+      if (slowStacks != null) {
+        slowStacks.answered(request, response.statusCode());
+        if ("DescribeStacks".equals(request.action())) {
+          replyBody =
+              slowStacks
+                  .describeStacks(new String(replyBody, StandardCharsets.UTF_8))
+                  .getBytes(StandardCharsets.UTF_8);
+        } else if ("ListStacks".equals(request.action())) {
+          replyBody =
+              slowStacks
+                  .listStacks(
+                      new String(replyBody, StandardCharsets.UTF_8),
+                      SlowStacks.filter(request.form()))
+                  .getBytes(StandardCharsets.UTF_8);
+        }
       }
       reply(exchange, response.statusCode(), replyBody);
     } catch (InterruptedException e) {

@@ -96,6 +96,26 @@ public final class FakeCloudFormation implements StackGateway {
     return Optional.ofNullable(stacks.get(stackName));
   }
 
+  /** Run inside each in-progress listing, after the question was asked (a race, for tests). */
+  public Runnable onList;
+
+  /** Accounts whose in-progress listing was asked for, in order. */
+  public final List<Grant.Account> listed = new ArrayList<>();
+
+  @Override
+  public Map<String, String> inProgress(Grant.Account account) {
+    call("inProgress");
+    listed.add(account);
+    if (onList != null) {
+      onList.run();
+    }
+    Map<String, String> found = new LinkedHashMap<>();
+    stacks.values().stream()
+        .filter(s -> s.status().endsWith("_IN_PROGRESS"))
+        .forEach(s -> found.put(s.stackName(), s.status()));
+    return found;
+  }
+
   @Override
   public void create(Grant.Account account, StackRequest request) {
     call("create");

@@ -37,6 +37,30 @@ public final class TestSettings implements XaccessConfig {
     return stackOperationTimeout;
   }
 
+  public Duration stackWatchInterval = Duration.ZERO;
+  public Duration stackWatchFallback = Duration.ofMinutes(5);
+  public Duration stackWatchRetryAfter = Duration.ofMinutes(5);
+
+  @Override
+  public StackWatch stackWatch() {
+    return new StackWatch() {
+      @Override
+      public Duration interval() {
+        return stackWatchInterval;
+      }
+
+      @Override
+      public Duration fallback() {
+        return stackWatchFallback;
+      }
+
+      @Override
+      public Duration retryAfter() {
+        return stackWatchRetryAfter;
+      }
+    };
+  }
+
   @Override
   public Retry retry() {
     return new Retry() {

@@ -1,0 +1,337 @@
+package io.xaccess.reconciler;
+
+import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.aws.AwsClients;
+import io.xaccess.cloudformation.ObservedStack;
+import io.xaccess.cloudformation.StackGateway;
+import io.xaccess.cloudformation.StackNames;
+import io.xaccess.cloudformation.StackProgress;
+import io.xaccess.config.XaccessConfig;
+import io.xaccess.grant.Grant;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Stack operations watched together instead of each grant polling its own stack. A grant whose step
+ * left a stack in an operation ({@code *_IN_PROGRESS}) registers it here; every {@code
+ * xaccess.stack-watch.interval} each identity (account, region and deployer session: the
+ * namespace's own) with a waiting grant is asked once which of its stacks are in progress
+ * (ListStacks, every page), and exactly the grants whose stacks are no longer among them are woken.
+ * The calls while stacks are in progress are thus one per identity and interval, whatever the
+ * number of grants; when no grant waits, none.
+ *
+ * <p>Who may make it do what: a grant registers only the stack its own step just observed, under
+ * the identity its own calls use, so a listing runs with the namespace's own deployer session and
+ * wakes only grants of that identity; a wake is only a reconcile, which decides everything again.
+ * When listing fails for an identity (the deployer role lacks {@code cloudformation:ListStacks},
+ * throttling), its grants are woken and poll their own stacks every pollInterval until {@code
+ * retry-after} has passed.
+ */
+@ApplicationScoped
+public class StackWatch {
+
+  private static final Logger LOG = Logger.getLogger(StackWatch.class);
+
+  /** Identities listed at the same time (each listing is one blocking HTTP call or a few). */
+  static final int LISTING_THREADS = 4;
+
+  private final StackGateway gateway;
+  private final XaccessConfig config;
+  private final Clock clock;
+  private final Map<Grant.Account, Identity> identities = new ConcurrentHashMap<>();
+  private volatile Consumer<ResourceID> waker;
+  private Executor listing;
+  private ScheduledExecutorService ticker;
+  private ExecutorService pool;
+
+  public StackWatch(StackGateway gateway, XaccessConfig config, Clock clock) {
+    this.gateway = gateway;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** The grants waiting on one identity's stacks. */
+  private static final class Identity {
+    /** Stack name -> the grants waiting on it, with when each registered. */
+    final Map<String, Map<ResourceID, Instant>> waiting = new ConcurrentHashMap<>();
+
+    /** Stacks a listing has shown in progress since a grant registered them. */
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Stacks woken without a listing ever showing them in progress, with when: registered again
+     * within a poll interval, the grant polls instead (the watch cannot see that operation).
+     */
+    final Map<String, Instant> unseen = new ConcurrentHashMap<>();
+
+    final AtomicBoolean listing = new AtomicBoolean();
+    volatile Instant unavailableUntil = Instant.MIN;
+
+    boolean idle(Instant now) {
+      return waiting.isEmpty() && !listing.get() && !now.isBefore(unavailableUntil);
+    }
+  }
+
+  /**
+   * When to look at the stack again after a step left it as {@code progress}: at the fallback when
+   * the watch will wake the grant as soon as the operation ends, otherwise as {@link PollDelay}
+   * says.
+   *
+   * @param stackName the stack's name when the step did not find its id (a create it started)
+   */
+  Duration lookAgain(
+      CrossAccountAccess grant, Grant.Account account, String stackName, StackProgress progress) {
+    String name = progress.stackId() != null ? StackNames.nameOf(progress.stackId()) : stackName;
+    if (progress.state() == StackProgress.State.IN_PROGRESS
+        && !progress.stuck()
+        && inOperation(progress.stackStatus())
+        && name != null
+        && await(account, name, ResourceID.fromResource(grant))) {
+      return config.stackWatch().fallback();
+    }
+    return PollDelay.after(progress, config);
+  }
+
+  /** A status the watch's listing asks for: the stack is in an operation. */
+  static boolean inOperation(String stackStatus) {
+    return stackStatus != null && stackStatus.endsWith("_IN_PROGRESS");
+  }
+
+  /**
+   * Registers {@code grant} as waiting on {@code stackName}: true if it will be woken once the
+   * stack's operation ends, false if it must poll itself (the watch is off or not started, listing
+   * failed for this identity lately, or the watch could not see this stack's last operation).
+   */
+  boolean await(Grant.Account account, String stackName, ResourceID grant) {
+    if (waker == null || config.stackWatch().interval().isZero()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    boolean[] accepted = {false};
+    identities.compute(
+        account,
+        (k, identity) -> {
+          Identity id = identity == null ? new Identity() : identity;
+          if (now.isBefore(id.unavailableUntil)) {
+            return id;
+          }
+          Instant unseen = id.unseen.remove(stackName);
+          if (unseen != null && now.isBefore(unseen.plus(config.pollInterval()))) {
+            return id;
+          }
+          id.waiting.computeIfAbsent(stackName, s -> new ConcurrentHashMap<>()).put(grant, now);
+          accepted[0] = true;
+          return id;
+        });
+    return accepted[0];
+  }
+
+  /** Grants waiting now, over every identity (a gauge and a check for tests). */
+  int waiting() {
+    return identities.values().stream()
+        .mapToInt(i -> i.waiting.values().stream().mapToInt(Map::size).sum())
+        .sum();
+  }
+
+  /**
+   * One round: each identity with a waiting grant and no listing still under way is listed; an
+   * identity nobody waits on is forgotten.
+   */
+  void round() {
+    Instant now = clock.instant();
+    for (Grant.Account account : List.copyOf(identities.keySet())) {
+      Identity identity = identities.computeIfPresent(account, (k, i) -> i.idle(now) ? null : i);
+      if (identity == null || identity.waiting.isEmpty()) {
+        continue;
+      }
+      if (identity.listing.compareAndSet(false, true)) {
+        try {
+          listing.execute(() -> list(account, identity));
+        } catch (RuntimeException rejected) { // stopping
+          identity.listing.set(false);
+        }
+      }
+    }
+  }
+
+  private void list(Grant.Account account, Identity identity) {
+    try {
+      Instant asked = clock.instant();
+      Map<String, String> inProgress;
+      try {
+        inProgress = gateway.inProgress(account);
+      } catch (RuntimeException e) {
+        identity.unavailableUntil = asked.plus(config.stackWatch().retryAfter());
+        LOG.warnf(
+            "listing the stacks in progress failed for %s (%s); its grants look at their own"
+                + " stacks every %s until %s",
+            AwsClients.describe(account),
+            e.getMessage(),
+            config.pollInterval(),
+            identity.unavailableUntil);
+        List<ResourceID> all = new ArrayList<>();
+        for (String stack : List.copyOf(identity.waiting.keySet())) {
+          Map<ResourceID, Instant> grants = identity.waiting.remove(stack);
+          if (grants != null) {
+            all.addAll(grants.keySet());
+          }
+        }
+        identity.seen.clear();
+        all.forEach(this::wake);
+        return;
+      }
+      List<ResourceID> woken = new ArrayList<>();
+      for (String stack : List.copyOf(identity.waiting.keySet())) {
+        if (inProgress.containsKey(stack)) {
+          identity.seen.add(stack);
+          continue;
+        }
+        boolean wasSeen = identity.seen.remove(stack);
+        identity.waiting.computeIfPresent(
+            stack,
+            (s, grants) -> {
+              // Only grants that registered before the question: a later one may have started a
+              // new operation the answer does not know of yet.
+              grants
+                  .entrySet()
+                  .removeIf(
+                      w -> {
+                        if (w.getValue().isAfter(asked)) {
+                          return false;
+                        }
+                        woken.add(w.getKey());
+                        return true;
+                      });
+              return grants.isEmpty() ? null : grants;
+            });
+        if (!wasSeen) {
+          identity.unseen.put(stack, asked);
+        }
+      }
+      // Forget old unseen marks: they only matter within a poll interval.
+      identity.unseen.values().removeIf(t -> t.plus(config.pollInterval()).isBefore(asked));
+      woken.forEach(this::wake);
+    } finally {
+      identity.listing.set(false);
+    }
+  }
+
+  private void wake(ResourceID grant) {
+    Consumer<ResourceID> w = waker;
+    if (w != null) {
+      w.accept(grant);
+    }
+  }
+
+  /** Starts the rounds, waking through {@code waker}; the event source does, on the leader. */
+  synchronized void start(Consumer<ResourceID> waker) {
+    Duration interval = config.stackWatch().interval();
+    if (interval.isZero() || interval.isNegative()) {
+      LOG.info("stack watch off (xaccess.stack-watch.interval 0): each grant polls its stacks");
+      return;
+    }
+    AtomicInteger n = new AtomicInteger();
+    pool =
+        Executors.newFixedThreadPool(
+            LISTING_THREADS,
+            r -> {
+              Thread t = new Thread(r, "xaccess-stack-watch-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "xaccess-stack-watch");
+              t.setDaemon(true);
+              return t;
+            });
+    start(waker, pool);
+    ticker.scheduleWithFixedDelay(
+        this::safeRound, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts without a timer: rounds run when {@link #round()} is called (tests). */
+  synchronized void start(Consumer<ResourceID> waker, Executor listing) {
+    this.listing = listing;
+    this.waker = waker;
+  }
+
+  private void safeRound() {
+    try {
+      round();
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "stack watch round failed");
+    }
+  }
+
+  synchronized void stop() {
+    waker = null;
+    if (ticker != null) {
+      ticker.shutdownNow();
+      ticker = null;
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+      pool = null;
+    }
+    identities.clear();
+  }
+
+  /** The event source the reconciler registers: started on the leader, it starts the rounds. */
+  EventSource<ObservedStack, CrossAccountAccess> eventSource() {
+    return new Events(this);
+  }
+
+  private static final class Events extends AbstractEventSource<ObservedStack, CrossAccountAccess> {
+    private final StackWatch watch;
+
+    Events(StackWatch watch) {
+      super(ObservedStack.class, "stack-watch");
+      this.watch = watch;
+    }
+
+    @Override
+    public synchronized void start() throws OperatorException {
+      watch.start(
+          id -> {
+            if (isRunning()) {
+              getEventHandler().handleEvent(new Event(id));
+            }
+          });
+      super.start();
+    }
+
+    @Override
+    public synchronized void stop() throws OperatorException {
+      watch.stop();
+      super.stop();
+    }
+
+    @Override
+    public Set<ObservedStack> getSecondaryResources(CrossAccountAccess grant) {
+      return Set.of();
+    }
+  }
+}
