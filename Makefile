@@ -47,7 +47,8 @@ $(RENDER_JAR): pom.xml $(shell find src/main crds -type f 2>/dev/null)
 # steady-state window (BENCH_STEADY_WINDOW), requests forwarded to moto at a time (BENCH_MOTO_THREADS,
 # 0 = no proxy; moto is not thread-safe), a JFR recording of the N-grant phase (BENCH_PROFILE=true),
 # how long to wait for other work on the machine to stop before each N-grant phase
-# (BENCH_QUIET_WAIT, 0 = don't), output folder (BENCH_OUT).
+# (BENCH_QUIET_WAIT, 0 = don't), how long each stack create or update takes as AWS would show it
+# (BENCH_STACK_DURATION, e.g. 20s-60s; empty = moto's own, at once), output folder (BENCH_OUT).
 BENCH_GRANTS ?= 200
 BENCH_RUNS ?= 10
 BENCH_POLL_INTERVAL ?= 5s
@@ -57,6 +58,7 @@ BENCH_STEADY_WINDOW ?= 2m
 BENCH_MOTO_THREADS ?= 1
 BENCH_PROFILE ?= false
 BENCH_QUIET_WAIT ?= 15m
+BENCH_STACK_DURATION ?=
 BENCH_OUT ?= target/bench
 
 bench: tools ## Benchmark the packaged operator (not part of test): writes target/bench/report.{md,json} + chart
@@ -65,7 +67,7 @@ bench: tools ## Benchmark the packaged operator (not part of test): writes targe
 	  -Dxaccess.bench.poll-interval=$(BENCH_POLL_INTERVAL) -Dxaccess.bench.threads=$(BENCH_THREADS) \
 	  -Dxaccess.bench.operator-env="$(BENCH_OPERATOR_ENV)" -Dxaccess.bench.steady-window=$(BENCH_STEADY_WINDOW) \
 	  -Dxaccess.bench.moto-threads=$(BENCH_MOTO_THREADS) -Dxaccess.bench.profile=$(BENCH_PROFILE) \
-	  -Dxaccess.bench.quiet-wait=$(BENCH_QUIET_WAIT) \
+	  -Dxaccess.bench.quiet-wait=$(BENCH_QUIET_WAIT) -Dxaccess.bench.stack-duration=$(BENCH_STACK_DURATION) \
 	  -Dxaccess.bench.out=$(BENCH_OUT)
 
 tools: venv k8s-binaries iam-simulate go-tools image-base ## Install everything the tests need (idempotent)

@@ -68,6 +68,14 @@ public interface XaccessConfig {
     @WithDefault("500ms")
     Duration interval();
 
+    /**
+     * After a grant starts a stack operation, its identity is also listed this soon (at most every
+     * 250 ms), so an operation that ends at once is seen without waiting for the next round; not
+     * below the interval: off.
+     */
+    @WithDefault("100ms")
+    Duration firstLook();
+
     /** How long a watched grant waits before it looks at its own stack anyway: a safety net. */
     @WithDefault("5m")
     Duration fallback();

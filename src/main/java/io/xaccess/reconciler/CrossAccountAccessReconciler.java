@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
@@ -60,6 +61,9 @@ public class CrossAccountAccessReconciler
   public static final String FINALIZER = "xaccess.io/finalizer";
 
   private static final Logger LOG = Logger.getLogger(CrossAccountAccessReconciler.class);
+
+  /** How long a grant that has not started waits while grants under way are carried through. */
+  static final Duration CARRY_THROUGH_WAIT = Duration.ofSeconds(1);
 
   private final GrantResolver resolver;
   private final AwsClients identities;
@@ -127,6 +131,15 @@ public class CrossAccountAccessReconciler
         resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         resource.getMetadata().getGeneration());
+    watch.reconciling(ResourceID.fromResource(resource));
+    if (notStarted(resource) && watch.carryingThrough()) {
+      // Nothing of this grant exists yet: grants the stack watch just woke go first. No status
+      // write and no AWS call; looked at again shortly.
+      LOG.debugf(
+          "%s/%s waits: grants whose stacks just finished go first",
+          resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+      return UpdateControl.<CrossAccountAccess>noUpdate().rescheduleAfter(CARRY_THROUGH_WAIT);
+    }
     GrantStatusBuilder status = writer.builder(resource);
     Duration next;
     try {
@@ -137,6 +150,15 @@ public class CrossAccountAccessReconciler
       next = retries.unexpected(resource, status, unexpected);
     }
     return writer.reconciled(resource, status, next);
+  }
+
+  /** No stack of the grant was created or found yet (as its status records). */
+  private static boolean notStarted(CrossAccountAccess resource) {
+    var status = resource.getStatus();
+    return status == null
+        || status.getProduction() == null
+        || (status.getProduction().getStackId() == null
+            && status.getProduction().getStackName() == null);
   }
 
   /** One step; problems the user must fix stall here, passing ones are thrown to be retried. */
@@ -333,6 +355,7 @@ public class CrossAccountAccessReconciler
 
   @Override
   public DeleteControl cleanup(CrossAccountAccess resource, Context<CrossAccountAccess> context) {
+    watch.reconciling(ResourceID.fromResource(resource));
     GrantStatusBuilder status = writer.builder(resource);
     Optional<Duration> next = teardown.advance(resource, status, tenancy.decide(resource));
     if (next.isEmpty()) {

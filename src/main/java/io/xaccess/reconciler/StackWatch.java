@@ -56,10 +56,20 @@ public class StackWatch {
   /** Identities listed at the same time (each listing is one blocking HTTP call or a few). */
   static final int LISTING_THREADS = 4;
 
+  /** The least time between two listings of one identity when an early look is asked for. */
+  static final Duration MIN_GAP = Duration.ofMillis(250);
+
   private final StackGateway gateway;
   private final XaccessConfig config;
   private final Clock clock;
   private final Map<Grant.Account, Identity> identities = new ConcurrentHashMap<>();
+
+  /** How long a woken grant counts as waiting for its reconcile (its event may be dropped). */
+  static final Duration CARRY_WINDOW = Duration.ofSeconds(5);
+
+  /** Grants woken and not yet reconciled, with when: they go before grants not yet started. */
+  private final Map<ResourceID, Instant> woken = new ConcurrentHashMap<>();
+
   private volatile Consumer<ResourceID> waker;
   private Executor listing;
   private ScheduledExecutorService ticker;
@@ -86,6 +96,8 @@ public class StackWatch {
     final Map<String, Instant> unseen = new ConcurrentHashMap<>();
 
     final AtomicBoolean listing = new AtomicBoolean();
+    final AtomicBoolean earlyScheduled = new AtomicBoolean();
+    volatile Instant lastAsked = Instant.MIN;
     volatile Instant unavailableUntil = Instant.MIN;
 
     boolean idle(Instant now) {
@@ -107,7 +119,7 @@ public class StackWatch {
         && !progress.stuck()
         && inOperation(progress.stackStatus())
         && name != null
-        && await(account, name, ResourceID.fromResource(grant))) {
+        && await(account, name, ResourceID.fromResource(grant), progress.started())) {
       return config.stackWatch().fallback();
     }
     return PollDelay.after(progress, config);
@@ -124,6 +136,16 @@ public class StackWatch {
    * failed for this identity lately, or the watch could not see this stack's last operation).
    */
   boolean await(Grant.Account account, String stackName, ResourceID grant) {
+    return await(account, stackName, grant, false);
+  }
+
+  /**
+   * As {@link #await(Grant.Account, String, ResourceID)}; {@code started}: the step just started
+   * the operation, so the identity is also listed {@code first-look} from now (or {@link #MIN_GAP}
+   * after its last listing, whichever is later) — an operation that ends at once (an update with
+   * few changes, an emulator) is seen without waiting for the next round.
+   */
+  boolean await(Grant.Account account, String stackName, ResourceID grant, boolean started) {
     if (waker == null || config.stackWatch().interval().isZero()) {
       return false;
     }
@@ -144,7 +166,39 @@ public class StackWatch {
           accepted[0] = true;
           return id;
         });
+    if (accepted[0] && started) {
+      early(account, now);
+    }
     return accepted[0];
+  }
+
+  /** One listing of the identity soon, unless one is already planned. */
+  private void early(Grant.Account account, Instant now) {
+    ScheduledExecutorService t = ticker;
+    Identity identity = identities.get(account);
+    Duration firstLook = config.stackWatch().firstLook();
+    if (t == null || identity == null || firstLook.compareTo(config.stackWatch().interval()) >= 0) {
+      return;
+    }
+    if (!identity.earlyScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    Instant at = now.plus(firstLook);
+    Instant gap = identity.lastAsked.plus(MIN_GAP);
+    if (gap.isAfter(at)) {
+      at = gap;
+    }
+    try {
+      t.schedule(
+          () -> {
+            identity.earlyScheduled.set(false);
+            listSoon(account, identity);
+          },
+          Math.max(0, Duration.between(now, at).toMillis()),
+          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException rejected) { // stopping
+      identity.earlyScheduled.set(false);
+    }
   }
 
   /** Grants waiting now, over every identity (a gauge and a check for tests). */
@@ -165,19 +219,25 @@ public class StackWatch {
       if (identity == null || identity.waiting.isEmpty()) {
         continue;
       }
-      if (identity.listing.compareAndSet(false, true)) {
-        try {
-          listing.execute(() -> list(account, identity));
-        } catch (RuntimeException rejected) { // stopping
-          identity.listing.set(false);
-        }
-      }
+      listSoon(account, identity);
+    }
+  }
+
+  private void listSoon(Grant.Account account, Identity identity) {
+    if (identity.waiting.isEmpty() || !identity.listing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      listing.execute(() -> list(account, identity));
+    } catch (RuntimeException rejected) { // stopping
+      identity.listing.set(false);
     }
   }
 
   private void list(Grant.Account account, Identity identity) {
     try {
       Instant asked = clock.instant();
+      identity.lastAsked = asked;
       Map<String, String> inProgress;
       try {
         inProgress = gateway.inProgress(account);
@@ -240,8 +300,26 @@ public class StackWatch {
   private void wake(ResourceID grant) {
     Consumer<ResourceID> w = waker;
     if (w != null) {
+      woken.put(grant, clock.instant());
       w.accept(grant);
     }
+  }
+
+  /** A reconcile (or deletion step) of {@code grant} starts: it no longer waits. */
+  void reconciling(ResourceID grant) {
+    woken.remove(grant);
+  }
+
+  /**
+   * Whether grants whose stacks just finished are still waiting for their reconcile: a grant that
+   * has not started yet then waits, so that those already under way are carried through to Ready
+   * first instead of queueing behind every new grant (work breadth-first: every grant's first step,
+   * then every second step).
+   */
+  boolean carryingThrough() {
+    Instant cutoff = clock.instant().minus(CARRY_WINDOW);
+    woken.values().removeIf(t -> t.isBefore(cutoff));
+    return !woken.isEmpty();
   }
 
   /** Starts the rounds, waking through {@code waker}; the event source does, on the leader. */
@@ -297,6 +375,7 @@ public class StackWatch {
       pool = null;
     }
     identities.clear();
+    woken.clear();
   }
 
   /** The event source the reconciler registers: started on the leader, it starts the rounds. */

@@ -16,7 +16,25 @@ public record BenchResult(
     SteadyState steadyState,
     List<ProcessProbe.Memory> memory,
     List<OperatorLog.Problem> logProblems,
+    Stacks stacks,
     long runSeconds) {
+
+  /**
+   * Stack operations and the operator's overshoot: from the end of a grant's last stack operation
+   * (as the proxy timed it) to Ready as the bench saw it; and CloudFormation calls per second.
+   *
+   * @param stackDuration each create or update took this (empty: moto's own, done at once)
+   * @param overshootOne one-grant runs
+   * @param overshootMany the N grants
+   * @param peakPerSecond the most calls of each CloudFormation action in one second (N grants)
+   * @param meanPerSecond each action's calls per second over the N-grant phase
+   */
+  public record Stacks(
+      String stackDuration,
+      Distribution overshootOne,
+      Distribution overshootMany,
+      Map<String, Long> peakPerSecond,
+      Map<String, Double> meanPerSecond) {}
 
   /** The machine the run was on. */
   public record Machine(

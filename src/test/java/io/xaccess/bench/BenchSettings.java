@@ -26,6 +26,9 @@ import java.util.Map;
  *     stop (zero: do not wait)
  * @param profile record the operator with Java Flight Recorder while the N grants are created
  *     ({@code operator-many.jfr} in {@code out})
+ * @param stackDuration how long each stack create or update takes ({@code 20s-60s}: drawn from that
+ *     range per operation; {@code 20s}; empty: moto's own, done at once), shown by the proxy as AWS
+ *     would show it
  */
 public record BenchSettings(
     int grants,
@@ -39,7 +42,8 @@ public record BenchSettings(
     Path out,
     int motoThreads,
     Duration quietWait,
-    boolean profile) {
+    boolean profile,
+    String stackDuration) {
 
   /** The operator's own defaults, stated in the report beside what was used. */
   public static final String DEFAULT_POLL_INTERVAL = "5s";
@@ -68,7 +72,22 @@ public record BenchSettings(
         Path.of(get("out", "target/bench")),
         Integer.parseInt(get("moto-threads", "1")),
         Durations.parse(get("quiet-wait", "15m")),
-        Boolean.parseBoolean(get("profile", "false")));
+        Boolean.parseBoolean(get("profile", "false")),
+        get("stack-duration", ""));
+  }
+
+  /** The shortest stack operation (zero: moto's own). */
+  public Duration stackDurationMin() {
+    return stackDuration.isBlank() ? Duration.ZERO : Durations.parse(stackDuration.split("-")[0]);
+  }
+
+  /** The longest stack operation. */
+  public Duration stackDurationMax() {
+    if (stackDuration.isBlank()) {
+      return Duration.ZERO;
+    }
+    String[] range = stackDuration.split("-");
+    return Durations.parse(range[range.length - 1]);
   }
 
   /** The reconcile pool size in effect. */

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackRequest;
 import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.LocalKubeApiServer;
 import io.xaccess.testing.OperatorProcess;
+import io.xaccess.testing.SlowStacks;
 import io.xaccess.testing.TestCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,6 +78,26 @@ public final class Benchmark {
   private final List<Path> logs = new ArrayList<>();
   private OperatorProcess operator;
   private int managementPort;
+  private final SlowStacks slow;
+  private Distribution overshootOne = Distribution.of(List.of());
+  private Distribution overshootMany = Distribution.of(List.of());
+  private final Map<String, Long> peakPerSecond = new TreeMap<>();
+  private final Map<String, Double> meanPerSecond = new TreeMap<>();
+
+  /** The CloudFormation actions counted per second (the proxy counts every action). */
+  private static final Set<String> CLOUDFORMATION =
+      Set.of(
+          "DescribeStacks",
+          "ListStacks",
+          "CreateStack",
+          "DeleteStack",
+          "DescribeStackResources",
+          "DescribeStackEvents",
+          "GetTemplate",
+          "CreateChangeSet",
+          "DescribeChangeSet",
+          "ExecuteChangeSet",
+          "DeleteChangeSet");
 
   private Benchmark(BenchSettings settings) {
     this.settings = settings;
@@ -88,6 +110,31 @@ public final class Benchmark {
     this.client = cluster.client();
     cluster.namespace(NS);
     this.watch = new ReadyWatch(client, NS);
+    if (proxy == null && !settings.stackDuration().isBlank()) {
+      throw new IllegalArgumentException(
+          "BENCH_STACK_DURATION needs the proxy (BENCH_MOTO_THREADS > 0)");
+    }
+    // Always timed, so the overshoot is measured also when stacks take no time.
+    this.slow = new SlowStacks(settings.stackDurationMin(), settings.stackDurationMax());
+    if (proxy != null) {
+      proxy.slowStacks(slow);
+    }
+  }
+
+  /**
+   * From the end of the grant's last stack operation, as the proxy timed it, to Ready as the bench
+   * saw it; -1 if either is unknown.
+   */
+  private long overshoot(String name) {
+    Map<String, Instant> ends = slow.ends();
+    Instant production = ends.get(StackNames.production(NS, name));
+    Instant development = ends.get(StackNames.development(NS, name));
+    Instant ready = watch.get(name).readyAt();
+    if (production == null || development == null || ready == null) {
+      return -1;
+    }
+    Instant last = production.isAfter(development) ? production : development;
+    return Duration.between(last, ready).toMillis();
   }
 
   public static void main(String[] args) throws Exception {
@@ -167,6 +214,12 @@ public final class Benchmark {
             steady,
             memory,
             problems,
+            new BenchResult.Stacks(
+                settings.stackDuration(),
+                overshootOne,
+                overshootMany,
+                Map.copyOf(peakPerSecond),
+                Map.copyOf(meanPerSecond)),
             Duration.between(began, Instant.now()).toSeconds());
     write(result);
   }
@@ -213,6 +266,7 @@ public final class Benchmark {
     List<Long> times = new ArrayList<>();
     List<Long> server = new ArrayList<>();
     List<Long> deletes = new ArrayList<>();
+    List<Long> overshoots = new ArrayList<>();
     Map<String, Long> calls = new TreeMap<>();
     long reconciles = 0;
     for (int i = 0; i < settings.runs(); i++) {
@@ -226,6 +280,10 @@ public final class Benchmark {
       reconciles += after.reconcilesSince(before, l -> true);
       times.add(watch.get(name).readyMillis());
       server.add(watch.get(name).serverReadyMillis());
+      long over = overshoot(name);
+      if (over >= 0) {
+        overshoots.add(over);
+      }
       long deleteStart = System.nanoTime();
       client.resources(CrossAccountAccess.class).inNamespace(NS).withName(name).delete();
       require(watch.awaitGone(name, Duration.ofMinutes(3)), name + " deleted");
@@ -235,6 +293,8 @@ public final class Benchmark {
               "  %s Ready in %d ms, gone %d ms after delete", name, times.get(i), deletes.get(i)));
     }
     Map<String, Double> perGrant = perGrant(calls, settings.runs());
+    overshootOne = Distribution.of(overshoots);
+    say("  overshoot after the last stack operation: " + overshootOne);
     return new BenchResult.OneGrant(
         times,
         Distribution.of(times),
@@ -295,6 +355,30 @@ public final class Benchmark {
             "bench-sampler");
     sampler.setDaemon(true);
     sampler.start();
+    Map<String, Long> cfnBefore = proxy == null ? Map.of() : proxy.counts();
+    Thread perSecond =
+        new Thread(
+            () -> {
+              Map<String, Long> last = proxy == null ? Map.of() : proxy.counts();
+              while (sampling.get() && proxy != null) {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                Map<String, Long> now = proxy.counts();
+                for (String action : CLOUDFORMATION) {
+                  long delta = now.getOrDefault(action, 0L) - last.getOrDefault(action, 0L);
+                  synchronized (peakPerSecond) {
+                    peakPerSecond.merge(action, delta, Math::max);
+                  }
+                }
+                last = now;
+              }
+            },
+            "bench-per-second");
+    perSecond.setDaemon(true);
+    perSecond.start();
     if (settings.profile()) {
       say("  " + ProcessProbe.jcmd(pid(), "JFR.start name=bench settings=profile").strip());
     }
@@ -312,6 +396,20 @@ public final class Benchmark {
     boolean all = watch.awaitReady(names, settings.timeout());
     sampling.set(false);
     sampler.interrupt();
+    perSecond.interrupt();
+    long phaseMs = (System.nanoTime() - t0) / 1_000_000;
+    if (proxy != null) {
+      Map<String, Long> cfnAfter = proxy.counts();
+      for (String action : CLOUDFORMATION) {
+        long delta = cfnAfter.getOrDefault(action, 0L) - cfnBefore.getOrDefault(action, 0L);
+        if (delta > 0) {
+          meanPerSecond.put(action, round1(delta / (phaseMs / 1000.0)));
+        }
+      }
+      synchronized (peakPerSecond) {
+        peakPerSecond.values().removeIf(v -> v == 0);
+      }
+    }
     if (!all) {
       say(
           "  TIMEOUT: only "
@@ -339,6 +437,16 @@ public final class Benchmark {
       }
     }
     long allReadyMs = all ? lastReady / 1_000_000 : settings.timeout().toMillis();
+    List<Long> overshoots = new ArrayList<>();
+    for (String name : names) {
+      long over = overshoot(name);
+      if (over >= 0) {
+        overshoots.add(over);
+      }
+    }
+    overshootMany = Distribution.of(overshoots);
+    say("  overshoot after the last stack operation: " + overshootMany);
+    say("  CloudFormation calls, peak per second: " + peakPerSecond + "; mean: " + meanPerSecond);
     Map<String, Long> calls = after.awsCallsSince(before);
     Map<String, Double> perGrant = perGrant(calls, n);
     Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpuAfter, allReadyMs);

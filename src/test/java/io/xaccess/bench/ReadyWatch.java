@@ -27,6 +27,12 @@ public final class ReadyWatch implements AutoCloseable {
     volatile long readyNanos;
     volatile long goneNanos;
     volatile long serverReadyMillis = -1;
+    volatile Instant readyAt;
+
+    /** When the bench saw the grant Ready (wall clock), or null. */
+    public Instant readyAt() {
+      return readyAt;
+    }
 
     /** Bench-side time to Ready, ms; -1 while not Ready. */
     public long readyMillis() {
@@ -114,6 +120,7 @@ public final class ReadyWatch implements AutoCloseable {
       if ("Ready".equals(c.getType())
           && "True".equals(c.getStatus())
           && Objects.equals(c.getObservedGeneration(), generation)) {
+        g.readyAt = Instant.now();
         g.readyNanos = System.nanoTime();
         g.serverReadyMillis =
             Duration.between(

@@ -68,6 +68,40 @@ class CrossAccountAccessReconcilerTest {
   }
 
   @Test
+  void grantsUnderWayAreCarriedThroughBeforeANewGrantStarts() {
+    f.settings.stackWatchInterval = Duration.ofMillis(500);
+    List<io.javaoperatorsdk.operator.processing.event.ResourceID> woken = new ArrayList<>();
+    f.watch.start(woken::add, Runnable::run);
+    CrossAccountAccess underWay = grant("under-way");
+    assertThat(delay(f.reconcile(underWay)))
+        .as("watched: only the fallback")
+        .isEqualTo(f.settings.stackWatchFallback);
+    f.cfn.completeAll();
+    f.watch.round();
+    assertThat(woken).hasSize(1);
+
+    // A new grant waits while the woken one has not been reconciled: no AWS call, no status.
+    CrossAccountAccess fresh = grant("fresh");
+    int calls = f.cfn.calls.size();
+    UpdateControl<CrossAccountAccess> waiting = f.reconcile(fresh);
+    assertThat(waiting.isNoUpdate()).isTrue();
+    assertThat(delay(waiting)).isEqualTo(CrossAccountAccessReconciler.CARRY_THROUGH_WAIT);
+    assertThat(f.cfn.calls).hasSize(calls);
+    assertThat(fresh.getStatus()).isNull();
+
+    // The woken grant goes on; then the new one starts.
+    f.reconcile(underWay);
+    assertThat(f.cfn.stack(StackNames.development("team", "under-way"))).isPresent();
+    assertThat(f.reconcile(fresh).isPatchStatus()).isTrue();
+    assertThat(f.cfn.stack(StackNames.production("team", "fresh"))).isPresent();
+    // A grant already under way never waits.
+    f.cfn.completeAll();
+    f.watch.round();
+    assertThat(f.watch.carryingThrough()).isTrue();
+    assertThat(f.reconcile(fresh).isPatchStatus()).isTrue();
+  }
+
+  @Test
   void aGrantNoPolicyPermitsMakesNoAwsCallAndStalls() {
     CrossAccountAccess grant = grant("refused");
     f.verdict = Verdict.refused("no CrossAccountAccessPolicy selects namespace team");

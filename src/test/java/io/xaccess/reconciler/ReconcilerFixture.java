@@ -54,6 +54,7 @@ final class ReconcilerFixture {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   GrantProblem resolveProblem;
   final CrossAccountAccessReconciler reconciler;
+  final StackWatch watch;
 
   /** What tenancy decides for every grant (default: permitted by a policy named "test"). */
   Verdict verdict = Verdict.permittedBy("test", Optional.empty(), Optional.empty());
@@ -78,7 +79,7 @@ final class ReconcilerFixture {
     StackRollout rollout = new StackRollout(cfn, owned, metrics, settings, clock);
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
     Retries retries = new Retries(settings, events, clock);
-    StackWatch watch = new StackWatch(cfn, settings, clock);
+    watch = new StackWatch(cfn, settings, clock);
     StalledClosure closure =
         new StalledClosure(
             resolver,

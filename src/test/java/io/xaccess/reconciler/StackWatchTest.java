@@ -196,6 +196,46 @@ class StackWatchTest {
   }
 
   @Test
+  void aWokenGrantCountsAsWaitingUntilItsReconcileStartsOrTheWindowPasses() {
+    stack("xaccess-team-a-g1-prod", "CREATE_COMPLETE");
+    watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"));
+    assertThat(watch.carryingThrough()).isFalse();
+    watch.round();
+    assertThat(watch.carryingThrough()).isTrue();
+    watch.reconciling(grant("g1"));
+    assertThat(watch.carryingThrough()).isFalse();
+
+    clock.advance(settings.pollInterval().plusSeconds(1));
+    assertThat(watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g2"))).isTrue();
+    watch.round();
+    assertThat(watch.carryingThrough()).isTrue();
+    // Its event was dropped (the grant was deleted, say): new grants are not held for ever.
+    clock.advance(StackWatch.CARRY_WINDOW.plusSeconds(1));
+    assertThat(watch.carryingThrough()).isFalse();
+  }
+
+  @Test
+  void anOperationJustStartedIsLookedAtSoonWithoutWaitingForTheRound() throws Exception {
+    StackWatch timed = new StackWatch(cfn, settings, java.time.Clock.systemUTC());
+    settings.stackWatchInterval = Duration.ofMinutes(10); // no round within this test
+    List<ResourceID> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    timed.start(seen::add);
+    try {
+      stack("xaccess-team-a-g1-prod", "CREATE_COMPLETE");
+      assertThat(timed.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"), true)).isTrue();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> seen.contains(grant("g1")));
+      // Registered without having started it: only the round (ten minutes away) looks.
+      assertThat(timed.await(TEAM_A, "xaccess-team-a-g2-prod", grant("g2"), false)).isTrue();
+      Thread.sleep(500);
+      assertThat(seen).containsExactly(grant("g1"));
+    } finally {
+      timed.stop();
+    }
+  }
+
+  @Test
   void offOrNotStartedEveryGrantPollsItsOwnStack() {
     StackWatch off = new StackWatch(cfn, settings, clock);
     assertThat(off.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"))).isFalse();

@@ -39,6 +39,7 @@ public final class TestSettings implements XaccessConfig {
 
   public Duration stackWatchInterval = Duration.ZERO;
   public Duration stackWatchFallback = Duration.ofMinutes(5);
+  public Duration stackWatchFirstLook = Duration.ofMillis(100);
   public Duration stackWatchRetryAfter = Duration.ofMinutes(5);
 
   @Override
@@ -52,6 +53,11 @@ public final class TestSettings implements XaccessConfig {
       @Override
       public Duration fallback() {
         return stackWatchFallback;
+      }
+
+      @Override
+      public Duration firstLook() {
+        return stackWatchFirstLook;
       }
 
       @Override
