@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.aws.AwsClients;
+import io.xaccess.aws.AwsProblem;
 import io.xaccess.cloudformation.ObservedStack;
 import io.xaccess.cloudformation.StackGateway;
 import io.xaccess.cloudformation.StackNames;
@@ -44,9 +45,10 @@ import org.jboss.logging.Logger;
  * <p>Who may make it do what: a grant registers only the stack its own step just observed, under
  * the identity its own calls use, so a listing runs with the namespace's own deployer session and
  * wakes only grants of that identity; a wake is only a reconcile, which decides everything again.
- * When listing fails for an identity (the deployer role lacks {@code cloudformation:ListStacks},
- * throttling), its grants are woken and poll their own stacks every pollInterval until {@code
- * retry-after} has passed.
+ * When listing is refused for an identity (the deployer role lacks {@code
+ * cloudformation:ListStacks}), or fails five times in a row for a passing reason (throttling, 5xx:
+ * the identity is asked less often meanwhile, its grants keep waiting), its grants are woken and
+ * poll their own stacks every pollInterval until {@code retry-after} has passed.
  */
 @ApplicationScoped
 public class StackWatch {
@@ -58,6 +60,15 @@ public class StackWatch {
 
   /** The least time between two listings of one identity when an early look is asked for. */
   static final Duration MIN_GAP = Duration.ofMillis(250);
+
+  /** Passing failures (throttling, 5xx) in a row before the identity's grants poll instead. */
+  static final int PASSING_FAILURES_BEFORE_FALLBACK = 5;
+
+  /** The longest pause of an identity after a passing failure. */
+  static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+
+  /** How often early looks are tried again for an identity where they found nothing ended. */
+  static final Duration EARLY_PROBE = Duration.ofMinutes(1);
 
   private final StackGateway gateway;
   private final XaccessConfig config;
@@ -98,7 +109,20 @@ public class StackWatch {
     final AtomicBoolean listing = new AtomicBoolean();
     final AtomicBoolean earlyScheduled = new AtomicBoolean();
     volatile Instant lastAsked = Instant.MIN;
+
+    /**
+     * Whether the last early look found an operation ended: on AWS, where stacks take tens of
+     * seconds, early looks find nothing and stop, but for one probe a minute.
+     */
+    volatile boolean earlyUseful = true;
+
+    volatile Instant lastEarly = Instant.MIN;
     volatile Instant unavailableUntil = Instant.MIN;
+
+    /** Throttled or 5xx listings in a row, and when the identity may be listed again. */
+    volatile int passingFailures;
+
+    volatile Instant pausedUntil = Instant.MIN;
 
     boolean idle(Instant now) {
       return waiting.isEmpty() && !listing.get() && !now.isBefore(unavailableUntil);
@@ -180,6 +204,9 @@ public class StackWatch {
     if (t == null || identity == null || firstLook.compareTo(config.stackWatch().interval()) >= 0) {
       return;
     }
+    if (!identity.earlyUseful && now.isBefore(identity.lastEarly.plus(EARLY_PROBE))) {
+      return;
+    }
     if (!identity.earlyScheduled.compareAndSet(false, true)) {
       return;
     }
@@ -192,7 +219,7 @@ public class StackWatch {
       t.schedule(
           () -> {
             identity.earlyScheduled.set(false);
-            listSoon(account, identity);
+            listSoon(account, identity, true);
           },
           Math.max(0, Duration.between(now, at).toMillis()),
           TimeUnit.MILLISECONDS);
@@ -219,22 +246,24 @@ public class StackWatch {
       if (identity == null || identity.waiting.isEmpty()) {
         continue;
       }
-      listSoon(account, identity);
+      listSoon(account, identity, false);
     }
   }
 
-  private void listSoon(Grant.Account account, Identity identity) {
-    if (identity.waiting.isEmpty() || !identity.listing.compareAndSet(false, true)) {
+  private void listSoon(Grant.Account account, Identity identity, boolean early) {
+    if (identity.waiting.isEmpty()
+        || clock.instant().isBefore(identity.pausedUntil)
+        || !identity.listing.compareAndSet(false, true)) {
       return;
     }
     try {
-      listing.execute(() -> list(account, identity));
+      listing.execute(() -> list(account, identity, early));
     } catch (RuntimeException rejected) { // stopping
       identity.listing.set(false);
     }
   }
 
-  private void list(Grant.Account account, Identity identity) {
+  private void list(Grant.Account account, Identity identity, boolean early) {
     try {
       Instant asked = clock.instant();
       identity.lastAsked = asked;
@@ -242,6 +271,19 @@ public class StackWatch {
       try {
         inProgress = gateway.inProgress(account);
       } catch (RuntimeException e) {
+        int failures = ++identity.passingFailures;
+        if (e instanceof AwsProblem problem
+            && !problem.terminal()
+            && failures < PASSING_FAILURES_BEFORE_FALLBACK) {
+          // Throttled or a 5xx: the grants keep waiting; this identity is asked less often.
+          Duration pause = config.stackWatch().interval().multipliedBy(1L << failures);
+          identity.pausedUntil = asked.plus(pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause);
+          LOG.debugf(
+              "listing the stacks in progress failed for %s (%s); again after %s",
+              AwsClients.describe(account), e.getMessage(), identity.pausedUntil);
+          return;
+        }
+        identity.passingFailures = 0;
         identity.unavailableUntil = asked.plus(config.stackWatch().retryAfter());
         LOG.warnf(
             "listing the stacks in progress failed for %s (%s); its grants look at their own"
@@ -261,7 +303,8 @@ public class StackWatch {
         all.forEach(this::wake);
         return;
       }
-      List<ResourceID> woken = new ArrayList<>();
+      identity.passingFailures = 0;
+      List<ResourceID> ended = new ArrayList<>();
       for (String stack : List.copyOf(identity.waiting.keySet())) {
         if (inProgress.containsKey(stack)) {
           identity.seen.add(stack);
@@ -280,7 +323,7 @@ public class StackWatch {
                         if (w.getValue().isAfter(asked)) {
                           return false;
                         }
-                        woken.add(w.getKey());
+                        ended.add(w.getKey());
                         return true;
                       });
               return grants.isEmpty() ? null : grants;
@@ -291,7 +334,11 @@ public class StackWatch {
       }
       // Forget old unseen marks: they only matter within a poll interval.
       identity.unseen.values().removeIf(t -> t.plus(config.pollInterval()).isBefore(asked));
-      woken.forEach(this::wake);
+      if (early) {
+        identity.lastEarly = asked;
+        identity.earlyUseful = !ended.isEmpty();
+      }
+      ended.forEach(this::wake);
     } finally {
       identity.listing.set(false);
     }

@@ -142,6 +142,28 @@ class StackWatchTest {
   }
 
   @Test
+  void throttlingSlowsTheListingDownAndOnlyPersistentFailureFallsBackToPolling() {
+    stack("xaccess-team-a-g1-prod", "CREATE_IN_PROGRESS");
+    watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"));
+    cfn.failing =
+        new AwsProblem(AwsProblem.Kind.RECOVERABLE, Reason.AwsUnavailable, "Rate exceeded", null);
+    watch.round();
+    assertThat(woken).isEmpty();
+    assertThat(watch.waiting()).isEqualTo(1);
+    // Paused: the next round asks nothing.
+    int listings = cfn.listed.size();
+    watch.round();
+    assertThat(cfn.listed).hasSize(listings);
+    for (int i = 1; i < StackWatch.PASSING_FAILURES_BEFORE_FALLBACK; i++) {
+      clock.advance(StackWatch.MAX_PAUSE.plusSeconds(1));
+      watch.round();
+    }
+    assertThat(woken).containsExactly(grant("g1"));
+    assertThat(watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"))).isFalse();
+    cfn.failing = null;
+  }
+
+  @Test
   void aStackTheListingNeverShowedInProgressIsPolledIfItIsRegisteredAgainAtOnce() {
     // Say DescribeStacks and ListStacks disagree: the watch must not wake the grant every round.
     stack("xaccess-team-a-g1-prod", "UPDATE_COMPLETE");
@@ -230,6 +252,22 @@ class StackWatchTest {
       assertThat(timed.await(TEAM_A, "xaccess-team-a-g2-prod", grant("g2"), false)).isTrue();
       Thread.sleep(500);
       assertThat(seen).containsExactly(grant("g1"));
+
+      // Where an early look finds nothing ended (stacks that take long, as on AWS), the next
+      // operations started get none: only the rounds, and a probe a minute.
+      stack("xaccess-team-a-g2-prod", "CREATE_IN_PROGRESS");
+      stack("xaccess-team-a-g3-prod", "CREATE_IN_PROGRESS");
+      int listings = cfn.listed.size();
+      timed.await(TEAM_A, "xaccess-team-a-g3-prod", grant("g3"), true);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> cfn.listed.size() == listings + 1);
+      Thread.sleep(300);
+      stack("xaccess-team-a-g4-prod", "CREATE_COMPLETE");
+      timed.await(TEAM_A, "xaccess-team-a-g4-prod", grant("g4"), true);
+      Thread.sleep(500);
+      assertThat(cfn.listed).hasSize(listings + 1);
+      assertThat(seen).doesNotContain(grant("g4"));
     } finally {
       timed.stop();
     }
