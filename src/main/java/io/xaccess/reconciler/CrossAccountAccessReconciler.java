@@ -50,9 +50,12 @@ import org.jboss.logging.Logger;
     // WorthReconciling does the generation check, plus the release annotation.
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = WorthReconciling.class))
+// Only a failed status write escapes a reconcile (AWS problems are retried by Retries): most
+// often a conflict with the grant's own previous write, which the informer had not shown yet
+// when the stack watch woke the grant again; retried soon, then backing off.
 @GradualRetry(
-    maxAttempts = 12,
-    initialInterval = 2000,
+    maxAttempts = 14,
+    initialInterval = 200,
     intervalMultiplier = 2.0,
     maxInterval = 300_000)
 public class CrossAccountAccessReconciler
