@@ -124,8 +124,13 @@ public class StackWatch {
 
     volatile Instant pausedUntil = Instant.MIN;
 
+    /** Nothing to remember: nobody waits and no pause, fallback or failed early look holds. */
     boolean idle(Instant now) {
-      return waiting.isEmpty() && !listing.get() && !now.isBefore(unavailableUntil);
+      return waiting.isEmpty()
+          && !listing.get()
+          && !now.isBefore(unavailableUntil)
+          && !now.isBefore(pausedUntil)
+          && (earlyUseful || !now.isBefore(lastEarly.plus(EARLY_PROBE)));
     }
   }
 
@@ -228,7 +233,7 @@ public class StackWatch {
     }
   }
 
-  /** Grants waiting now, over every identity (a gauge and a check for tests). */
+  /** Grants waiting now, over every identity (for tests). */
   int waiting() {
     return identities.values().stream()
         .mapToInt(i -> i.waiting.values().stream().mapToInt(Map::size).sum())

@@ -59,7 +59,6 @@ public class StalledClosure {
   private final GrantResolver resolver;
   private final AwsClients identities;
   private final StackRollout rollout;
-  private final XaccessConfig config;
   private final StackWatch watch;
   private final Clock clock;
   private final StackRequests requests;
@@ -75,7 +74,6 @@ public class StalledClosure {
     this.resolver = resolver;
     this.identities = identities;
     this.rollout = rollout;
-    this.config = config;
     this.clock = clock;
     this.requests = new StackRequests(identities, config);
   }

@@ -1,6 +1,5 @@
 package io.xaccess.testing;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -68,7 +67,11 @@ public final class XaccessCrd {
   public static void installOpenPolicy(KubernetesClient client) {
     try (InputStream in = XaccessCrd.class.getResourceAsStream(OPEN_POLICY)) {
       client
-          .resource(client.getKubernetesSerialization().unmarshal(in, HasMetadata.class))
+          // Typed: a generic resource needs API discovery, which can lag behind Established.
+          .resource(
+              client
+                  .getKubernetesSerialization()
+                  .unmarshal(in, io.xaccess.api.v1alpha1.CrossAccountAccessPolicy.class))
           .forceConflicts()
           .serverSideApply();
     } catch (IOException e) {
