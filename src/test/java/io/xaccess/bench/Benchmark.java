@@ -228,6 +228,11 @@ public final class Benchmark {
 
   private BenchResult.Startup startOperator(String logName, Map<String, String> extra)
       throws Exception {
+    return startOperator(logName, extra, 1);
+  }
+
+  private BenchResult.Startup startOperator(String logName, Map<String, String> extra, int attempt)
+      throws Exception {
     Path log = settings.out().resolve(logName);
     logs.add(log);
     managementPort = freePort();
@@ -250,6 +255,16 @@ public final class Benchmark {
     while (first.isEmpty() && System.nanoTime() < deadline && operator.isAlive()) {
       Thread.sleep(100);
       first = operatorLog.first("reconciling " + NS + "/");
+    }
+    if (first.isEmpty()
+        && !operator.isAlive()
+        && attempt < 3
+        && Files.readString(log).contains("Unable to start the management interface")) {
+      // The free port picked was taken before the operator bound it (an outgoing connection's
+      // ephemeral port, with a thousand grants' connections about): another port.
+      say("  management port " + managementPort + " was taken meanwhile; starting again");
+      logs.remove(log);
+      return startOperator(logName, extra, attempt + 1);
     }
     require(first.isPresent(), "operator reconciles within 3 minutes (see " + log + ")");
     Optional<OperatorLog.Line> started = operatorLog.first("started in");
