@@ -95,9 +95,7 @@ public class CloudFormationStackGateway implements StackGateway {
             String page = token;
             ListStacksResponse answer =
                 cfn(account).listStacks(r -> r.stackStatusFilters(IN_PROGRESS).nextToken(page));
-            if (answer.responseMetadata() == null
-                || answer.responseMetadata().requestId() == null
-                || "UNKNOWN".equals(answer.responseMetadata().requestId())) {
+            if (withoutRequestId(answer)) {
               // Not CloudFormation's answer: an empty list from it would wake every grant.
               throw garbled("list the stacks in progress", account);
             }
@@ -335,13 +333,17 @@ public class CloudFormationStackGateway implements StackGateway {
     // Every CloudFormation answer carries a request id; a 200 without one (an empty or foreign
     // body from something in between) did not come from CloudFormation, so nothing may be
     // concluded from it - above all not that a create, an update or a delete was started.
-    if (result instanceof CloudFormationResponse response
-        && (response.responseMetadata() == null
-            || response.responseMetadata().requestId() == null
-            || "UNKNOWN".equals(response.responseMetadata().requestId()))) {
+    if (result instanceof CloudFormationResponse response && withoutRequestId(response)) {
       throw garbled(what, account);
     }
     return result;
+  }
+
+  /** An answer without CloudFormation's request id did not come from CloudFormation. */
+  private static boolean withoutRequestId(CloudFormationResponse response) {
+    return response.responseMetadata() == null
+        || response.responseMetadata().requestId() == null
+        || "UNKNOWN".equals(response.responseMetadata().requestId());
   }
 
   private static AwsProblem garbled(String what, Grant.Account account) {
