@@ -5,7 +5,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -29,13 +28,17 @@ public final class BucketSession implements AutoCloseable {
     this.ownsClient = ownsClient;
   }
 
-  public void put(String bucket, String key, byte[] content) {
-    call(
+  /**
+   * Writes the object; returns the version S3 gave it (null where the bucket keeps no versions).
+   */
+  public String put(String bucket, String key, byte[] content) {
+    return call(
         "put s3://" + bucket + "/" + key,
         () ->
             s3.putObject(
-                r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key),
-                RequestBody.fromBytes(content)));
+                    r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key),
+                    RequestBody.fromBytes(content))
+                .versionId());
   }
 
   public byte[] get(String bucket, String key) {
@@ -60,46 +63,22 @@ public final class BucketSession implements AutoCloseable {
   }
 
   /**
-   * Removes every version and delete marker of one key: the operator's own verification object,
-   * never anything else.
+   * Removes the one version of {@code key} that {@link #put} wrote (its id as put returned it): a
+   * version deleted by id is gone for good and leaves no delete marker. Without an id (a bucket
+   * that keeps no versions) the key itself is deleted. The operator's own verification object,
+   * never anything else; one call.
    */
-  public void removeAllVersions(String bucket, String key) {
+  public void removeVersion(String bucket, String key, String versionId) {
     call(
         "remove s3://" + bucket + "/" + key,
-        () -> {
-          ListObjectVersionsResponse versions =
-              s3.listObjectVersions(
-                  r -> r.bucket(bucket).expectedBucketOwner(accountId).prefix(key));
-          List<ObjectIdentifier> ids =
-              java.util.stream.Stream.concat(
-                      versions.versions().stream()
-                          .filter(v -> v.key().equals(key))
-                          .map(
-                              v ->
-                                  ObjectIdentifier.builder()
-                                      .key(key)
-                                      .versionId(v.versionId())
-                                      .build()),
-                      versions.deleteMarkers().stream()
-                          .filter(m -> m.key().equals(key))
-                          .map(
-                              m ->
-                                  ObjectIdentifier.builder()
-                                      .key(key)
-                                      .versionId(m.versionId())
-                                      .build()))
-                  .toList();
-          if (ids.isEmpty()) {
-            s3.deleteObject(r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key));
-          } else {
-            s3.deleteObjects(
-                r ->
-                    r.bucket(bucket)
-                        .expectedBucketOwner(accountId)
-                        .delete(d -> d.objects(ids).quiet(true)));
-          }
-          return null;
-        });
+        () ->
+            s3.deleteObject(
+                r -> {
+                  r.bucket(bucket).expectedBucketOwner(accountId).key(key);
+                  if (versionId != null) {
+                    r.versionId(versionId);
+                  }
+                }));
   }
 
   /** Whether the bucket holds no object, version or delete marker at all. */

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.cloudformation.model.ChangeSetNotFoundExc
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetStatus;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationResponse;
+import software.amazon.awssdk.services.cloudformation.model.CreateStackResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
 import software.amazon.awssdk.services.cloudformation.model.ListStacksResponse;
@@ -107,29 +108,31 @@ public class CloudFormationStackGateway implements StackGateway {
   }
 
   @Override
-  public void create(Grant.Account account, StackRequest request) {
+  public boolean create(Grant.Account account, StackRequest request) {
     if (request.deployedOnly()) {
       throw new IllegalStateException("a request for a deployed stack only creates none");
     }
-    call(
-        account,
-        "create stack " + request.stackName(),
-        () -> {
-          try {
-            return cfn(account)
-                .createStack(
-                    r ->
-                        r.stackName(request.stackName())
-                            .templateBody(request.template().body())
-                            .parameters(parameters(request))
-                            .tags(tags(request))
-                            .capabilities(Capability.CAPABILITY_NAMED_IAM)
-                            .clientRequestToken(request.clientRequestToken()));
-          } catch (AlreadyExistsException e) {
-            // A retry of a create that went through (or a stack a previous operator run made).
-            return null;
-          }
-        });
+    CreateStackResponse created =
+        call(
+            account,
+            "create stack " + request.stackName(),
+            () -> {
+              try {
+                return cfn(account)
+                    .createStack(
+                        r ->
+                            r.stackName(request.stackName())
+                                .templateBody(request.template().body())
+                                .parameters(parameters(request))
+                                .tags(tags(request))
+                                .capabilities(Capability.CAPABILITY_NAMED_IAM)
+                                .clientRequestToken(request.clientRequestToken()));
+              } catch (AlreadyExistsException e) {
+                // A create that went through before (or someone else's stack of that name).
+                return null;
+              }
+            });
+    return created != null;
   }
 
   @Override

@@ -20,8 +20,12 @@ public interface StackGateway {
    */
   Map<String, String> inProgress(Grant.Account account);
 
-  /** Starts creating the stack; a repeated call with the same request is harmless. */
-  void create(Grant.Account account, StackRequest request);
+  /**
+   * Starts creating the stack; a repeated call with the same request is harmless. False when a
+   * stack of that name exists already (CloudFormation's AlreadyExists), which this call left as it
+   * was: the caller looks at it before doing anything with it.
+   */
+  boolean create(Grant.Account account, StackRequest request);
 
   ChangeSetState changeSet(Grant.Account account, String stackName, String changeSetName);
 

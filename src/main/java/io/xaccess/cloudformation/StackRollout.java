@@ -8,12 +8,14 @@ import io.xaccess.metrics.GrantMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,15 @@ public class StackRollout {
   private final GrantMetrics metrics;
   private final Duration operationTimeout;
   private final Clock clock;
+
+  /**
+   * How long a stack {@link #advance} found deployed counts as still so for {@link #recentlyReady}:
+   * longer than a development stack's operation takes, much shorter than a resync.
+   */
+  static final Duration RECENT = Duration.ofMinutes(2);
+
+  private final Map<String, Recent> recent = new ConcurrentHashMap<>();
+  private volatile Instant lastSweep;
 
   public StackRollout(
       StackGateway gateway,
@@ -67,7 +78,83 @@ public class StackRollout {
       String recordedName,
       String appliedHash,
       String failedHash) {
+    StackProgress progress = step(side, account, request, recordedName, appliedHash, failedHash);
+    String key = recentKey(account, request.owner(), progress.stackId(), recordedName, request);
+    if (progress.ready()) {
+      recent.put(key, new Recent(progress, clock.instant()));
+      forgetOld();
+    } else {
+      recent.remove(key);
+    }
+    return progress;
+  }
+
+  /**
+   * The stack as {@link #advance} found it deployed with {@code request}'s configuration no longer
+   * than {@link #RECENT} ago in this process, without a call; empty otherwise. For a step that only
+   * needs to know the stack is still where it was moments ago (the production stack when the grant
+   * is woken because its development stack finished): the next resync reads it again, and anything
+   * that changes a stack goes through {@link #advance}, which forgets what it remembered.
+   */
+  public Optional<StackProgress> recentlyReady(
+      Grant.Account account, StackRequest request, String recordedName, String appliedHash) {
+    if (recordedName == null || !request.configurationHash().equals(appliedHash)) {
+      return Optional.empty();
+    }
+    Recent seen = recent.get(recentKey(account, request.owner(), null, recordedName, request));
+    Instant now = clock.instant();
+    if (seen == null
+        || !seen.progress().appliedHash().equals(appliedHash)
+        || now.isBefore(seen.at())
+        || Duration.between(seen.at(), now).compareTo(RECENT) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(seen.progress());
+  }
+
+  private static String recentKey(
+      Grant.Account account,
+      StackOwner owner,
+      String stackId,
+      String recordedName,
+      StackRequest request) {
+    String name =
+        stackId != null
+            ? StackNames.nameOf(stackId)
+            : recordedName != null ? recordedName : request.stackName();
+    return account.accountId() + "/" + account.region() + "/" + owner.uid() + "/" + name;
+  }
+
+  /** Drops what is too old to be used, at most once per {@link #RECENT}. */
+  private void forgetOld() {
+    Instant now = clock.instant();
+    Instant last = lastSweep;
+    if (last != null && Duration.between(last, now).compareTo(RECENT) < 0) {
+      return;
+    }
+    lastSweep = now;
+    recent.values().removeIf(r -> Duration.between(r.at(), now).compareTo(RECENT) > 0);
+  }
+
+  /** A stack {@link #advance} found deployed, and when. */
+  private record Recent(StackProgress progress, Instant at) {}
+
+  private StackProgress step(
+      Side side,
+      Grant.Account account,
+      StackRequest request,
+      String recordedName,
+      String appliedHash,
+      String failedHash) {
     String want = request.configurationHash();
+    if (nothingRecorded(request, recordedName, appliedHash, failedHash)) {
+      // Nothing to look up: CloudFormation's answer to the create says whether the name is free.
+      Optional<StackProgress> started =
+          start(side, account, request, want, appliedHash, failedHash);
+      if (started.isPresent()) {
+        return started.get();
+      }
+    }
     List<String> names = new ArrayList<>();
     names.add(request.stackName());
     names.addAll(request.formerNames());
@@ -104,23 +191,11 @@ public class StackRollout {
             Reason.DeployFailed,
             "the last attempt with this configuration failed; change the spec (or the Secret) to retry");
       }
-      Optional<StackGuard.Refusal> refusal = guard.beforeCreate(side, account, desired);
-      if (refusal.isPresent()) {
-        return StackProgress.conflict(
-            appliedHash, failedHash, refusal.get().reason(), refusal.get().message());
-      }
-      // AlreadyExists (a stack someone made between the look and the create) is ignored here: the
-      // next look finds it and, unless its uid tag is this grant's, reports the conflict.
-      gateway.create(account, desired);
-      metrics.stackOperation(side.label(), "create", "started");
-      return progress(
-          StackProgress.State.IN_PROGRESS,
-          null,
-          "CREATE_IN_PROGRESS",
-          want,
-          null,
-          Reason.Creating,
-          "creating the stack");
+      // AlreadyExists (a stack someone made between the look and the create) is taken as a create
+      // in progress here: the next look finds it and, unless its uid tag is this grant's, reports
+      // the conflict.
+      return start(side, account, desired, want, appliedHash, failedHash)
+          .orElseGet(() -> creating(want));
     }
     ObservedStack stack = observed.get();
     String status = stack.status();
@@ -518,6 +593,58 @@ public class StackRollout {
       }
       return Map.of();
     }
+  }
+
+  /**
+   * Whether the grant's status records nothing of this side's stack, so that it has none under any
+   * name but the one it is asked for: a stack is recorded by the status write after its create (if
+   * that write is lost, the create's AlreadyExists leads to the look-up), its uid tag is this
+   * grant's own, and a uid is never given to another object. Only a stack to adopt (another uid's)
+   * or one to change without creating it is looked for first. This saves the two failed
+   * DescribeStacks (current and former name) that every new grant's stack cost before its create.
+   */
+  private static boolean nothingRecorded(
+      StackRequest request, String recordedName, String appliedHash, String failedHash) {
+    return recordedName == null
+        && appliedHash == null
+        && failedHash == null
+        && !request.deployedOnly()
+        && request.owner().adoptUid().isEmpty();
+  }
+
+  /**
+   * Creates the stack, once the guard allows it: the progress of a started create (or a refusal),
+   * or empty when a stack of that name exists already, left as it was.
+   */
+  private Optional<StackProgress> start(
+      Side side,
+      Grant.Account account,
+      StackRequest desired,
+      String want,
+      String appliedHash,
+      String failedHash) {
+    Optional<StackGuard.Refusal> refusal = guard.beforeCreate(side, account, desired);
+    if (refusal.isPresent()) {
+      return Optional.of(
+          StackProgress.conflict(
+              appliedHash, failedHash, refusal.get().reason(), refusal.get().message()));
+    }
+    if (!gateway.create(account, desired)) {
+      return Optional.empty();
+    }
+    metrics.stackOperation(side.label(), "create", "started");
+    return Optional.of(creating(want));
+  }
+
+  private static StackProgress creating(String want) {
+    return progress(
+        StackProgress.State.IN_PROGRESS,
+        null,
+        "CREATE_IN_PROGRESS",
+        want,
+        null,
+        Reason.Creating,
+        "creating the stack");
   }
 
   /** The grant's own stack among the names, and the first stack found that is not its own. */

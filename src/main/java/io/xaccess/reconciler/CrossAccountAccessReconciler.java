@@ -269,7 +269,9 @@ public class CrossAccountAccessReconciler
     }
 
     // 1. Production stack: the role, its policy, the bucket, its key and bucket policy.
-    StackProgress production = deploy(Side.PRODUCTION, grant, wanted.production(), status);
+    StackProgress production =
+        seenJustNow(grant, wanted.production(), status)
+            .orElseGet(() -> deploy(Side.PRODUCTION, grant, wanted.production(), status));
     if (!production.ready()) {
       return afterUnfinished(resource, grant, Side.PRODUCTION, production, status);
     }
@@ -325,6 +327,29 @@ public class CrossAccountAccessReconciler
         production.appliedHash() + "+" + development.appliedHash());
   }
 
+  /**
+   * The production stack as this process found it deployed moments ago, when the grant was woken
+   * because its development stack's operation ended: reading it again would find the same (the
+   * resync reads it again, and a change of it goes through the rollout). One DescribeStacks less
+   * per grant on the way to Ready.
+   */
+  private Optional<StackProgress> seenJustNow(
+      Grant grant, StackRequest request, GrantStatusBuilder status) {
+    String development = status.developmentStack().getStackStatus();
+    if (development == null || !development.endsWith("_IN_PROGRESS")) {
+      return Optional.empty();
+    }
+    var recorded = status.productionStack();
+    Optional<StackProgress> seen =
+        rollout.recentlyReady(
+            grant.account(Side.PRODUCTION),
+            request,
+            StackRecord.recordedName(recorded),
+            recorded.getConfigurationHash());
+    seen.ifPresent(p -> StackRecord.record(status, Side.PRODUCTION, request.stackName(), p));
+    return seen;
+  }
+
   /** One side's stack one step towards {@code request}, recorded in status. */
   private StackProgress deploy(
       Side side, Grant grant, StackRequest request, GrantStatusBuilder status) {
@@ -334,7 +359,7 @@ public class CrossAccountAccessReconciler
             side,
             grant.account(side),
             request,
-            recorded.getStackName(),
+            StackRecord.recordedName(recorded),
             recorded.getConfigurationHash(),
             recorded.getFailedConfigurationHash());
     StackRecord.record(status, side, request.stackName(), progress);

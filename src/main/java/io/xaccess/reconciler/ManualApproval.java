@@ -358,7 +358,7 @@ public class ManualApproval {
             side,
             grant.account(side),
             request,
-            recorded.getStackName(),
+            StackRecord.recordedName(recorded),
             recorded.getConfigurationHash());
     if (prepared.state() == Prepared.State.NO_CHANGES) {
       // CloudFormation would change nothing: recorded as deployed with the new configuration.

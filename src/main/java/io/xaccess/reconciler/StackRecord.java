@@ -15,6 +15,17 @@ final class StackRecord {
 
   private StackRecord() {}
 
+  /**
+   * The name of the stack status records for one side, or null when it records none: the name
+   * field, else the name in the recorded stack id (a status written before names were recorded).
+   */
+  static String recordedName(StackStatus recorded) {
+    if (recorded.getStackName() != null) {
+      return recorded.getStackName();
+    }
+    return recorded.getStackId() == null ? null : StackNames.nameOf(recorded.getStackId());
+  }
+
   static void record(
       GrantStatusBuilder status, Side side, String stackName, StackProgress progress) {
     if (progress.state() == StackProgress.State.CONFLICT) {

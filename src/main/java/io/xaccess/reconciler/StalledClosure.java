@@ -149,7 +149,7 @@ public class StalledClosure {
                   side,
                   account,
                   request,
-                  recorded.getStackName(),
+                  StackRecord.recordedName(recorded),
                   recorded.getConfigurationHash(),
                   recorded.getFailedConfigurationHash());
           StackRecord.record(status, side, request.stackName(), progress);

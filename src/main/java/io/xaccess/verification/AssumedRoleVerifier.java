@@ -21,8 +21,9 @@ import java.util.UUID;
  * Proves a grant the way a development principal would use it: the operator's development identity
  * assumes the verifier role, which assumes the production role (with the external id), and that
  * session puts an object under the verification prefix, reads it back and compares, and lists it —
- * each step the role's actions allow. The operator's production identity then removes every version
- * of that one object. Nothing else in the bucket is touched.
+ * each step the role's actions allow. The operator's production identity then removes the version
+ * of that one object the put created (by its id: one call, no delete marker left). Nothing else in
+ * the bucket is touched.
  */
 @ApplicationScoped
 public class AssumedRoleVerifier implements AccessVerifier {
@@ -57,6 +58,7 @@ public class AssumedRoleVerifier implements AccessVerifier {
     List<String> proven = new ArrayList<>();
     long start = clock.millis();
     boolean written = false;
+    String version = null;
     try (BucketSession operator = clients.operatorSession(grant.production());
         BucketSession role =
             chain.open(
@@ -71,7 +73,7 @@ public class AssumedRoleVerifier implements AccessVerifier {
                 grant.production().region())) {
       proven.add("assumed " + productionRoleArn);
       try {
-        (rolePuts ? role : operator).put(bucket, key, content);
+        version = (rolePuts ? role : operator).put(bucket, key, content);
         written = true;
         if (rolePuts) {
           proven.add("put");
@@ -99,7 +101,7 @@ public class AssumedRoleVerifier implements AccessVerifier {
         }
       } finally {
         if (written) {
-          operator.removeAllVersions(bucket, key);
+          operator.removeVersion(bucket, key, version);
         }
       }
       return new VerificationOutcome(

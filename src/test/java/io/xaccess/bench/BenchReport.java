@@ -406,7 +406,7 @@ public final class BenchReport {
         String.format(
             Locale.ROOT,
             "| **total** | | **%.1f** |\n\nThe hourly proof writes and removes one object under"
-                + " the verification prefix (`PutObject`, `DeleteObjects`): 2 S3 writes per grant"
+                + " the verification prefix (`PutObject`, `DeleteObject`): 2 S3 writes per grant"
                 + " per hour by design; no CloudFormation, IAM or KMS write happens in steady"
                 + " state.\n",
             steady.totalPerGrantPerHour()));

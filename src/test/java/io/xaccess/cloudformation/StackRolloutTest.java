@@ -49,8 +49,84 @@ class StackRolloutTest {
     assertThat(progress.appliedHash()).isEqualTo(DESIRED.configurationHash());
     assertThat(progress.started()).as("a just-started create is looked at soon").isTrue();
     assertThat(cfn.calls)
-        .as("its name, then the name it may have had, then the create")
-        .containsExactly("observe", "observe", "create");
+        .as("status records no stack: nothing to look up, the create says whether the name is free")
+        .containsExactly("create");
+  }
+
+  @Test
+  void aStackUnderTheNameWhenNothingIsRecordedIsLookedAtAndKeptAsItIs() {
+    // The create went through before and the status write after it was lost: the grant's own.
+    cfn.put(stack("CREATE_COMPLETE"));
+    StackProgress own = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
+    assertThat(cfn.calls).startsWith("create", "observe");
+    assertThat(own.stackId()).isEqualTo("arn:stack/" + DESIRED.stackName());
+
+    // Someone else's under the name: a conflict, and nothing of it changed.
+    cfn.calls.clear();
+    cfn.put(stack(DESIRED.stackName(), "CREATE_COMPLETE", Map.of(StackOwner.UID_TAG, "uid-b")));
+    StackProgress foreign = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
+    assertThat(foreign.state()).isEqualTo(StackProgress.State.CONFLICT);
+    assertThat(cfn.calls).containsExactly("create", "observe", "observe");
+    assertThat(cfn.stack(DESIRED.stackName()).orElseThrow().tags())
+        .containsEntry(StackOwner.UID_TAG, "uid-b");
+  }
+
+  @Test
+  void aGrantToldToAdoptLooksBeforeItCreates() {
+    StackRequest adopting =
+        new StackRequest(
+            DESIRED.stackName(),
+            DESIRED.template(),
+            DESIRED.parameters(),
+            DESIRED.tags(),
+            DESIRED.configurationHash(),
+            DESIRED.formerNames(),
+            new StackOwner("uid-a", "ns", "a", Optional.of("uid-old")));
+    rollout.advance(Side.PRODUCTION, ACCOUNT, adopting, null, null, null);
+    assertThat(cfn.calls).containsExactly("observe", "observe", "create");
+  }
+
+  @Test
+  void aStackFoundDeployedIsRememberedForMomentsNotLonger() {
+    String applied = DESIRED.configurationHash();
+    cfn.put(stack("CREATE_COMPLETE"));
+    assertThat(rollout.recentlyReady(ACCOUNT, DESIRED, DESIRED.stackName(), applied))
+        .as("never found deployed in this process")
+        .isEmpty();
+    StackProgress found =
+        rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.stackName(), applied, null);
+    assertThat(found.ready()).isTrue();
+    cfn.calls.clear();
+
+    assertThat(rollout.recentlyReady(ACCOUNT, DESIRED, DESIRED.stackName(), applied))
+        .contains(found);
+    assertThat(cfn.calls).as("no call").isEmpty();
+    assertThat(rollout.recentlyReady(ACCOUNT, DESIRED, DESIRED.stackName(), OLD))
+        .as("another configuration recorded")
+        .isEmpty();
+    StackRequest other =
+        new StackRequest(
+            DESIRED.stackName(),
+            DESIRED.template(),
+            DESIRED.parameters(),
+            DESIRED.tags(),
+            DESIRED.configurationHash(),
+            DESIRED.formerNames(),
+            new StackOwner("uid-b", "ns", "a", Optional.empty()));
+    assertThat(rollout.recentlyReady(ACCOUNT, other, DESIRED.stackName(), applied))
+        .as("a later grant of the same name (another uid)")
+        .isEmpty();
+
+    clock.advance(StackRollout.RECENT.plusSeconds(1));
+    assertThat(rollout.recentlyReady(ACCOUNT, DESIRED, DESIRED.stackName(), applied))
+        .as("too long ago")
+        .isEmpty();
+
+    // Found in progress again: forgotten at once.
+    rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.stackName(), applied, null);
+    cfn.put(stack("UPDATE_IN_PROGRESS"));
+    rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, DESIRED.stackName(), applied, null);
+    assertThat(rollout.recentlyReady(ACCOUNT, DESIRED, DESIRED.stackName(), applied)).isEmpty();
   }
 
   @Test

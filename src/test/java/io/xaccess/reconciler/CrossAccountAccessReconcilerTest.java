@@ -68,6 +68,40 @@ class CrossAccountAccessReconcilerTest {
   }
 
   @Test
+  void onTheWayToReadyEachStackIsReadOnceAndNothingIsLookedUpBeforeACreate() {
+    CrossAccountAccess grant = grant("basic");
+    f.reconcile(grant);
+    assertThat(f.cfn.calls)
+        .as("status records nothing: straight to the create")
+        .containsExactly("create");
+    f.cfn.completeAll();
+    f.cfn.calls.clear();
+    f.reconcile(grant);
+    assertThat(f.cfn.calls).containsExactly("observe", "create");
+    f.cfn.completeAll();
+    f.cfn.calls.clear();
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(f.cfn.calls)
+        .as("woken for the development stack: the production stack was found deployed just now")
+        .containsExactly("observe");
+  }
+
+  @Test
+  void theProductionStackIsReadAgainWhenTheDevelopmentStackTookLong() {
+    CrossAccountAccess grant = grant("basic");
+    f.reconcile(grant);
+    f.cfn.completeAll();
+    f.reconcile(grant);
+    f.cfn.completeAll();
+    f.clock.advance(Duration.ofMinutes(3));
+    f.cfn.calls.clear();
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(f.cfn.calls).containsExactly("observe", "observe");
+  }
+
+  @Test
   void grantsUnderWayAreCarriedThroughBeforeANewGrantStarts() {
     f.settings.stackWatchInterval = Duration.ofMillis(500);
     List<io.javaoperatorsdk.operator.processing.event.ResourceID> woken = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.grant.Side;
 import io.xaccess.testing.AwsTestAccounts;
@@ -313,6 +314,17 @@ class OwnershipIT {
                         t -> t.key("xaccess.io/uid").value(first.getMetadata().getUid()),
                         t -> t.key("xaccess.io/namespace").value(one),
                         t -> t.key("xaccess.io/name").value("a-x")));
+    // ...and the status it wrote then: the stack's id (names were not recorded yet) and the
+    // configuration it applied. A grant whose status records no stack has none to be found.
+    String legacyId =
+        productionCfn().describeStacks(r -> r.stackName(legacy)).stacks().get(0).stackId();
+    CrossAccountAccess recorded = grants().awaitStatus(one, "a-x");
+    if (recorded.getStatus().getProduction() == null) {
+      recorded.getStatus().setProduction(new ProductionStackStatus());
+    }
+    recorded.getStatus().getProduction().setStackId(legacyId);
+    recorded.getStatus().getProduction().setConfigurationHash("applied-by-an-earlier-operator");
+    client.resource(recorded).updateStatus();
 
     client
         .resource(

@@ -117,9 +117,12 @@ public final class FakeCloudFormation implements StackGateway {
   }
 
   @Override
-  public void create(Grant.Account account, StackRequest request) {
+  public boolean create(Grant.Account account, StackRequest request) {
     call("create");
     String name = request.stackName();
+    if (stacks.containsKey(name)) {
+      return false; // AlreadyExists: the stack is left as it is
+    }
     parameters.put(name, Map.copyOf(request.parameters()));
     templates.put(name, request.template().body());
     outputs.put(name, outputsOf(account, request));
@@ -145,6 +148,7 @@ public final class FakeCloudFormation implements StackGateway {
     if (instant) {
       status(created, "CREATE_COMPLETE");
     }
+    return true;
   }
 
   @Override
