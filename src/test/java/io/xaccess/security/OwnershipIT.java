@@ -318,13 +318,23 @@ class OwnershipIT {
     // configuration it applied. A grant whose status records no stack has none to be found.
     String legacyId =
         productionCfn().describeStacks(r -> r.stackName(legacy)).stacks().get(0).stackId();
-    CrossAccountAccess recorded = grants().awaitStatus(one, "a-x");
-    if (recorded.getStatus().getProduction() == null) {
-      recorded.getStatus().setProduction(new ProductionStackStatus());
+    grants().awaitStatus(one, "a-x");
+    for (int attempt = 1; ; attempt++) {
+      CrossAccountAccess recorded = grants().get(one, "a-x");
+      if (recorded.getStatus().getProduction() == null) {
+        recorded.getStatus().setProduction(new ProductionStackStatus());
+      }
+      recorded.getStatus().getProduction().setStackId(legacyId);
+      recorded.getStatus().getProduction().setConfigurationHash("applied-by-an-earlier-operator");
+      try {
+        client.resource(recorded).updateStatus();
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
     }
-    recorded.getStatus().getProduction().setStackId(legacyId);
-    recorded.getStatus().getProduction().setConfigurationHash("applied-by-an-earlier-operator");
-    client.resource(recorded).updateStatus();
 
     client
         .resource(
