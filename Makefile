@@ -48,7 +48,11 @@ $(RENDER_JAR): pom.xml $(shell find src/main crds -type f 2>/dev/null)
 # 0 = no proxy; moto is not thread-safe), a JFR recording of the N-grant phase (BENCH_PROFILE=true),
 # how long to wait for other work on the machine to stop before each N-grant phase
 # (BENCH_QUIET_WAIT, 0 = don't), how long each stack create or update takes as AWS would show it
-# (BENCH_STACK_DURATION, e.g. 20s-60s; empty = moto's own, at once), output folder (BENCH_OUT).
+# (BENCH_STACK_DURATION, e.g. 20s-60s; empty = moto's own, at once), output folder (BENCH_OUT), and
+# how the operator runs (BENCH_CONTAINER: empty = the packaged jar as a JVM process with -Xmx256m;
+# docker = its container image, built by `make image`, under a Docker engine that
+# tools/docker/start-engine.sh installs and starts if needed, with the Helm chart's limits: 512 MiB,
+# no swap, 1 CPU, read-only root, user 65532, no capabilities; the image's own JVM flags).
 BENCH_GRANTS ?= 200
 BENCH_RUNS ?= 10
 BENCH_POLL_INTERVAL ?= 5s
@@ -60,15 +64,16 @@ BENCH_PROFILE ?= false
 BENCH_QUIET_WAIT ?= 15m
 BENCH_STACK_DURATION ?=
 BENCH_OUT ?= target/bench
+BENCH_CONTAINER ?=
 
 bench: tools ## Benchmark the packaged operator (not part of test): writes target/bench/report.{md,json} + chart
-	$(MVNW) -q package -DskipTests
+	$(MVNW) -q package -DskipTests $(if $(filter docker,$(BENCH_CONTAINER)),-Pimage)
 	$(MVNW) -q exec:java@bench -Dxaccess.bench.grants=$(BENCH_GRANTS) -Dxaccess.bench.runs=$(BENCH_RUNS) \
 	  -Dxaccess.bench.poll-interval=$(BENCH_POLL_INTERVAL) -Dxaccess.bench.threads=$(BENCH_THREADS) \
 	  -Dxaccess.bench.operator-env="$(BENCH_OPERATOR_ENV)" -Dxaccess.bench.steady-window=$(BENCH_STEADY_WINDOW) \
 	  -Dxaccess.bench.moto-threads=$(BENCH_MOTO_THREADS) -Dxaccess.bench.profile=$(BENCH_PROFILE) \
 	  -Dxaccess.bench.quiet-wait=$(BENCH_QUIET_WAIT) -Dxaccess.bench.stack-duration=$(BENCH_STACK_DURATION) \
-	  -Dxaccess.bench.out=$(BENCH_OUT)
+	  -Dxaccess.bench.out=$(BENCH_OUT) -Dxaccess.bench.container=$(BENCH_CONTAINER)
 
 tools: venv k8s-binaries iam-simulate go-tools image-base ## Install everything the tests need (idempotent)
 

@@ -31,7 +31,13 @@ public final class BenchReport {
             + r.runSeconds() % 60
             + " s, started "
             + r.date()
-            + "). The packaged operator runs as its own JVM (`target/quarkus-app/quarkus-run.jar`)"
+            + "). "
+            + (r.container() == null
+                ? "The packaged operator runs as its own JVM (`target/quarkus-app/quarkus-run.jar`)"
+                : "The operator runs as its container image (`"
+                    + r.container().image()
+                    + "`) under a real Docker engine, with the Helm chart's limits and"
+                    + " securityContext,")
             + " against a real kube-apiserver + etcd and one moto server emulating both AWS"
             + " accounts, all on this one machine. "
             + (r.stacks().stackDuration().isBlank()
@@ -74,7 +80,46 @@ public final class BenchReport {
             + s.steadyResync()
             + " for the steady-state window, scaled back to "
             + s.resyncInterval());
-    row(md, "operator JVM", s.operatorHeap() + ", G1, log level DEBUG for io.xaccess");
+    row(
+        md,
+        "operator JVM",
+        s.operatorHeap()
+            + ", "
+            + (r.memory().isEmpty() ? "?" : r.memory().get(0).collector())
+            + " GC, log level DEBUG for io.xaccess");
+    BenchResult.Container c = r.container();
+    if (c != null) {
+      row(
+          md,
+          "operator container (`BENCH_CONTAINER=docker`)",
+          String.format(
+              Locale.ROOT,
+              "`%s` (%s) on %s: `docker run %s`, the API server's kubeconfig mounted read-only;"
+                  + " entrypoint `%s`. **OOM-killed: %s**; memory cgroup peak %d MB of the %d MB"
+                  + " limit (%d containers: %s)",
+              c.image(),
+              c.imageId().replaceFirst("^sha256:", "").substring(0, 12),
+              c.engine(),
+              c.runOptions(),
+              c.entrypoint(),
+              c.oomKilled() ? "yes" : "no",
+              c.peakMb(),
+              c.memoryLimitMb(),
+              c.runs().size(),
+              String.join(
+                  ", ",
+                  c.runs().stream()
+                      .map(
+                          run ->
+                              String.format(
+                                  Locale.ROOT,
+                                  "%s exit %d%s, peak %d MB",
+                                  run.name(),
+                                  run.exitCode(),
+                                  run.oomKilled() ? " OOM-killed" : "",
+                                  run.peakMb()))
+                      .toList())));
+    }
     row(
         md,
         "AWS endpoint",
@@ -182,6 +227,16 @@ public final class BenchReport {
             atN.rssMb(),
             idle.heapUsedAfterGcMb(),
             atN.heapUsedAfterGcMb()));
+    if (c != null) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| operator container (%d MB limit, 1 CPU): OOM-killed · memory cgroup peak | %s · %d"
+                  + " MB | | |\n",
+              c.memoryLimitMb(),
+              c.oomKilled() ? "**yes**" : "no",
+              c.peakMb()));
+    }
     md.append(
         String.format(
             Locale.ROOT,
@@ -422,15 +477,28 @@ public final class BenchReport {
     md.append("\n## 5. Memory and start-up\n\n");
     md.append(
         "RSS is `VmRSS` from `/proc/<pid>/status` (peak: `VmHWM`); heap after a full GC from"
-            + " `jcmd <pid> GC.run` then `GC.heap_info`.\n\n");
+            + " `jcmd <pid> GC.run` then `GC.heap_info`"
+            + (c == null
+                ? ".\n\n"
+                : " (the container's JVM by its pid on this machine). Container memory is its"
+                    + " memory cgroup's usage and peak since the container started"
+                    + " (`memory.usage_in_bytes` / `memory.max_usage_in_bytes`, or v2's"
+                    + " `memory.current` / `memory.peak`): page cache and the /tmp tmpfs"
+                    + " included, what the "
+                    + c.memoryLimitMb()
+                    + " MB limit and the OOM killer go by; file pages another cgroup read first"
+                    + " (the image's libjvm, for one) are charged there, so it can be below RSS."
+                    + " The peak column is per container: the restart starts a new one.\n\n"));
     md.append(
-        "| moment | RSS | peak RSS | heap used after GC | heap committed | metaspace | threads |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+        "| moment | RSS | peak RSS | heap used after GC | heap committed | metaspace | threads |"
+            + (c == null ? "" : " container memory | container peak |")
+            + "\n");
+    md.append("|---|---|---|---|---|---|---|" + (c == null ? "" : "---|---|") + "\n");
     for (ProcessProbe.Memory m : r.memory()) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d MB | %d MB | %d MB | %d MB | %d MB | %d |\n",
+              "| %s | %d MB | %d MB | %d MB | %d MB | %d MB | %d |",
               m.label(),
               m.rssMb(),
               m.peakRssMb(),
@@ -438,6 +506,11 @@ public final class BenchReport {
               m.heapCommittedMb(),
               m.metaspaceUsedMb(),
               m.threads()));
+      if (c != null) {
+        md.append(
+            String.format(Locale.ROOT, " %d MB | %d MB |", m.containerMb(), m.containerPeakMb()));
+      }
+      md.append("\n");
     }
     md.append("\n| start-up (from the OS process start) | |\n|---|---|\n");
     row(
@@ -482,7 +555,9 @@ public final class BenchReport {
     md.append("\n## Reproduce\n\n```bash\n");
     md.append("make bench                    # N=200\n");
     md.append("make bench BENCH_GRANTS=50    # other N; the Makefile lists BENCH_RUNS,\n");
-    md.append("                              # BENCH_POLL_INTERVAL, BENCH_THREADS, ...\n```\n");
+    md.append("                              # BENCH_POLL_INTERVAL, BENCH_THREADS, ...\n");
+    md.append(
+        "make bench BENCH_CONTAINER=docker  # the container image with the chart's limits\n```\n");
     md.append(
         "\nOutputs: `target/bench/report.md`, `report.json` (every figure, including each"
             + " grant's time), `"

@@ -17,7 +17,37 @@ public record BenchResult(
     List<ProcessProbe.Memory> memory,
     List<OperatorLog.Problem> logProblems,
     Stacks stacks,
-    long runSeconds) {
+    long runSeconds,
+    Container container) {
+
+  /**
+   * How the operator ran with {@code BENCH_CONTAINER=docker}; null when it ran as a JVM process.
+   *
+   * @param image the image's name as loaded from target/xaccess-image.tar
+   * @param imageId its id (the config digest)
+   * @param engine the Docker engine: version, storage driver, cgroup version
+   * @param runOptions the {@code docker run} options standing for the chart's limits and
+   *     securityContext
+   * @param entrypoint the image's entrypoint (its JVM flags, nothing added)
+   * @param memoryLimitMb the memory limit (swap none)
+   * @param runs each container started, in order, and how it ended
+   * @param oomKilled whether the kernel OOM-killed any of them
+   * @param peakMb the highest memory cgroup peak of them all
+   */
+  public record Container(
+      String image,
+      String imageId,
+      String engine,
+      String runOptions,
+      String entrypoint,
+      long memoryLimitMb,
+      List<ContainerRun> runs,
+      boolean oomKilled,
+      long peakMb) {}
+
+  /** One container: how it ended and its memory cgroup's peak (usage, page cache included). */
+  public record ContainerRun(
+      String name, boolean oomKilled, int exitCode, long peakMb, String error) {}
 
   /**
    * Stack operations and the operator's overshoot: from the end of a grant's last stack operation

@@ -29,6 +29,10 @@ import java.util.Map;
  * @param stackDuration how long each stack create or update takes ({@code 20s-60s}: drawn from that
  *     range per operation; {@code 20s}; empty: moto's own, done at once), shown by the proxy as AWS
  *     would show it
+ * @param container how the operator runs: empty, as the packaged jar in a JVM process of its own
+ *     ({@code -Xmx256m}); {@code docker}, as the container image ({@code imageTar}, loaded into a
+ *     Docker engine that tools/docker/start-engine.sh starts) with the Helm chart's limits
+ * @param imageTar the image tarball {@code make image} writes, for {@code container=docker}
  */
 public record BenchSettings(
     int grants,
@@ -43,13 +47,24 @@ public record BenchSettings(
     int motoThreads,
     Duration quietWait,
     boolean profile,
-    String stackDuration) {
+    String stackDuration,
+    String container,
+    Path imageTar) {
 
   /** The operator's own defaults, stated in the report beside what was used. */
   public static final String DEFAULT_POLL_INTERVAL = "5s";
 
   public static final String DEFAULT_RESYNC_INTERVAL = "10m";
   public static final int JOSDK_DEFAULT_THREADS = 50;
+
+  public static final String DOCKER = "docker";
+
+  public BenchSettings {
+    if (!container.isBlank() && !container.equals(DOCKER)) {
+      throw new IllegalArgumentException(
+          "BENCH_CONTAINER must be empty (a JVM process) or " + DOCKER + ", not " + container);
+    }
+  }
 
   public static BenchSettings fromSystemProperties() {
     Map<String, String> env = new LinkedHashMap<>();
@@ -73,7 +88,9 @@ public record BenchSettings(
         Integer.parseInt(get("moto-threads", "1")),
         Durations.parse(get("quiet-wait", "15m")),
         Boolean.parseBoolean(get("profile", "false")),
-        get("stack-duration", ""));
+        get("stack-duration", ""),
+        get("container", ""),
+        Path.of(get("image-tar", "target/xaccess-image.tar")));
   }
 
   /** The shortest stack operation (zero: moto's own). */
@@ -88,6 +105,11 @@ public record BenchSettings(
     }
     String[] range = stackDuration.split("-");
     return Durations.parse(range[range.length - 1]);
+  }
+
+  /** Whether the operator runs as its container image under Docker. */
+  public boolean inDocker() {
+    return container.equals(DOCKER);
   }
 
   /** The reconcile pool size in effect. */

@@ -36,11 +36,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code make bench}: the packaged operator as its own process against a real kube-apiserver and
- * moto, measured end to end — one grant at a time, N grants at once, the same work done directly
- * with the AWS SDK (the floor), AWS calls per grant and in steady state, memory and start-up — and
- * written to {@code target/bench/report.{md,json}} with a chart of the time-to-Ready distribution.
- * Not part of {@code make test}; it asserts nothing.
+ * {@code make bench}: the packaged operator as its own process (or, with {@code
+ * BENCH_CONTAINER=docker}, its container image under Docker with the Helm chart's limits: {@link
+ * ContainerOperator}) against a real kube-apiserver and moto, measured end to end — one grant at a
+ * time, N grants at once, the same work done directly with the AWS SDK (the floor), AWS calls per
+ * grant and in steady state, memory and start-up — and written to {@code
+ * target/bench/report.{md,json}} with a chart of the time-to-Ready distribution. Not part of {@code
+ * make test}; it asserts nothing.
  */
 public final class Benchmark {
 
@@ -76,7 +78,12 @@ public final class Benchmark {
   private final ReadyWatch watch;
   private final List<ProcessProbe.Memory> memory = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
-  private OperatorProcess operator;
+  private BenchOperator operator;
+
+  /** The image under Docker (BENCH_CONTAINER=docker), else null: the jar as a JVM process. */
+  private final ContainerOperator.Image image;
+
+  private final List<ContainerOperator> containers = new ArrayList<>();
   private int managementPort;
   private final SlowStacks slow;
   private Distribution overshootOne = Distribution.of(List.of());
@@ -101,6 +108,13 @@ public final class Benchmark {
 
   private Benchmark(BenchSettings settings) {
     this.settings = settings;
+    if (settings.inDocker()) {
+      say("the operator runs as its container image: loading " + settings.imageTar());
+      this.image = ContainerOperator.prepare(settings.imageTar());
+      say("  " + image.name() + " (" + image.id() + ") on " + image.engine());
+    } else {
+      this.image = null;
+    }
     say("starting kube-apiserver + etcd and moto");
     TestCluster cluster =
         TestCluster.start(TestCluster.Options.DEFAULT.motoConcurrency(settings.motoThreads()));
@@ -179,14 +193,12 @@ public final class Benchmark {
     BenchResult.Startup startup = startOperator("operator.log", Map.of());
     require(watch.awaitReady(List.of("startup"), Duration.ofMinutes(3)), "startup grant Ready");
     Thread.sleep(5000);
-    memory.add(ProcessProbe.jvmMemory("idle (1 settled grant)", pid()));
+    memory.add(operator.memory("idle (1 settled grant)"));
 
     BenchResult.OneGrant one = oneGrant();
     BenchResult.ManyGrants many = manyGrants();
     Thread.sleep(5000);
-    memory.add(
-        ProcessProbe.jvmMemory(
-            "after creating N grants (" + (settings.grants() + 1) + " Ready)", pid()));
+    memory.add(operator.memory("after creating N grants (" + (settings.grants() + 1) + " Ready)"));
     BenchResult.Floor floor = floor(one, many);
 
     say("restarting the operator with XACCESS_RESYNC_INTERVAL=" + settings.steadyResync());
@@ -195,8 +207,7 @@ public final class Benchmark {
         "operator-steady.log", Map.of("XACCESS_RESYNC_INTERVAL", settings.steadyResync()));
     BenchResult.Restart restart = restart();
     BenchResult.SteadyState steady = steadyState(one);
-    memory.add(
-        ProcessProbe.jvmMemory("restarted, " + (settings.grants() + 1) + " settled grants", pid()));
+    memory.add(operator.memory("restarted, " + (settings.grants() + 1) + " settled grants"));
     operator.close();
 
     List<OperatorLog.Problem> problems =
@@ -220,7 +231,8 @@ public final class Benchmark {
                 overshootMany,
                 Map.copyOf(peakPerSecond),
                 Map.copyOf(meanPerSecond)),
-            Duration.between(began, Instant.now()).toSeconds());
+            Duration.between(began, Instant.now()).toSeconds(),
+            container());
     write(result);
   }
 
@@ -246,9 +258,26 @@ public final class Benchmark {
     }
     env.putAll(settings.operatorEnv());
     env.putAll(extra);
-    operator = OperatorProcess.start(kube.kubeConfigFile(), aws, log, env);
+    if (image == null) {
+      operator = BenchOperator.of(OperatorProcess.start(kube.kubeConfigFile(), aws, log, env));
+    } else {
+      // What OperatorProcess gives the JVM process, save its -Xmx: the image's flags decide.
+      Map<String, String> all = new LinkedHashMap<>(OperatorProcess.environment(aws));
+      all.putAll(env);
+      String name = "xaccess-bench-" + logName.replaceAll("\\.log$", "");
+      ContainerOperator container =
+          ContainerOperator.start(image, name, kube.kubeConfigFile(), all, log);
+      containers.add(container);
+      operator = container;
+    }
     Instant processStart = operator.handle().info().startInstant().orElse(Instant.now());
-    say("operator started (pid " + pid() + ", log " + log + ")");
+    say(
+        "operator started (pid "
+            + pid()
+            + (image == null ? "" : ", container " + containers.get(containers.size() - 1).name())
+            + ", log "
+            + log
+            + ")");
     OperatorLog operatorLog = new OperatorLog(log);
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     Optional<OperatorLog.Line> first = Optional.empty();
@@ -263,6 +292,7 @@ public final class Benchmark {
       // The free port picked was taken before the operator bound it (an outgoing connection's
       // ephemeral port, with a thousand grants' connections about): another port.
       say("  management port " + managementPort + " was taken meanwhile; starting again");
+      operator.close(); // nothing to stop; a container is removed
       logs.remove(log);
       return startOperator(logName, extra, attempt + 1);
     }
@@ -438,7 +468,9 @@ public final class Benchmark {
     Map<String, Duration> cpuAfter = cpu(processes);
     if (settings.profile()) {
       Path jfr = settings.out().resolve("operator-many.jfr").toAbsolutePath();
-      say("  " + ProcessProbe.jcmd(pid(), "JFR.stop name=bench filename=" + jfr).strip());
+      String written = operator.writablePath(jfr);
+      say("  " + ProcessProbe.jcmd(pid(), "JFR.stop name=bench filename=" + written).strip());
+      operator.collect(written, jfr);
     }
     List<Long> times = new ArrayList<>();
     List<Long> server = new ArrayList<>();
@@ -715,6 +747,32 @@ public final class Benchmark {
     return OperatorMetrics.scrape(managementPort);
   }
 
+  /** How the container(s) ran and ended; null when the operator ran as a JVM process. */
+  private BenchResult.Container container() {
+    if (image == null) {
+      return null;
+    }
+    List<BenchResult.ContainerRun> runs =
+        containers.stream()
+            .map(ContainerOperator::run)
+            .filter(java.util.Objects::nonNull)
+            .map(
+                r ->
+                    new BenchResult.ContainerRun(
+                        r.name(), r.oomKilled(), r.exitCode(), r.peakMb(), r.error()))
+            .toList();
+    return new BenchResult.Container(
+        image.name(),
+        image.id(),
+        image.engine(),
+        String.join(" ", ContainerOperator.runOptions()),
+        String.join(" ", image.entrypoint()),
+        ContainerOperator.MEMORY_LIMIT_MB,
+        runs,
+        runs.stream().anyMatch(BenchResult.ContainerRun::oomKilled),
+        runs.stream().mapToLong(BenchResult.ContainerRun::peakMb).max().orElse(-1));
+  }
+
   private long pid() {
     return operator.handle().pid();
   }
@@ -849,7 +907,17 @@ public final class Benchmark {
         BenchSettings.DEFAULT_RESYNC_INTERVAL,
         settings.steadyResync(),
         settings.steadyWindow().toSeconds(),
-        "-Xmx256m (OperatorProcess)",
+        image == null
+            ? "-Xmx256m (OperatorProcess)"
+            : "no -Xmx: the image's "
+                + String.join(
+                    " ",
+                    image.entrypoint().stream()
+                        .filter(a -> a.startsWith("-X") && !a.startsWith("-XX:+Exit"))
+                        .toList())
+                + " of the "
+                + ContainerOperator.MEMORY_LIMIT_MB
+                + " MiB limit",
         settings.motoThreads(),
         settings.operatorEnv(),
         "examples/basic.yaml shape: new KMS bucket, any development principal, verification on;"

@@ -18,12 +18,21 @@ import java.util.regex.Pattern;
  */
 public final class ProcessProbe {
 
-  private static final Pattern HEAP =
-      Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K", Pattern.CASE_INSENSITIVE);
-  private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K");
-  private static final Pattern HEAP_NAME = Pattern.compile("^\\s*(\\S[\\w-]*(?: \\S+)?) heap");
+  /**
+   * A heap or one of its generations in {@code GC.heap_info}: G1 prints one line ({@code
+   * garbage-first heap total ..K, used ..K}), the generational collectors one per generation
+   * (Serial: {@code def new generation} and {@code tenured generation}; Parallel: {@code
+   * PSYoungGen} and {@code ParOldGen}), which add up to the heap.
+   */
+  private static final Pattern HEAP = Pattern.compile("\\stotal (\\d+)K, used (\\d+)K");
 
-  /** Memory of a JVM at one moment. */
+  private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K");
+
+  /**
+   * Memory of a JVM at one moment. {@code containerMb} and {@code containerPeakMb} are its
+   * container's memory cgroup (usage and its peak so far, page cache and tmpfs included: what the
+   * limit and the OOM killer go by); -1 when the JVM runs as a plain process.
+   */
   public record Memory(
       String label,
       long rssMb,
@@ -32,7 +41,24 @@ public final class ProcessProbe {
       long heapCommittedMb,
       long metaspaceUsedMb,
       int threads,
-      String collector) {}
+      String collector,
+      long containerMb,
+      long containerPeakMb) {
+
+    Memory inContainer(long usageMb, long peakMb) {
+      return new Memory(
+          label,
+          rssMb,
+          peakRssMb,
+          heapUsedAfterGcMb,
+          heapCommittedMb,
+          metaspaceUsedMb,
+          threads,
+          collector,
+          usageMb,
+          peakMb);
+    }
+  }
 
   private ProcessProbe() {}
 
@@ -77,32 +103,63 @@ public final class ProcessProbe {
   /** Runs a full GC in the JVM, then reads its heap, RSS and threads. */
   public static Memory jvmMemory(String label, long pid) {
     jcmd(pid, "GC.run");
-    String heap = jcmd(pid, "GC.heap_info");
-    long used = -1;
-    long committed = -1;
-    Matcher m = HEAP.matcher(heap);
-    if (m.find()) {
-      committed = Long.parseLong(m.group(1)) / 1024;
-      used = Long.parseLong(m.group(2)) / 1024;
-    }
-    Matcher meta = METASPACE.matcher(heap);
-    long metaspace = meta.find() ? Long.parseLong(meta.group(1)) / 1024 : -1;
-    String collector =
-        heap.lines()
-            .map(l -> HEAP_NAME.matcher(l))
-            .filter(Matcher::find)
-            .map(x -> x.group(1))
-            .findFirst()
-            .orElse("?");
+    Heap heap = Heap.parse(jcmd(pid, "GC.heap_info"));
     return new Memory(
         label,
         status(pid, "VmRSS") / 1024,
         status(pid, "VmHWM") / 1024,
-        used,
-        committed,
-        metaspace,
+        heap.usedMb(),
+        heap.committedMb(),
+        heap.metaspaceUsedMb(),
         (int) status(pid, "Threads"),
-        collector);
+        heap.collector(),
+        -1,
+        -1);
+  }
+
+  /** What {@code jcmd <pid> GC.heap_info} says, in MB (-1: not in the answer). */
+  record Heap(long usedMb, long committedMb, long metaspaceUsedMb, String collector) {
+
+    static Heap parse(String heapInfo) {
+      long usedKb = 0;
+      long committedKb = 0;
+      boolean found = false;
+      Matcher m = HEAP.matcher(heapInfo);
+      while (m.find()) {
+        committedKb += Long.parseLong(m.group(1));
+        usedKb += Long.parseLong(m.group(2));
+        found = true;
+      }
+      Matcher meta = METASPACE.matcher(heapInfo);
+      return new Heap(
+          found ? usedKb / 1024 : -1,
+          found ? committedKb / 1024 : -1,
+          meta.find() ? Long.parseLong(meta.group(1)) / 1024 : -1,
+          ProcessProbe.collector(heapInfo));
+    }
+  }
+
+  /**
+   * The collector a {@code GC.heap_info} answer shows: the JVM picks Serial for itself when it sees
+   * a single CPU or less than 1792 MB (a container with the chart's 1-CPU limit), else G1.
+   */
+  static String collector(String heapInfo) {
+    if (heapInfo.contains("garbage-first heap")) {
+      return "G1";
+    }
+    if (heapInfo.contains("def new generation")) {
+      return "Serial";
+    }
+    if (heapInfo.contains("PSYoungGen")) {
+      return "Parallel";
+    }
+    if (heapInfo.contains("Shenandoah")) {
+      return "Shenandoah";
+    }
+    if (heapInfo.contains("ZHeap")) {
+      return "Z";
+    }
+    return "?";
   }
 
   /** The first child process of this JVM whose command line contains {@code needle}. */
