@@ -70,10 +70,11 @@ public interface XaccessConfig {
 
     /**
      * After a grant starts a stack operation, its identity is also listed this soon (at most every
-     * 250 ms), so an operation that ends at once is seen without waiting for the next round; not
-     * below the interval: off.
+     * 100 ms), so an operation that ends at once is seen without waiting for the next round; not
+     * below the interval: off. As short as this since a woken grant reads its own last status write
+     * (it is kept over the informer's cache until the informer has it).
      */
-    @WithDefault("100ms")
+    @WithDefault("20ms")
     Duration firstLook();
 
     /** How long a watched grant waits before it looks at its own stack anyway: a safety net. */

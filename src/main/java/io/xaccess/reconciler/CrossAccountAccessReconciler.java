@@ -152,7 +152,7 @@ public class CrossAccountAccessReconciler
     } catch (RuntimeException unexpected) {
       next = retries.unexpected(resource, status, unexpected);
     }
-    return writer.reconciled(resource, status, next);
+    return writer.reconciled(resource, status, next, context);
   }
 
   /** No stack of the grant was created or found yet (as its status records). */

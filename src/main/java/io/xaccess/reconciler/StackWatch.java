@@ -59,7 +59,7 @@ public class StackWatch {
   static final int LISTING_THREADS = 4;
 
   /** The least time between two listings of one identity when an early look is asked for. */
-  static final Duration MIN_GAP = Duration.ofMillis(250);
+  static final Duration MIN_GAP = Duration.ofMillis(100);
 
   /** Passing failures (throttling, 5xx) in a row before the identity's grants poll instead. */
   static final int PASSING_FAILURES_BEFORE_FALLBACK = 5;

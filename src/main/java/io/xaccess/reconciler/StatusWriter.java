@@ -3,6 +3,8 @@ package io.xaccess.reconciler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
@@ -31,23 +33,81 @@ public class StatusWriter {
   private final GrantMetrics metrics;
   private final Clock clock;
   private final Consumer<CrossAccountAccess> deletionPatch;
+  private final ReconcilePatch reconcilePatch;
+
+  /** How a reconcile's changed status is written: what the reconcile returns. */
+  @FunctionalInterface
+  interface ReconcilePatch {
+    UpdateControl<CrossAccountAccess> write(
+        CrossAccountAccess resource, Context<CrossAccountAccess> context);
+  }
 
   @Inject
   public StatusWriter(
       KubernetesClient client, GrantEvents events, GrantMetrics metrics, Clock clock) {
-    this(events, metrics, clock, patch -> client.resource(patch).patchStatus());
+    this(
+        events,
+        metrics,
+        clock,
+        patch -> client.resource(patch).patchStatus(),
+        StatusWriter::patchAndCache);
   }
 
-  /** With {@code deletionPatch} sending a status patch while the finalizer holds the resource. */
+  /**
+   * With {@code deletionPatch} sending a status patch while the finalizer holds the resource; a
+   * reconcile's status as the Operator SDK's own status patch.
+   */
   StatusWriter(
       GrantEvents events,
       GrantMetrics metrics,
       Clock clock,
       Consumer<CrossAccountAccess> deletionPatch) {
+    this(
+        events,
+        metrics,
+        clock,
+        deletionPatch,
+        (resource, context) -> UpdateControl.patchStatus(resource));
+  }
+
+  StatusWriter(
+      GrantEvents events,
+      GrantMetrics metrics,
+      Clock clock,
+      Consumer<CrossAccountAccess> deletionPatch,
+      ReconcilePatch reconcilePatch) {
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
     this.deletionPatch = deletionPatch;
+    this.reconcilePatch = reconcilePatch;
+  }
+
+  /**
+   * The status written (server-side apply, with the resource version it was read at) and the answer
+   * kept over the informer's cache until the informer has it: the next reconcile sees this write
+   * even when it starts at once, as it does when the stack watch wakes the grant moments after.
+   * Through {@code UpdateControl.patchStatus} it could read the version before the write, find no
+   * stack recorded and, its write then refused (409), be retried.
+   */
+  private static UpdateControl<CrossAccountAccess> patchAndCache(
+      CrossAccountAccess resource, Context<CrossAccountAccess> context) {
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        resource, statusOnly(resource, resource.getStatus()), context);
+    return UpdateControl.noUpdate();
+  }
+
+  /** A resource holding only the name and this status: what a status patch sends. */
+  private static CrossAccountAccess statusOnly(
+      CrossAccountAccess resource, CrossAccountAccessStatus status) {
+    CrossAccountAccess patch = new CrossAccountAccess();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(resource.getMetadata().getName())
+            .withNamespace(resource.getMetadata().getNamespace())
+            .build());
+    patch.setStatus(status);
+    return patch;
   }
 
   /** A builder starting from the resource's current status, for its current generation. */
@@ -58,7 +118,10 @@ public class StatusWriter {
 
   /** The outcome of a reconcile: a status patch only if something changed. */
   UpdateControl<CrossAccountAccess> reconciled(
-      CrossAccountAccess resource, GrantStatusBuilder builder, Duration next) {
+      CrossAccountAccess resource,
+      GrantStatusBuilder builder,
+      Duration next,
+      Context<CrossAccountAccess> context) {
     CrossAccountAccessStatus after = builder.build();
     metrics.phase(resource.getMetadata().getUid(), after.getPhase());
     if (!changed(resource.getStatus(), after)) {
@@ -70,7 +133,7 @@ public class StatusWriter {
               Instant.parse(resource.getMetadata().getCreationTimestamp()), clock.instant()));
     }
     apply(resource, after);
-    return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+    return reconcilePatch.write(resource, context).rescheduleAfter(next);
   }
 
   /**
@@ -83,15 +146,8 @@ public class StatusWriter {
       return;
     }
     events.transitions(resource, resource.getStatus(), after);
-    CrossAccountAccess patch = new CrossAccountAccess();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(resource.getMetadata().getName())
-            .withNamespace(resource.getMetadata().getNamespace())
-            .build());
-    patch.setStatus(after);
     try {
-      deletionPatch.accept(patch);
+      deletionPatch.accept(statusOnly(resource, after));
     } catch (RuntimeException e) {
       LOG.debugf(
           "status of %s not updated during deletion: %s",
