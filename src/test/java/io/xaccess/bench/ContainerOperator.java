@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * helm/xaccess/values.yaml ({@code resources.limits}: 512Mi, 1 CPU; no swap, as on a kubelet), its
  * securityContext (read-only root file system, user 65532, no capabilities, no privilege
  * escalation) and a writable /tmp like its emptyDir (sizeLimit 64Mi). No JVM option is added: the
- * image's own entrypoint flags ({@code -XX:MaxRAMPercentage=75}) size the heap from the limit, and
- * that is what is measured. The host network makes the API server's and moto's 127.0.0.1 addresses
- * reachable and the management port the bench picks a port of this machine.
+ * image's own entrypoint flags ({@code -XX:MaxRAMPercentage=40 -XX:+UseSerialGC}) size the heap
+ * from the limit, and that is what is measured. The host network makes the API server's and moto's
+ * 127.0.0.1 addresses reachable and the management port the bench picks a port of this machine.
  *
  * <p>What the bench reads works as for a JVM process: the log ({@code docker logs -f} into the log
  * file), the JVM's pid on this machine ({@code docker inspect .State.Pid}: /proc, CPU time, and
