@@ -73,15 +73,7 @@ class StackRolloutTest {
 
   @Test
   void aGrantToldToAdoptLooksBeforeItCreates() {
-    StackRequest adopting =
-        new StackRequest(
-            DESIRED.stackName(),
-            DESIRED.template(),
-            DESIRED.parameters(),
-            DESIRED.tags(),
-            DESIRED.configurationHash(),
-            DESIRED.formerNames(),
-            new StackOwner("uid-a", "ns", "a", Optional.of("uid-old")));
+    StackRequest adopting = ownedBy(new StackOwner("uid-a", "ns", "a", Optional.of("uid-old")));
     rollout.advance(Side.PRODUCTION, ACCOUNT, adopting, null, null, null);
     assertThat(cfn.calls).containsExactly("observe", "observe", "create");
   }
@@ -104,15 +96,7 @@ class StackRolloutTest {
     assertThat(rollout.recentlyReady(ACCOUNT, DESIRED, DESIRED.stackName(), OLD))
         .as("another configuration recorded")
         .isEmpty();
-    StackRequest other =
-        new StackRequest(
-            DESIRED.stackName(),
-            DESIRED.template(),
-            DESIRED.parameters(),
-            DESIRED.tags(),
-            DESIRED.configurationHash(),
-            DESIRED.formerNames(),
-            new StackOwner("uid-b", "ns", "a", Optional.empty()));
+    StackRequest other = ownedBy(new StackOwner("uid-b", "ns", "a", Optional.empty()));
     assertThat(rollout.recentlyReady(ACCOUNT, other, DESIRED.stackName(), applied))
         .as("a later grant of the same name (another uid)")
         .isEmpty();
@@ -296,15 +280,7 @@ class StackRolloutTest {
   @Test
   void adoptionTakesOnlyAStackOfTheSameNamespaceAndName() {
     StackOwner adopting = new StackOwner("uid-a", "ns", "a", Optional.of("uid-old"));
-    StackRequest request =
-        new StackRequest(
-            DESIRED.stackName(),
-            DESIRED.template(),
-            DESIRED.parameters(),
-            DESIRED.tags(),
-            DESIRED.configurationHash(),
-            DESIRED.formerNames(),
-            adopting);
+    StackRequest request = ownedBy(adopting);
     cfn.put(
         stack(
             DESIRED.stackName(),
@@ -415,6 +391,18 @@ class StackRolloutTest {
         List.of(DESIRED.stackName(), "xaccess-ns-a-prod"),
         null,
         null);
+  }
+
+  /** The desired request, for a grant of this owner. */
+  private static StackRequest ownedBy(StackOwner owner) {
+    return new StackRequest(
+        DESIRED.stackName(),
+        DESIRED.template(),
+        DESIRED.parameters(),
+        DESIRED.tags(),
+        DESIRED.configurationHash(),
+        DESIRED.formerNames(),
+        owner);
   }
 
   private static ObservedStack stack(String status) {
