@@ -128,26 +128,20 @@ public final class PolicyDrift {
   static String describe(Statement s) {
     StringBuilder b = new StringBuilder(s.sid().isEmpty() ? "statement" : "statement " + s.sid());
     b.append(" (").append(s.effect());
-    if (!s.principals().isEmpty()) {
-      b.append(" for ").append(String.join(", ", s.principals()));
-    }
-    if (!s.notPrincipals().isEmpty()) {
-      b.append(" for all but ").append(String.join(", ", s.notPrincipals()));
-    }
-    if (!s.actions().isEmpty()) {
-      b.append(" ").append(String.join(", ", s.actions()));
-    }
-    if (!s.notActions().isEmpty()) {
-      b.append(" all but ").append(String.join(", ", s.notActions()));
-    }
-    if (!s.resources().isEmpty()) {
-      b.append(" on ").append(String.join(", ", s.resources()));
-    }
-    if (!s.notResources().isEmpty()) {
-      b.append(" on all but ").append(String.join(", ", s.notResources()));
-    }
+    part(b, " for ", s.principals());
+    part(b, " for all but ", s.notPrincipals());
+    part(b, " ", s.actions());
+    part(b, " all but ", s.notActions());
+    part(b, " on ", s.resources());
+    part(b, " on all but ", s.notResources());
     s.conditions().forEach((k, v) -> b.append(" if ").append(k).append(" ").append(values(k, v)));
     return b.append(")").toString();
+  }
+
+  private static void part(StringBuilder b, String lead, SortedSet<String> values) {
+    if (!values.isEmpty()) {
+      b.append(lead).append(String.join(", ", values));
+    }
   }
 
   private static String values(String key, SortedSet<String> values) {
