@@ -27,6 +27,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -139,6 +140,24 @@ public class AwsClients {
   public BucketSession operatorSession(Grant.Account account) {
     return new BucketSession(
         s3(account, account.region()), account.accountId(), describe(account), false);
+  }
+
+  /**
+   * IAM, as the account's deployer identity: a global service, signed for its partition's global
+   * region (the SDK resolves the endpoint; AWS_ENDPOINT_URL overrides it as for every client).
+   */
+  IamClient iam(Grant.Account account) {
+    Region global =
+        switch (config.aws().partition()) {
+          case "aws-cn" -> Region.AWS_CN_GLOBAL;
+          case "aws-us-gov" -> Region.AWS_US_GOV_GLOBAL;
+          default -> Region.AWS_GLOBAL;
+        };
+    return client(
+        "iam",
+        account,
+        global.id(),
+        () -> configure(IamClient.builder(), global.id(), provider(account)).build());
   }
 
   /** KMS in the account's region, as the account's deployer identity. */

@@ -133,6 +133,27 @@ public interface XaccessConfig {
 
   Verification verification();
 
+  Drift drift();
+
+  /**
+   * The drift check: the production role's trust, maximum session, boundary and policies, the
+   * bucket policy the stack manages, the key policy and the bucket's encryption and public access
+   * block, read from AWS and compared by meaning with what the stack declares (docs/drift.md).
+   */
+  interface Drift {
+    /**
+     * How often a deployed grant is checked (first one interval after its production stack became
+     * ready); 0: only when asked with the xaccess.io/check-drift annotation. Each check costs 3 IAM
+     * reads plus one per inline policy and up to 4 S3 and KMS reads; no write when nothing drifted.
+     */
+    @WithDefault("10m")
+    Duration interval();
+
+    /** How soon a check that could not read AWS, or a repair that failed, is tried again. */
+    @WithDefault("1m")
+    Duration retryDelay();
+  }
+
   Admission admission();
 
   /** The tenancy webhook (docs/tenancy.md#admission). */

@@ -95,4 +95,41 @@ public class GrantMetrics {
         .register(registry)
         .record(took);
   }
+
+  /**
+   * One drift check.
+   *
+   * @param result none (the live configuration matches), drifted, or failed (AWS not read)
+   */
+  public void driftCheck(String result) {
+    Counter.builder("xaccess.drift.checks")
+        .description("Drift checks of deployed grants, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * One drifted resource found by a check, by what it is (trust, role-policy, bucket-policy...).
+   */
+  public void driftFinding(String resource) {
+    Counter.builder("xaccess.drift.findings")
+        .description("Drifted resources found by drift checks, by kind of resource")
+        .tag("resource", resource)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * One repair of a drifted grant.
+   *
+   * @param result repaired or failed
+   */
+  public void driftRepair(String result) {
+    Counter.builder("xaccess.drift.repairs")
+        .description("Repairs of drifted grants (driftPolicy Repair), by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
 }

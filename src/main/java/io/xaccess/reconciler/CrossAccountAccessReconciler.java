@@ -82,6 +82,7 @@ public class CrossAccountAccessReconciler
   private final Clock clock;
   private final StackRequests requests;
   private final StackWatch watch;
+  private final GrantDrift drift;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -96,8 +97,10 @@ public class CrossAccountAccessReconciler
       StalledClosure closure,
       ManualApproval approval,
       StackWatch watch,
+      GrantDrift drift,
       Clock clock) {
     this.watch = watch;
+    this.drift = drift;
     this.tenancy = tenancy;
     this.closure = closure;
     this.approval = approval;
@@ -280,29 +283,31 @@ public class CrossAccountAccessReconciler
     // 2. Development stack, fed by the production role's ARN.
     // The role's ARN as the production stack output it now; built before only when it differs.
     String roleArn = requests.roleArn(grant, status);
-    StackProgress development =
-        deploy(
-            Side.DEVELOPMENT,
-            grant,
-            roleArn.equals(expectedRoleArn)
-                ? wanted.development()
-                : requests.development(grant, access, roleArn),
-            status);
+    StackRequest developmentRequest =
+        roleArn.equals(expectedRoleArn)
+            ? wanted.development()
+            : requests.development(grant, access, roleArn);
+    StackProgress development = deploy(Side.DEVELOPMENT, grant, developmentRequest, status);
     if (!development.ready()) {
       return afterUnfinished(resource, grant, Side.DEVELOPMENT, development, status);
     }
     // What is deployed now is the spec's: an approval of it is spent.
     ManualApproval.applied(resource, wanted, status);
 
+    // 3. Drift: what AWS holds against what the production stack declares, put back under Repair.
+    // Expired grants too: a trust reopened by hand is the worst drift of all.
+    GrantDrift.Outcome checked =
+        drift.advance(resource, grant, wanted.production(), developmentRequest, status);
+    Duration nextCheck = checked.next().orElse(config.resyncInterval());
+
     // Expired: both stacks carry the closed configuration; there is nothing to prove.
     if (lifetime.expired()) {
       // The closed development stack has no assume policy (an emulator may not say so).
       status.developmentStack().setAssumePolicyArn(null);
       status.expired(true);
-      return config.resyncInterval();
+      return shorter(config.resyncInterval(), nextCheck);
     }
 
-    // 3. Proof of access, through the verifier role and the production role.
     Optional<Instant> revoked = access.revokeSessionsBefore();
     Instant now = clock.instant();
     if (revoked.isPresent() && now.isBefore(revoked.get())) {
@@ -317,14 +322,22 @@ public class CrossAccountAccessReconciler
     }
     if (!grant.verification().enabled()) {
       status.verificationDisabled();
-      return config.resyncInterval();
+      return shorter(config.resyncInterval(), nextCheck);
     }
-    return verification.advance(
-        grant,
-        status,
-        roleArn,
-        verifierRoleArn,
-        production.appliedHash() + "+" + development.appliedHash());
+    // 4. Proof of access, through the verifier role and the production role; again after a repair.
+    return shorter(
+        verification.advance(
+            grant,
+            status,
+            roleArn,
+            verifierRoleArn,
+            GrantDrift.verifiedConfiguration(
+                production.appliedHash() + "+" + development.appliedHash(), status)),
+        nextCheck);
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /**

@@ -67,6 +67,21 @@ public class GrantEvents {
           approvalAfter.getReason(),
           approvalAfter.getMessage());
     }
+    var driftedBefore = condition(before, ConditionType.Drifted);
+    var driftedAfter = condition(after, ConditionType.Drifted);
+    if (driftedAfter != null
+        && !Reason.NoDrift.name().equals(driftedAfter.getReason())
+        && (driftedBefore == null
+            || !Objects.equals(driftedBefore.getReason(), driftedAfter.getReason())
+            || !Objects.equals(driftedBefore.getMessage(), driftedAfter.getMessage()))) {
+      // A drift found (or gone on repair) is worth a line in kubectl describe; a check that
+      // finds nothing, or the same drift again, is not.
+      emit(
+          resource,
+          Reason.DriftRepaired.name().equals(driftedAfter.getReason()) ? "Normal" : "Warning",
+          driftedAfter.getReason(),
+          driftedAfter.getMessage());
+    }
     String revokedBefore = before == null ? null : before.getSessionsRevokedBefore();
     if (after.getSessionsRevokedBefore() != null
         && !after.getSessionsRevokedBefore().equals(revokedBefore)) {

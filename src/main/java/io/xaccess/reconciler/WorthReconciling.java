@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Which updates of a grant start a reconcile: a new generation (the spec changed), the release, the
- * revoke-sessions-before or the approve-plan annotation set, changed or cleared, deletion
+ * revoke-sessions-before, approve-plan or check-drift annotation set, changed or cleared, deletion
  * requested, or the finalizers changed. Not the operator's own status writes, nor labels or other
  * annotations — so nothing loops on itself, yet releasing a stuck grant takes effect at once (the
  * generation alone would not change for it).
@@ -25,6 +25,9 @@ public class WorthReconciling implements OnUpdateFilter<CrossAccountAccess> {
         || !Objects.equals(
             annotation(updated, CrossAccountAccess.APPROVE_PLAN_ANNOTATION),
             annotation(previous, CrossAccountAccess.APPROVE_PLAN_ANNOTATION))
+        || !Objects.equals(
+            annotation(updated, CrossAccountAccess.CHECK_DRIFT_ANNOTATION),
+            annotation(previous, CrossAccountAccess.CHECK_DRIFT_ANNOTATION))
         || (updated.isMarkedForDeletion() && !previous.isMarkedForDeletion())
         || !Objects.equals(
             updated.getMetadata().getFinalizers(), previous.getMetadata().getFinalizers());

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccessStatus;
 import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
+import io.xaccess.api.v1alpha1.DriftStatus;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.api.v1alpha1.PlanStatus;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
@@ -98,6 +99,8 @@ public final class GrantStatusBuilder {
   private String appliedPlan;
   private Condition approval;
   private String awaitingApproval;
+  private DriftStatus drift;
+  private Condition drifted;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -114,6 +117,35 @@ public final class GrantStatusBuilder {
     this.plan = this.previous.getPlan();
     this.appliedPlan = this.previous.getAppliedPlan();
     this.approval = previousCondition(ConditionType.ApprovalPending).orElse(null);
+    this.drift = copy(this.previous.getDrift(), null);
+    this.drifted = previousCondition(ConditionType.Drifted).orElse(null);
+  }
+
+  /** The last drift check as status holds it, or null before the first. */
+  public DriftStatus drift() {
+    return drift;
+  }
+
+  /**
+   * What a drift check found: {@code status.drift} and the Drifted condition ({@code "True"} while
+   * AWS differs, {@code "False"} when it matches or was repaired, {@code "Unknown"} when AWS could
+   * not be read).
+   */
+  public GrantStatusBuilder drift(
+      DriftStatus drift, String drifted, Reason reason, String message) {
+    this.drift = drift;
+    this.drifted = condition(ConditionType.Drifted, drifted, reason, message);
+    return this;
+  }
+
+  /**
+   * When the production stack last became ready with what it holds now (the Ready transition of its
+   * condition), if it is.
+   */
+  public Optional<Instant> productionReadySince() {
+    return previousCondition(ConditionType.ProductionStackReady)
+        .filter(c -> "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+        .map(c -> Instant.parse(c.getLastTransitionTime()));
   }
 
   /** No ApprovalPending condition and no plan: the grant is Automatic. */
@@ -361,6 +393,7 @@ public final class GrantStatusBuilder {
     status.setSessionsRevokedBefore(sessionsRevokedBefore);
     status.setPlan(plan);
     status.setAppliedPlan(appliedPlan);
+    status.setDrift(drift);
     boolean stalled = stalledReason != null;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(
@@ -384,6 +417,9 @@ public final class GrantStatusBuilder {
         verificationDisabled && !closed
             ? condition(verification.type, "Unknown", verification.reason, verification.message)
             : stepCondition(verification));
+    if (drifted != null) {
+      conditions.add(drifted);
+    }
     if (approval != null) {
       conditions.add(approval);
     }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.xaccess.aws.ProductionPolicies.Encryption;
+import io.xaccess.aws.ProductionPolicies.Live;
+import io.xaccess.aws.ProductionPolicies.PublicAccess;
 import io.xaccess.render.GrantManifest;
 import io.xaccess.render.RenderSettings;
 import io.xaccess.render.RenderedGrant;
@@ -32,7 +35,7 @@ class DeclaredDocumentsTest {
     var resource =
         GrantManifest.read(Files.readString(Path.of("examples/basic.yaml")), "basic.yaml").get(0);
     RenderedGrant rendered = RenderedGrant.of(resource, RenderSettings.defaults());
-    declared = DeclaredDocuments.of(rendered.policies(), rendered.grant().bucket().name());
+    declared = DeclaredDocuments.of(rendered.policies(), rendered.production().template());
     roleArn = rendered.policies().roleArn();
   }
 
@@ -48,16 +51,46 @@ class DeclaredDocumentsTest {
     return URLEncoder.encode(JSON.writeValueAsString(copy), StandardCharsets.UTF_8);
   }
 
-  private static DeclaredDocuments.Live asDeployed() throws Exception {
+  private static Live asDeployed() throws Exception {
     Map<String, String> policies = new LinkedHashMap<>();
     for (var e : declared.rolePolicies().entrySet()) {
       policies.put(e.getKey(), asIamReturnsIt(e.getValue()));
     }
-    return new DeclaredDocuments.Live(
+    Encryption encryption = declared.encryption().orElseThrow();
+    String keyArn = encryption.keyId().orElseThrow();
+    return live(
         asIamReturnsIt(declared.trust()),
         policies,
+        List.of(),
         Optional.of(JSON.writeValueAsString(declared.bucketPolicy().orElseThrow())),
+        // S3 names the key as it was given; an id is the same key as its ARN.
+        Optional.of(
+            new Encryption(
+                "aws:kms", Optional.of(keyArn.substring(keyArn.indexOf(":key/") + 5)), true)),
+        Optional.of(PublicAccess.ALL_BLOCKED),
         Optional.of(JSON.writeValueAsString(declared.keyPolicy().orElseThrow())));
+  }
+
+  private static Live live(
+      String trust,
+      Map<String, String> policies,
+      List<String> attached,
+      Optional<String> bucketPolicy,
+      Optional<Encryption> encryption,
+      Optional<PublicAccess> publicAccess,
+      Optional<String> keyPolicy) {
+    return new Live(
+        true,
+        trust,
+        declared.permissionsBoundary(),
+        declared.maxSessionSeconds(),
+        policies,
+        attached,
+        true,
+        bucketPolicy,
+        encryption,
+        publicAccess,
+        keyPolicy);
   }
 
   @Test
@@ -68,8 +101,8 @@ class DeclaredDocumentsTest {
 
   @Test
   void aDeletedPolicyAnAddedOneAndAReplacedBucketPolicyAreEachNamed() throws Exception {
-    DeclaredDocuments.Live live = asDeployed();
-    Map<String, String> policies = new LinkedHashMap<>(live.rolePolicies());
+    Live live = asDeployed();
+    Map<String, String> policies = new LinkedHashMap<>(live.inlinePolicies());
     policies.remove("xaccess-objects");
     policies.put(
         "console-edit",
@@ -82,8 +115,14 @@ class DeclaredDocumentsTest {
             + "/*\"}]}";
     var findings =
         declared.compare(
-            new DeclaredDocuments.Live(
-                live.trust(), policies, Optional.of(foreign), live.keyPolicy()),
+            live(
+                live.trust(),
+                policies,
+                List.of(),
+                Optional.of(foreign),
+                live.encryption(),
+                live.publicAccess(),
+                live.keyPolicy()),
             "aws");
     String role = "role " + declared.roleName();
     assertThat(findings)
@@ -105,10 +144,16 @@ class DeclaredDocumentsTest {
 
   @Test
   void aDeletedBucketPolicyIsNamedAndAnUnmanagedOneIsNotLookedAt() throws Exception {
-    DeclaredDocuments.Live live = asDeployed();
-    DeclaredDocuments.Live noPolicy =
-        new DeclaredDocuments.Live(
-            live.trust(), live.rolePolicies(), Optional.empty(), live.keyPolicy());
+    Live live = asDeployed();
+    Live noPolicy =
+        live(
+            live.trust(),
+            live.inlinePolicies(),
+            List.of(),
+            Optional.empty(),
+            live.encryption(),
+            live.publicAccess(),
+            live.keyPolicy());
     assertThat(declared.compare(noPolicy, "aws"))
         .extracting(DeclaredDocuments.Finding::message)
         .containsExactly("bucket policy of " + declared.bucketName() + ": deleted");
@@ -116,10 +161,84 @@ class DeclaredDocumentsTest {
         new DeclaredDocuments(
             declared.roleName(),
             declared.trust(),
+            declared.maxSessionSeconds(),
+            declared.permissionsBoundary(),
             declared.rolePolicies(),
             declared.bucketName(),
             Optional.empty(),
-            declared.keyPolicy());
+            declared.keyPolicy(),
+            declared.encryption(),
+            declared.publicAccess());
     assertThat(unmanaged.compare(noPolicy, "aws")).isEmpty();
+  }
+
+  @Test
+  void roleSettingsAnAttachedPolicyAndTheBucketSettingsAreEachNamedWithTheirKind()
+      throws Exception {
+    Live deployed = asDeployed();
+    Live changed =
+        new Live(
+            true,
+            deployed.trust(),
+            "",
+            43200,
+            deployed.inlinePolicies(),
+            List.of("arn:aws:iam::aws:policy/AdministratorAccess"),
+            true,
+            deployed.bucketPolicy(),
+            Optional.of(new Encryption("AES256", Optional.empty(), true)),
+            Optional.of(new PublicAccess(true, true, false, true)),
+            deployed.keyPolicy());
+    var findings = declared.compare(changed, "aws");
+    assertThat(findings)
+        .extracting(DeclaredDocuments.Finding::kind)
+        .containsExactly(
+            DeclaredDocuments.Kind.MAX_SESSION,
+            DeclaredDocuments.Kind.PERMISSIONS_BOUNDARY,
+            DeclaredDocuments.Kind.ATTACHED_POLICY,
+            DeclaredDocuments.Kind.ENCRYPTION,
+            DeclaredDocuments.Kind.PUBLIC_ACCESS);
+    String role = "role " + declared.roleName();
+    assertThat(findings)
+        .extracting(DeclaredDocuments.Finding::message)
+        .containsExactly(
+            "maximum session duration of " + role + ": 3600 s changed to 43200 s",
+            "permissions boundary of " + role + ": " + declared.permissionsBoundary() + " removed",
+            "managed policy arn:aws:iam::aws:policy/AdministratorAccess of "
+                + role
+                + ": attached (the stack attaches no managed policy)",
+            "encryption of bucket "
+                + declared.bucketName()
+                + ": algorithm aws:kms changed to AES256; key "
+                + declared.encryption().orElseThrow().keyId().orElseThrow()
+                + " removed",
+            "public access block of bucket "
+                + declared.bucketName()
+                + ": BlockPublicPolicy turned off");
+    assertThat(findings.get(2).subject()).isEqualTo("arn:aws:iam::aws:policy/AdministratorAccess");
+  }
+
+  @Test
+  void aRoleOrBucketDeletedOutsideTheStackIsNamedAndNotRepairable() throws Exception {
+    Live deployed = asDeployed();
+    Live gone =
+        new Live(
+            false,
+            "",
+            "",
+            0,
+            Map.of(),
+            List.of(),
+            false,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    var findings = declared.compare(gone, "aws");
+    assertThat(findings)
+        .extracting(DeclaredDocuments.Finding::kind)
+        .containsExactly(DeclaredDocuments.Kind.ROLE_GONE, DeclaredDocuments.Kind.BUCKET_GONE);
+    assertThat(findings).noneMatch(f -> f.kind().repairable());
+    assertThat(declared.compare(deployed, "aws")).isEmpty();
   }
 }

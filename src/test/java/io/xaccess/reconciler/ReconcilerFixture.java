@@ -1,17 +1,22 @@
 package io.xaccess.reconciler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsCallCounter;
 import io.xaccess.aws.AwsClients;
+import io.xaccess.aws.ProductionPolicies;
 import io.xaccess.aws.ProductionStorage;
 import io.xaccess.cloudformation.ChangeSetState;
 import io.xaccess.cloudformation.StackRollout;
+import io.xaccess.drift.DeclaredDocuments;
+import io.xaccess.grant.AccessState;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.GrantProblem;
 import io.xaccess.grant.GrantResolver;
@@ -50,18 +55,22 @@ final class ReconcilerFixture {
   final FakeVerifier verifier = new FakeVerifier();
   final FakeStorage storage = new FakeStorage();
   final RecordingEvents events = new RecordingEvents();
+  final FakePolicies policies = new FakePolicies();
   final List<CrossAccountAccess> deletionPatches = new ArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   GrantProblem resolveProblem;
   final CrossAccountAccessReconciler reconciler;
   final StackWatch watch;
+  final GrantDrift drift;
+  private final GrantResolver resolver;
+  private final AwsClients identities;
 
   /** What tenancy decides for every grant (default: permitted by a policy named "test"). */
   Verdict verdict = Verdict.permittedBy("test", Optional.empty(), Optional.empty());
 
   ReconcilerFixture() {
     GrantMetrics metrics = new GrantMetrics(registry);
-    GrantResolver resolver =
+    resolver =
         new GrantResolver(null, settings) {
           @Override
           public Grant resolve(
@@ -80,6 +89,8 @@ final class ReconcilerFixture {
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
     Retries retries = new Retries(settings, events, clock);
     watch = new StackWatch(cfn, settings, clock);
+    identities = new AwsClients(settings, new AwsCallCounter(registry));
+    drift = new GrantDrift(policies, storage, cfn, metrics, settings, clock);
     StalledClosure closure =
         new StalledClosure(
             resolver,
@@ -107,7 +118,27 @@ final class ReconcilerFixture {
             closure,
             new ManualApproval(rollout, cfn, closure, settings, clock),
             watch,
+            drift,
             clock);
+  }
+
+  /**
+   * The production documents a Ready grant's stacks declare, rendered as the drift check renders
+   * them (its requests, its created key).
+   */
+  DeclaredDocuments declared(CrossAccountAccess resource) {
+    try {
+      Grant grant = resolver.resolve(resource, Optional.empty(), Optional.empty());
+      StackRequests requests = new StackRequests(identities, settings);
+      ProductionStackStatus production = resource.getStatus().getProduction();
+      return drift.declared(
+          grant,
+          production.getKmsKeyArn(),
+          requests.production(grant, AccessState.OPEN),
+          requests.development(grant, AccessState.OPEN, production.getRoleArn()));
+    } catch (GrantProblem e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** A grant between the test accounts, as the API server would hand it to the operator. */
@@ -309,6 +340,138 @@ final class ReconcilerFixture {
 
     List<String> reasons() {
       return recorded.stream().map(e -> e.substring(0, e.indexOf(':'))).toList();
+    }
+  }
+
+  /**
+   * The production role, bucket and key as AWS would hold them, in memory: {@link #deployed} puts
+   * the declared documents there in the form IAM and S3 hand them back; tests edit them as someone
+   * at the console would; every read and write is recorded.
+   */
+  static final class FakePolicies implements ProductionPolicies {
+    boolean roleExists = true;
+    boolean bucketExists = true;
+    String trust = "";
+    String boundary = "";
+    long maxSession = 3600;
+    final Map<String, String> inline = new LinkedHashMap<>();
+    final List<String> attached = new ArrayList<>();
+    Optional<String> bucketPolicy = Optional.empty();
+    Optional<Encryption> encryption = Optional.empty();
+    Optional<PublicAccess> publicAccess = Optional.empty();
+    Optional<String> keyPolicy = Optional.empty();
+    final List<Target> reads = new ArrayList<>();
+    final List<String> writes = new ArrayList<>();
+    RuntimeException failing;
+    RuntimeException failingWrites;
+
+    /** AWS holding exactly what {@code declared} says, URL-encoded where IAM encodes. */
+    void deployed(DeclaredDocuments declared) {
+      trust = iamForm(declared.trust());
+      boundary = declared.permissionsBoundary();
+      maxSession = declared.maxSessionSeconds();
+      inline.clear();
+      declared.rolePolicies().forEach((name, doc) -> inline.put(name, iamForm(doc)));
+      attached.clear();
+      bucketPolicy = declared.bucketPolicy().map(JsonNode::toString);
+      keyPolicy = declared.keyPolicy().map(JsonNode::toString);
+      encryption = declared.encryption();
+      publicAccess = declared.publicAccess();
+    }
+
+    private static String iamForm(JsonNode document) {
+      return java.net.URLEncoder.encode(
+          document.toString(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Live read(Grant.Account production, Target target) {
+      reads.add(target);
+      if (failing != null) {
+        throw failing;
+      }
+      return new Live(
+          roleExists,
+          trust,
+          boundary,
+          maxSession,
+          Map.copyOf(inline),
+          List.copyOf(attached),
+          bucketExists,
+          target.bucketPolicy() ? bucketPolicy : Optional.empty(),
+          target.bucketSettings() ? encryption : Optional.empty(),
+          target.bucketSettings() ? publicAccess : Optional.empty(),
+          target.keyId().isPresent() ? keyPolicy : Optional.empty());
+    }
+
+    private void write(String what) {
+      writes.add(what);
+      if (failingWrites != null) {
+        throw failingWrites;
+      }
+    }
+
+    @Override
+    public void putTrust(Grant.Account production, String roleName, String document) {
+      write("putTrust " + roleName);
+      trust = document;
+    }
+
+    @Override
+    public void putMaxSessionDuration(Grant.Account production, String roleName, long seconds) {
+      write("putMaxSessionDuration " + roleName + " " + seconds);
+      maxSession = seconds;
+    }
+
+    @Override
+    public void putPermissionsBoundary(
+        Grant.Account production, String roleName, String policyArn) {
+      write("putPermissionsBoundary " + roleName);
+      boundary = policyArn;
+    }
+
+    @Override
+    public void putRolePolicy(
+        Grant.Account production, String roleName, String name, String document) {
+      write("putRolePolicy " + name);
+      inline.put(name, document);
+    }
+
+    @Override
+    public void deleteRolePolicy(Grant.Account production, String roleName, String name) {
+      write("deleteRolePolicy " + name);
+      inline.remove(name);
+    }
+
+    @Override
+    public void detachRolePolicy(Grant.Account production, String roleName, String policyArn) {
+      write("detachRolePolicy " + policyArn);
+      attached.remove(policyArn);
+    }
+
+    @Override
+    public void putBucketPolicy(Grant.Account production, String bucket, String document) {
+      write("putBucketPolicy " + bucket);
+      bucketPolicy = Optional.of(document);
+    }
+
+    @Override
+    public void putBucketEncryption(Grant.Account production, String bucket, Encryption wanted) {
+      write("putBucketEncryption " + bucket);
+      encryption = Optional.of(wanted);
+    }
+
+    @Override
+    public void putPublicAccessBlock(
+        Grant.Account production, String bucket, PublicAccess settings) {
+      write("putPublicAccessBlock " + bucket);
+      publicAccess = Optional.of(settings);
+    }
+
+    @Override
+    public void putKeyPolicy(Grant.Account production, String keyId, String document) {
+      write("putKeyPolicy " + keyId);
+      keyPolicy = Optional.of(document);
     }
   }
 }

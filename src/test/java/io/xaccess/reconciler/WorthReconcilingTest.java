@@ -56,6 +56,24 @@ class WorthReconcilingTest {
     assertThat(filter.accept(before, approved)).isTrue();
   }
 
+  @Test
+  void aDriftCheckRequestSetOrChangedDoes() {
+    CrossAccountAccess before = grant(3, Map.of(), List.of("xaccess.io/finalizer"));
+    CrossAccountAccess asked =
+        grant(
+            3,
+            Map.of(CrossAccountAccess.CHECK_DRIFT_ANNOTATION, "1"),
+            List.of("xaccess.io/finalizer"));
+    CrossAccountAccess askedAgain =
+        grant(
+            3,
+            Map.of(CrossAccountAccess.CHECK_DRIFT_ANNOTATION, "2"),
+            List.of("xaccess.io/finalizer"));
+    assertThat(filter.accept(asked, before)).isTrue();
+    assertThat(filter.accept(askedAgain, asked)).isTrue();
+    assertThat(filter.accept(asked, asked)).isFalse();
+  }
+
   private static CrossAccountAccess grant(
       long generation, Map<String, String> annotations, List<String> finalizers) {
     CrossAccountAccess grant = new CrossAccountAccess();

@@ -87,6 +87,26 @@ public final class TestSettings implements XaccessConfig {
     };
   }
 
+  /** Off unless a test turns it on, so the other reconcile tests see no drift check. */
+  public Duration driftInterval = Duration.ZERO;
+
+  public Duration driftRetryDelay = Duration.ofMinutes(1);
+
+  @Override
+  public Drift drift() {
+    return new Drift() {
+      @Override
+      public Duration interval() {
+        return driftInterval;
+      }
+
+      @Override
+      public Duration retryDelay() {
+        return driftRetryDelay;
+      }
+    };
+  }
+
   @Override
   public Admission admission() {
     return () -> false;

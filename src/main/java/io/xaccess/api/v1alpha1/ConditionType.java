@@ -19,6 +19,12 @@ public enum ConditionType {
    * refused), False once the deployed configuration is the spec's.
    */
   ApprovalPending,
+  /**
+   * Present once a deployed grant's live configuration was compared with what its production stack
+   * declares: True while AWS differs (driftPolicy Report, or a repair that failed), False when it
+   * matches or was repaired, Unknown when AWS could not be read.
+   */
+  Drifted,
   /** Present and False when {@code trust.requireMfa} cannot be met by some principals. */
   MfaEnforceable
 }

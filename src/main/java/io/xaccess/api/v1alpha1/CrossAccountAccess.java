@@ -92,6 +92,12 @@ public class CrossAccountAccess
    */
   public static final String APPROVE_PLAN_ANNOTATION = "xaccess.io/approve-plan";
 
+  /**
+   * Annotation whose every new value asks for a drift check at once (the live production role,
+   * bucket and key compared with what the stack declares), instead of at the next interval.
+   */
+  public static final String CHECK_DRIFT_ANNOTATION = "xaccess.io/check-drift";
+
   /** What {@code kubectl explain crossaccountaccess} shows. */
   public static final String DESCRIPTION =
       "A grant of short-lived access from a development AWS account to one production S3 bucket."

@@ -111,6 +111,16 @@ public class CrossAccountAccessSpec {
           + " meanwhile; its end and session revocations still apply at once.")
   private UpdatePolicy updatePolicy;
 
+  @Default("Repair")
+  @JsonPropertyDescription(
+      "What happens when the production resources in AWS no longer hold what the grant's stack"
+          + " declares (someone edited the role's trust or policies, the bucket policy, the key"
+          + " policy, or the bucket's encryption or public access block by hand). Both compare"
+          + " the live configuration with the declared one by meaning at every drift check and"
+          + " report it in the Drifted condition. Repair (default): put the declared"
+          + " configuration back and prove the access again. Report: change nothing in AWS.")
+  private DriftPolicy driftPolicy;
+
   @Default("false")
   @JsonPropertyDescription(
       "Stop changing AWS for this grant: no stack updates and no verification until set back to"
@@ -217,6 +227,14 @@ public class CrossAccountAccessSpec {
 
   public void setVerification(VerificationSpec verification) {
     this.verification = verification;
+  }
+
+  public DriftPolicy getDriftPolicy() {
+    return driftPolicy;
+  }
+
+  public void setDriftPolicy(DriftPolicy driftPolicy) {
+    this.driftPolicy = driftPolicy;
   }
 
   public UpdatePolicy getUpdatePolicy() {

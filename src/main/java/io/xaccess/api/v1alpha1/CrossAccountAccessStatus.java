@@ -25,7 +25,8 @@ public class CrossAccountAccessStatus {
 
   @JsonPropertyDescription(
       "Ready, Reconciling and Stalled (kstatus), plus ProductionStackReady,"
-          + " DevelopmentStackReady and AccessVerified, each with a reason and message.")
+          + " DevelopmentStackReady and AccessVerified, each with a reason and message; Drifted"
+          + " once the live configuration was compared with the declared one.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The production stack and what it created.")
@@ -36,6 +37,11 @@ public class CrossAccountAccessStatus {
 
   @JsonPropertyDescription("The latest proof of access through the assumed role.")
   private VerificationResult lastVerification;
+
+  @JsonPropertyDescription(
+      "The last comparison of the production role, bucket and key in AWS with what the stack"
+          + " declares, and the last repair (spec.driftPolicy).")
+  private DriftStatus drift;
 
   @JsonPropertyDescription(
       "Set while a passing problem (throttling, an AWS or network failure, an unexpected error) is"
@@ -78,6 +84,14 @@ public class CrossAccountAccessStatus {
       "The plan hash of the configuration deployed now: an approval annotation still carrying it"
           + " is spent, not stale.")
   private String appliedPlan;
+
+  public DriftStatus getDrift() {
+    return drift;
+  }
+
+  public void setDrift(DriftStatus drift) {
+    this.drift = drift;
+  }
 
   public PlanStatus getPlan() {
     return plan;

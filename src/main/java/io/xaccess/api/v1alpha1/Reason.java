@@ -162,5 +162,17 @@ public enum Reason {
   /** Nothing waits for approval: what is deployed is what the spec asks for. */
   NoPendingPlan,
   /** A change set for the plan could not be made. */
-  PlanFailed
+  PlanFailed,
+
+  // --- Drift (Drifted): the live production resources against the declared configuration ---
+  /** The live configuration holds what the stack declares. */
+  NoDrift,
+  /** The live configuration differs from the declared one (reported; nothing changed). */
+  DriftDetected,
+  /** The declared configuration was put back (also the Event of a repair). */
+  DriftRepaired,
+  /** Putting the declared configuration back failed; the message says what AWS answered. */
+  DriftRepairFailed,
+  /** The live configuration could not be read; checked again later. */
+  DriftCheckFailed
 }

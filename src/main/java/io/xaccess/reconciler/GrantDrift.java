@@ -1,0 +1,429 @@
+package io.xaccess.reconciler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.DriftFinding;
+import io.xaccess.api.v1alpha1.DriftPolicy;
+import io.xaccess.api.v1alpha1.DriftStatus;
+import io.xaccess.api.v1alpha1.Reason;
+import io.xaccess.aws.AwsProblem;
+import io.xaccess.aws.ProductionPolicies;
+import io.xaccess.aws.ProductionStorage;
+import io.xaccess.cloudformation.StackGateway;
+import io.xaccess.cloudformation.StackRequest;
+import io.xaccess.config.XaccessConfig;
+import io.xaccess.drift.DeclaredDocuments;
+import io.xaccess.drift.DeclaredDocuments.Finding;
+import io.xaccess.drift.DeclaredDocuments.Kind;
+import io.xaccess.grant.Grant;
+import io.xaccess.grant.Side;
+import io.xaccess.metrics.GrantMetrics;
+import io.xaccess.render.CloudFormationYaml;
+import io.xaccess.render.RenderedGrant;
+import io.xaccess.render.RenderedTemplate;
+import io.xaccess.status.GrantStatusBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The drift step of the runbook, once both stacks hold the spec: at each interval (or when the
+ * {@value CrossAccountAccess#CHECK_DRIFT_ANNOTATION} annotation asks) the production role, the
+ * bucket policy the stack manages, the key policy and the bucket's settings are read from AWS and
+ * compared by meaning with what the production stack declares; under {@code driftPolicy: Repair}
+ * what differs is put back with direct calls, after proving each resource is the stack's own
+ * (CloudFormation's resource list for the stack, the uid tag of the bucket and key). A check that
+ * finds nothing writes nothing to AWS.
+ */
+@ApplicationScoped
+public class GrantDrift {
+
+  private static final Logger LOG = Logger.getLogger(GrantDrift.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String NO_DRIFT = "NoDrift";
+  static final String DRIFTED = "Drifted";
+  static final String REPAIRED = "Repaired";
+  static final String REPAIR_FAILED = "RepairFailed";
+  static final String CHECK_FAILED = "CheckFailed";
+
+  private final ProductionPolicies aws;
+  private final ProductionStorage storage;
+  private final StackGateway stacks;
+  private final GrantMetrics metrics;
+  private final XaccessConfig.Drift settings;
+  private final String partition;
+  private final Clock clock;
+
+  public GrantDrift(
+      ProductionPolicies aws,
+      ProductionStorage storage,
+      StackGateway stacks,
+      GrantMetrics metrics,
+      XaccessConfig config,
+      Clock clock) {
+    this.aws = aws;
+    this.storage = storage;
+    this.stacks = stacks;
+    this.metrics = metrics;
+    this.settings = config.drift();
+    this.partition = config.aws().partition();
+    this.clock = clock;
+  }
+
+  /**
+   * What a drift step came to.
+   *
+   * @param repaired whether AWS was changed back, so the access is to be proven again
+   * @param next when the next check is due; empty when none is scheduled
+   */
+  record Outcome(boolean repaired, Optional<Duration> next) {}
+
+  /**
+   * Checks the grant if a check is due, records it in {@code status} and repairs under Repair.
+   *
+   * @param production the request the production stack was deployed with
+   * @param development the request the development stack was deployed with
+   */
+  Outcome advance(
+      CrossAccountAccess resource,
+      Grant grant,
+      StackRequest production,
+      StackRequest development,
+      GrantStatusBuilder status) {
+    Instant now = clock.instant();
+    DriftStatus last = status.drift();
+    String request = annotation(resource);
+    boolean asked =
+        request != null && !request.equals(last == null ? null : last.getCheckRequest());
+    Optional<Instant> due = due(last, status, now);
+    if (!asked && (due.isEmpty() || now.isBefore(due.get()))) {
+      return new Outcome(false, due.map(d -> Duration.between(now, d)));
+    }
+    DeclaredDocuments declared =
+        declared(grant, status.productionStack().getKmsKeyArn(), production, development);
+    Grant.Account account = grant.account(Side.PRODUCTION);
+    DriftStatus checked = new DriftStatus();
+    checked.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    checked.setCheckRequest(request);
+    if (last != null) {
+      checked.setLastRepairAt(last.getLastRepairAt());
+      checked.setLastRepair(last.getLastRepair());
+    }
+
+    List<Finding> findings;
+    try {
+      findings = declared.compare(aws.read(account, target(declared, status)), partition);
+    } catch (AwsProblem problem) {
+      metrics.driftCheck("failed");
+      checked.setResult(CHECK_FAILED);
+      if (last != null) {
+        checked.setFindings(last.getFindings());
+      }
+      status.drift(
+          checked,
+          "Unknown",
+          Reason.DriftCheckFailed,
+          "the live configuration could not be read: "
+              + problem.getMessage()
+              + "; checked again in "
+              + settings.retryDelay().toSeconds()
+              + " s");
+      return new Outcome(false, Optional.of(retry()));
+    }
+    findings.forEach(f -> metrics.driftFinding(kind(f.kind())));
+    metrics.driftCheck(findings.isEmpty() ? "none" : "drifted");
+    if (findings.isEmpty()) {
+      checked.setResult(NO_DRIFT);
+      status.drift(
+          checked,
+          "False",
+          Reason.NoDrift,
+          "the production role, "
+              + (declared.bucketPolicy().isPresent() ? "bucket policy, " : "")
+              + (declared.keyPolicy().isPresent() ? "key policy, " : "")
+              + (declared.encryption().isPresent() ? "bucket encryption and public access" : "")
+              + " hold what the stack declares");
+      return new Outcome(false, periodic());
+    }
+    checked.setFindings(findings.stream().map(GrantDrift::finding).toList());
+    String what = describe(findings);
+    if (policy(resource) == DriftPolicy.Report) {
+      checked.setResult(DRIFTED);
+      status.drift(
+          checked,
+          "True",
+          Reason.DriftDetected,
+          what + " (spec.driftPolicy Report: nothing was changed in AWS)");
+      return new Outcome(false, periodic());
+    }
+    List<Finding> repairable = findings.stream().filter(f -> f.kind().repairable()).toList();
+    try {
+      repair(grant, account, declared, repairable, status);
+    } catch (AwsProblem problem) {
+      metrics.driftRepair("failed");
+      checked.setResult(REPAIR_FAILED);
+      status.drift(
+          checked,
+          "True",
+          Reason.DriftRepairFailed,
+          what + "; putting it back failed: " + problem.getMessage());
+      return new Outcome(false, Optional.of(retry()));
+    }
+    if (!repairable.isEmpty()) {
+      metrics.driftRepair("repaired");
+      checked.setLastRepairAt(checked.getCheckedAt());
+      checked.setLastRepair(repairable.stream().map(GrantDrift::finding).toList());
+      LOG.infof("%s/%s: drift repaired: %s", grant.namespace(), grant.name(), describe(repairable));
+    }
+    if (repairable.size() < findings.size()) {
+      checked.setResult(DRIFTED);
+      status.drift(
+          checked,
+          "True",
+          Reason.DriftRepairFailed,
+          what
+              + "; "
+              + describe(findings.stream().filter(f -> !f.kind().repairable()).toList())
+              + " cannot be put back by a direct call");
+    } else {
+      checked.setResult(REPAIRED);
+      status.drift(
+          checked,
+          "False",
+          Reason.DriftRepaired,
+          "put back at " + checked.getCheckedAt() + ": " + what);
+    }
+    return new Outcome(!repairable.isEmpty(), periodic());
+  }
+
+  /**
+   * The configuration a proof of access covers: a repair changes what AWS holds without changing
+   * either stack, so it makes a new proof due.
+   */
+  static String verifiedConfiguration(String stacksHash, GrantStatusBuilder status) {
+    DriftStatus drift = status.drift();
+    return drift == null || drift.getLastRepairAt() == null
+        ? stacksHash
+        : stacksHash + "+repair@" + drift.getLastRepairAt();
+  }
+
+  /** The production documents the two requests deploy, as the drift check compares them. */
+  DeclaredDocuments declared(
+      Grant grant, String keyArn, StackRequest production, StackRequest development) {
+    RenderedTemplate prod =
+        RenderedGrant.production(
+            grant,
+            partition,
+            keyArn == null || keyArn.isEmpty()
+                ? RenderedGrant.createdKeyArn(
+                    partition, grant.production().region(), grant.production().accountId())
+                : keyArn,
+            CloudFormationYaml.decode(production.template().body()),
+            production.parameters());
+    RenderedTemplate dev =
+        RenderedGrant.development(
+            grant,
+            partition,
+            CloudFormationYaml.decode(development.template().body()),
+            development.parameters());
+    return DeclaredDocuments.of(RenderedGrant.policies(prod, dev), prod);
+  }
+
+  private ProductionPolicies.Target target(DeclaredDocuments declared, GrantStatusBuilder status) {
+    String keyArn = status.productionStack().getKmsKeyArn();
+    return new ProductionPolicies.Target(
+        declared.roleName(),
+        declared.bucketName(),
+        declared.bucketPolicy().isPresent(),
+        declared.encryption().isPresent(),
+        declared.keyPolicy().isPresent() && keyArn != null && !keyArn.isEmpty()
+            ? Optional.of(keyArn)
+            : Optional.empty());
+  }
+
+  /**
+   * Puts each finding back, after proving the resource is the stack's own: the role and key as
+   * CloudFormation lists the stack's resources (one DescribeStackResources), a bucket it created by
+   * its uid tag too. Stops at the first failure.
+   */
+  private void repair(
+      Grant grant,
+      Grant.Account account,
+      DeclaredDocuments declared,
+      List<Finding> findings,
+      GrantStatusBuilder status) {
+    if (findings.isEmpty()) {
+      return;
+    }
+    Map<String, String> own = stacks.resources(account, status.productionStack().getStackId());
+    String role = declared.roleName();
+    if (!role.equals(own.get("Role"))) {
+      throw refused("role " + role + " is not the production stack's own role");
+    }
+    for (Finding f : findings) {
+      switch (f.kind()) {
+        case TRUST -> aws.putTrust(account, role, json(declared.trust()));
+        case MAX_SESSION -> aws.putMaxSessionDuration(account, role, declared.maxSessionSeconds());
+        case PERMISSIONS_BOUNDARY ->
+            aws.putPermissionsBoundary(account, role, declared.permissionsBoundary());
+        case ROLE_POLICY ->
+            aws.putRolePolicy(
+                account, role, f.subject(), json(declared.rolePolicies().get(f.subject())));
+        case EXTRA_ROLE_POLICY -> aws.deleteRolePolicy(account, role, f.subject());
+        case ATTACHED_POLICY -> aws.detachRolePolicy(account, role, f.subject());
+        case BUCKET_POLICY -> {
+          provenBucket(grant, account, declared, own, status);
+          aws.putBucketPolicy(
+              account, declared.bucketName(), json(declared.bucketPolicy().orElseThrow()));
+        }
+        case ENCRYPTION -> {
+          provenBucket(grant, account, declared, own, status);
+          aws.putBucketEncryption(
+              account, declared.bucketName(), declared.encryption().orElseThrow());
+        }
+        case PUBLIC_ACCESS -> {
+          provenBucket(grant, account, declared, own, status);
+          aws.putPublicAccessBlock(
+              account, declared.bucketName(), declared.publicAccess().orElseThrow());
+        }
+        case KEY_POLICY -> {
+          String keyId = provenKey(grant, account, own, status);
+          aws.putKeyPolicy(account, keyId, json(declared.keyPolicy().orElseThrow()));
+        }
+        case ROLE_GONE, BUCKET_GONE -> {
+          // not repairable: reported
+        }
+      }
+    }
+  }
+
+  /**
+   * A bucket the stack created carries the grant's uid; an existing bucket's policy is the stack's
+   * to manage only as its BucketPolicy output says.
+   */
+  private void provenBucket(
+      Grant grant,
+      Grant.Account account,
+      DeclaredDocuments declared,
+      Map<String, String> own,
+      GrantStatusBuilder status) {
+    String bucket = declared.bucketName();
+    if (bucket.equals(own.get("Bucket"))) {
+      Optional<String> uid = storage.bucketUid(account, bucket);
+      if (uid.filter(u -> u.equals(grant.uid()) || grant.adoptUid().equals(uid)).isEmpty()) {
+        throw refused(
+            "bucket "
+                + bucket
+                + " does not carry this grant's "
+                + ProductionStorage.UID_TAG
+                + " tag ("
+                + uid.orElse("none")
+                + ")");
+      }
+      return;
+    }
+    if (!"Managed".equals(status.productionStack().getBucketPolicy())) {
+      throw refused("the production stack does not manage the policy of bucket " + bucket);
+    }
+  }
+
+  /**
+   * The key the stack itself created (its resource list), tagged with the grant's uid first when it
+   * carries none (CloudFormation propagates the stack's tags on AWS; emulators do not).
+   */
+  private String provenKey(
+      Grant grant, Grant.Account account, Map<String, String> own, GrantStatusBuilder status) {
+    String keyId = own.get("Key");
+    String keyArn = status.productionStack().getKmsKeyArn();
+    if (keyId == null || keyArn == null || !keyArn.endsWith(":key/" + keyId)) {
+      throw refused("key " + keyArn + " is not the one the production stack created");
+    }
+    Optional<Optional<String>> uid = storage.keyUid(account, keyId);
+    if (uid.isPresent() && uid.get().isEmpty()) {
+      storage.markKey(account, keyId, grant.uid());
+    } else if (uid.isPresent()
+        && !uid.get().get().equals(grant.uid())
+        && !grant.adoptUid().equals(uid.get())) {
+      throw refused("key " + keyId + " carries another grant's uid");
+    }
+    return keyId;
+  }
+
+  private static AwsProblem refused(String why) {
+    return new AwsProblem(
+        AwsProblem.Kind.TERMINAL,
+        Reason.DriftRepairFailed,
+        why + ", so xaccess does not change it",
+        null);
+  }
+
+  /** When the next check is due; empty when checks run only on request. */
+  private Optional<Instant> due(DriftStatus last, GrantStatusBuilder status, Instant now) {
+    Duration interval = settings.interval();
+    if (last != null
+        && last.getCheckedAt() != null
+        && (CHECK_FAILED.equals(last.getResult()) || REPAIR_FAILED.equals(last.getResult()))) {
+      return Optional.of(Instant.parse(last.getCheckedAt()).plus(retry()));
+    }
+    if (interval.isZero()) {
+      return Optional.empty();
+    }
+    Instant since =
+        last != null && last.getCheckedAt() != null
+            ? Instant.parse(last.getCheckedAt())
+            : status.productionReadySince().orElse(now);
+    return Optional.of(since.plus(interval));
+  }
+
+  private Duration retry() {
+    Duration interval = settings.interval();
+    return interval.isZero() || settings.retryDelay().compareTo(interval) < 0
+        ? settings.retryDelay()
+        : interval;
+  }
+
+  private Optional<Duration> periodic() {
+    return settings.interval().isZero() ? Optional.empty() : Optional.of(settings.interval());
+  }
+
+  private static DriftPolicy policy(CrossAccountAccess resource) {
+    DriftPolicy policy = resource.getSpec().getDriftPolicy();
+    return policy == null ? DriftPolicy.Repair : policy;
+  }
+
+  private static String annotation(CrossAccountAccess resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(CrossAccountAccess.CHECK_DRIFT_ANNOTATION);
+  }
+
+  private static String describe(List<Finding> findings) {
+    return String.join("; ", findings.stream().map(Finding::message).toList());
+  }
+
+  private static DriftFinding finding(Finding f) {
+    return new DriftFinding(f.resource(), f.changes());
+  }
+
+  /** The metric label of a kind: trust, role-policy, bucket-policy... */
+  private static String kind(Kind kind) {
+    return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static String json(JsonNode document) {
+    try {
+      return JSON.writeValueAsString(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
