@@ -251,9 +251,17 @@ public class AwsProductionPolicies implements ProductionPolicies {
 
   @Override
   public void putBucketPolicy(Grant.Account production, String bucket, String document) {
-    try (BucketSession s3 = clients.operatorSession(production)) {
-      s3.putPolicy(bucket, document);
-    }
+    call(
+        production,
+        "put back the policy of bucket " + bucket,
+        () ->
+            clients
+                .s3(production, production.region())
+                .putBucketPolicy(
+                    r ->
+                        r.bucket(bucket)
+                            .expectedBucketOwner(production.accountId())
+                            .policy(document)));
   }
 
   @Override

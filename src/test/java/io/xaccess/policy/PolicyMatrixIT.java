@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -819,6 +820,7 @@ class PolicyMatrixIT {
             true,
             devDeployer(p, "iam:AttachRolePolicy", CI_RUNNER, attach(ASSUME_POLICY, "true"))));
     deployerTrust(cases, p);
+    driftRepairs(cases, p);
     selfEscalation(cases, p);
     boundaries(cases, p);
     verifierSession(cases, p);
@@ -1671,6 +1673,56 @@ class PolicyMatrixIT {
               principal, "sts:TagSession", deployer, account, trust, identity, context));
     }
     return calls;
+  }
+
+  /**
+   * The drift check reads, and its repairs write, the grant's role, bucket and key directly (the
+   * calls read from the compiled AwsProductionPolicies): the production deployer may make each on a
+   * grant's role, bucket and uid-tagged key, and none on a role or bucket outside its patterns.
+   */
+  private static void driftRepairs(List<Case> cases, Policies p) {
+    Map<String, Set<String>> calls = DriftCalls.actions();
+    String otherRole = "arn:aws:iam::" + PROD + ":role/Admin";
+    for (String action : calls.get("iam")) {
+      // A grant role carries the boundary: what IAM's iam:PermissionsBoundary then holds.
+      Map<String, Object> bounded = Map.of("iam:PermissionsBoundary", PROD_BOUNDARY);
+      cases.add(
+          new Case(
+              "production deployer: drift " + action + " on the grant role",
+              true,
+              prodDeployer(p, action, ROLE, bounded)));
+      cases.add(
+          new Case(
+              "production deployer: drift " + action + " on a role outside the grant pattern",
+              false,
+              prodDeployer(p, action, otherRole, bounded)));
+    }
+    for (String action : calls.get("s3")) {
+      cases.add(
+          new Case(
+              "production deployer: drift " + action + " on the grant's bucket",
+              true,
+              prodDeployer(p, action, "arn:aws:s3:::" + BUCKET, Map.of())));
+      cases.add(
+          new Case(
+              "production deployer: drift " + action + " on a bucket outside the pattern",
+              false,
+              prodDeployer(p, action, "arn:aws:s3:::payroll-records", Map.of())));
+    }
+    for (String action : calls.get("kms")) {
+      cases.add(
+          new Case(
+              "production deployer: drift " + action + " on the grant's (uid-tagged) key",
+              true,
+              IamSimulator.request(
+                  OPERATOR_PROD,
+                  action,
+                  KEY,
+                  PROD,
+                  p.keyPolicy(),
+                  p.productionDeployer(),
+                  Map.of("aws:ResourceTag/xaccess.io/uid", "0b7f3c1e"))));
+    }
   }
 
   private static JsonNode prodDeployer(

@@ -42,7 +42,11 @@ public final class OperatorTestEnvironment implements QuarkusTestResourceLifecyc
         "xaccess.verification.retry-initial-delay", "1s",
         "xaccess.verification.propagation-window", "5s",
         // Shortened so a test can hold a stack in progress past it (production default 1h).
-        "xaccess.stack-operation-timeout", "15s");
+        "xaccess.stack-operation-timeout", "15s",
+        // No periodic drift check in the shared operator: a check's reads (and, on moto, repairs
+        // of what its CloudFormation does not update) would land at a time no test chose.
+        // DriftIT runs an operator of its own with a short interval; the annotation still works.
+        "xaccess.drift.interval", "0");
   }
 
   @Override
