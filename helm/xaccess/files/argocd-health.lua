@@ -2,14 +2,17 @@
 -- Install under resource.customizations.health.xaccess.io_CrossAccountAccess in argocd-cm
 -- (deploy/argocd/argocd-cm-patch.yaml carries it). It reads only what the operator writes:
 -- metadata.generation vs status.observedGeneration, spec.suspend, the Ready, Stalled,
--- Reconciling and ApprovalPending conditions, and status.sessionsRevokedBefore.
+-- Reconciling, ApprovalPending and Drifted conditions, and status.sessionsRevokedBefore.
 --
 -- An expired grant (Ready=False, reason Expired) ended on purpose: it is Suspended, as a paused
 -- grant is, not Degraded; a later spec.expiresAt or spec.ttl renews it. Revoked sessions do not
 -- end a grant: it stays Healthy and says since when sessions are revoked. A malformed
 -- revoke-sessions-before annotation stalls the grant (RevocationInvalid): Degraded. A Manual grant
 -- whose planned change waits for approval (ApprovalPending=True) is Suspended, as a paused rollout
--- waiting for promotion is: the message names the plan and how to approve it.
+-- waiting for promotion is: the message names the plan and how to approve it. A grant whose role,
+-- bucket or key in AWS no longer holds what its stack declares and was not put back (Drifted=True:
+-- spec.driftPolicy Report, or a repair AWS refused) is Degraded: someone must look, even though
+-- the access still works; the message names each resource and what changed.
 local hs = {}
 
 local function condition(type)
@@ -85,6 +88,13 @@ end
 if stalled ~= nil and stalled.status == "True" then
   hs.status = "Degraded"
   hs.message = describe(stalled)
+  return hs
+end
+
+local drifted = condition("Drifted")
+if drifted ~= nil and drifted.status == "True" then
+  hs.status = "Degraded"
+  hs.message = describe(drifted)
   return hs
 end
 

@@ -157,7 +157,11 @@ public final class Grants {
         () -> describe(namespace, name));
   }
 
-  private CrossAccountAccess await(
+  /**
+   * Until the grant has a status and {@code until} holds; {@code what} names the awaited state in
+   * the failure message.
+   */
+  public CrossAccountAccess await(
       String namespace, String name, String what, Predicate<CrossAccountAccess> until) {
     CrossAccountAccess[] last = new CrossAccountAccess[1];
     awaitUntil(
