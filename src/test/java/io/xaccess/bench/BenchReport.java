@@ -427,13 +427,16 @@ public final class BenchReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "The operator was restarted with `XACCESS_RESYNC_INTERVAL=%s` and, once every grant had"
-                + " been reconciled after the restart, calls were counted for %d s with %d settled"
-                + " grants: %d reconciles, calls %s, **%d mutating calls**, **%d status writes**"
-                + " (changes seen by the watch). Scaled to the default 10 min resync (6 resyncs an"
-                + " hour) plus one proof of access an hour (`verification.interval` default 1h;"
-                + " the verifier's S3 calls as measured in section 1, and its two `AssumeRole`"
-                + " hops):\n\n",
+            "The operator was restarted with `XACCESS_RESYNC_INTERVAL` and"
+                + " `XACCESS_DRIFT_INTERVAL` at %s (a drift check at each resync) and, once every"
+                + " grant had been reconciled after the restart, calls were counted for %d s with"
+                + " %d settled grants: %d reconciles, calls %s, **%d mutating calls**, **%d status"
+                + " writes** (changes seen by the watch). Scaled to the default 10 min resync and"
+                + " 10 min drift check (6 of each an hour) plus one proof of access an hour"
+                + " (`verification.interval` default 1h; the verifier's S3 calls as measured in"
+                + " section 1, and its two `AssumeRole` hops). The drift check's reads are the IAM"
+                + " calls, `GetBucketPolicy`, `GetBucketEncryption`, `GetPublicAccessBlock` and"
+                + " `GetKeyPolicy`:\n\n",
             steady.resync(),
             steady.windowSeconds(),
             steady.grants(),
@@ -463,7 +466,7 @@ public final class BenchReport {
             "| **total** | | **%.1f** |\n\nThe hourly proof writes and removes one object under"
                 + " the verification prefix (`PutObject`, `DeleteObject`): 2 S3 writes per grant"
                 + " per hour by design; no CloudFormation, IAM or KMS write happens in steady"
-                + " state.\n",
+                + " state, and a drift check that finds nothing writes nothing.\n",
             steady.totalPerGrantPerHour()));
     md.append(
         String.format(
