@@ -787,7 +787,7 @@ public final class Benchmark {
   private Map<String, ProcessHandle> components() {
     Map<String, ProcessHandle> processes = new LinkedHashMap<>();
     processes.put("operator", operator.handle());
-    ProcessProbe.descendant("moto_server").ifPresent(p -> processes.put("moto", p));
+    ProcessProbe.moto().ifPresent(p -> processes.put("moto", p));
     ProcessProbe.descendant("kube-apiserver").ifPresent(p -> processes.put("kube-apiserver", p));
     ProcessProbe.descendant("/etcd").ifPresent(p -> processes.put("etcd", p));
     processes.put("bench (this JVM)", ProcessHandle.current());

@@ -27,7 +27,7 @@ public final class MotoLog {
 
   public static MotoLog find() {
     return new MotoLog(
-        ProcessProbe.descendant("moto_server")
+        ProcessProbe.moto()
             .flatMap(
                 p -> {
                   try {

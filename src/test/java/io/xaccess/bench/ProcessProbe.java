@@ -1,5 +1,6 @@
 package io.xaccess.bench;
 
+import io.xaccess.testing.MotoServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -164,10 +166,20 @@ public final class ProcessProbe {
 
   /** The first child process of this JVM whose command line contains {@code needle}. */
   public static Optional<ProcessHandle> descendant(String needle) {
+    return descendant(commandLine -> commandLine.contains(needle));
+  }
+
+  /** The first child process of this JVM whose command line passes {@code test}. */
+  public static Optional<ProcessHandle> descendant(Predicate<String> test) {
     return ProcessHandle.current()
         .descendants()
-        .filter(p -> p.info().commandLine().orElse("").contains(needle))
+        .filter(p -> test.test(p.info().commandLine().orElse("")))
         .findFirst();
+  }
+
+  /** The moto server this JVM started ({@link MotoServer}: the launcher or moto_server). */
+  public static Optional<ProcessHandle> moto() {
+    return descendant(MotoServer::isMotoCommandLine);
   }
 
   static String jcmd(long pid, String command) {

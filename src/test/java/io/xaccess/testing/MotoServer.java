@@ -17,10 +17,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A moto server process on a free 127.0.0.1 port: the AWS endpoint for both test accounts. One per
- * test JVM ({@link #shared()}), started from the project's virtualenv ({@code
- * tools/setup-venv.sh}).
+ * test JVM ({@link #shared()}), started from the project's virtualenv ({@code tools/setup-venv.sh})
+ * through xaccess's launcher {@code tools/moto/xaccess_moto.py}, which patches four gaps of moto
+ * before it runs moto's own server (MOTO.md).
  */
 public final class MotoServer {
+
+  /**
+   * A part of the moto process's command line, by which tools find it among a JVM's descendants
+   * (moto's own {@code moto_server} entry point, or xaccess's launcher that replaced it).
+   */
+  public static final List<String> COMMAND_LINE_MARKS = List.of("xaccess_moto.py", "moto_server");
+
+  /** Whether a process's command line is that of a moto server. */
+  public static boolean isMotoCommandLine(String commandLine) {
+    return COMMAND_LINE_MARKS.stream().anyMatch(commandLine::contains);
+  }
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static MotoServer shared;
@@ -39,7 +51,7 @@ public final class MotoServer {
   /** The moto server of this JVM, started on first use and stopped when the JVM exits. */
   public static synchronized MotoServer shared() {
     if (shared == null) {
-      shared = start(toolsDir().resolve("venv/bin/moto_server"));
+      shared = start();
       Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "moto-server-stop"));
     }
     return shared;
@@ -52,21 +64,43 @@ public final class MotoServer {
 
   /** A separate moto server, for tests that must not share state; stopped when the JVM exits. */
   public static MotoServer startNew() {
-    MotoServer server = start(toolsDir().resolve("venv/bin/moto_server"));
+    MotoServer server = start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "moto-server-stop"));
     return server;
   }
 
-  static MotoServer start(Path executable) {
-    if (!Files.isExecutable(executable)) {
+  /**
+   * The project's root folder, where {@code tools/} is: {@code tests.project.dir} (set by pom.xml),
+   * else the working directory (Maven runs the tests and {@code make dev} from the root).
+   */
+  public static Path projectDir() {
+    return Path.of(System.getProperty("tests.project.dir", "")).toAbsolutePath();
+  }
+
+  /** xaccess's moto launcher: moto 5.2.5 with the patches MOTO.md lists. */
+  public static Path launcher() {
+    return projectDir().resolve("tools/moto/xaccess_moto.py");
+  }
+
+  static MotoServer start() {
+    Path python = toolsDir().resolve("venv/bin/python");
+    if (!Files.isExecutable(python)) {
       throw new IllegalStateException(
-          executable + " is missing: run 'make test' (or tools/setup-venv.sh) to install moto");
+          python + " is missing: run 'make test' (or tools/setup-venv.sh) to install moto");
+    }
+    Path launcher = launcher();
+    if (!Files.isRegularFile(launcher)) {
+      throw new IllegalStateException(
+          launcher
+              + " is missing: run the tests from the project's root (or set tests.project.dir)");
     }
     try {
       int port = freePort();
       Path log = Files.createTempFile("moto-server", ".log");
       Process process =
-          new ProcessBuilder(List.of(executable.toString(), "-H", "127.0.0.1", "-p", "" + port))
+          new ProcessBuilder(
+                  List.of(
+                      python.toString(), launcher.toString(), "-H", "127.0.0.1", "-p", "" + port))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();

@@ -1,0 +1,299 @@
+"""moto server for xaccess's tests: moto 5.2.5 with four small patches, then moto's own server.
+
+Usage (the arguments are moto_server's own):  python xaccess_moto.py -H 127.0.0.1 -p 5000
+
+The operator's drift detection reads back what its production stack created (bucket policy, key
+policy, public access block) and compares it with the template. moto 5.2.5 cannot show those, so
+this launcher closes exactly these gaps (src/test/java/io/xaccess/testing/MOTO.md):
+
+  1. AWS::S3::BucketPolicy in a template was reported CREATE_COMPLETE but set nothing: a
+     CloudFormation model for it is registered.
+  2. moto evaluates a bucket policy on object requests with no request context (no principal, no
+     aws:SecureTransport), so every Deny statement denies every caller: bucket policies are no
+     longer enforced on any S3 call, as no other policy is (moto has no IAM evaluation at all).
+  3. PublicAccessBlockConfiguration of an AWS::S3::Bucket was ignored: it is applied.
+  4. The KeyPolicy of an AWS::KMS::Key was stored as an object (DescribeKey answered a codeless 500,
+     GetKeyPolicy no JSON string): it is stored as the JSON string AWS keeps.
+
+Every patch checks that what it replaces is there; any other moto version stops the start-up, so an
+upgrade cannot silently drop a patch (re-check the gaps by hand, then change the version here).
+"""
+
+import json
+import sys
+from typing import Any, NoReturn
+
+EXPECTED_MOTO_VERSION = "5.2.5"
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"xaccess_moto: {message}; not starting\n")
+    raise SystemExit(3)
+
+
+import moto  # noqa: E402
+
+if moto.__version__ != EXPECTED_MOTO_VERSION:
+    _fail(
+        f"moto {moto.__version__} is installed, the patches are for {EXPECTED_MOTO_VERSION} "
+        "(tools/python-requirements.txt)"
+    )
+
+from moto import server  # noqa: E402
+from moto.cloudformation import parsing  # noqa: E402  (imports every CloudFormation model)
+from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.iam.access_control import PermissionResult  # noqa: E402
+from moto.kms.models import Key  # noqa: E402
+from moto.s3.exceptions import MissingBucket  # noqa: E402
+from moto.s3.models import FakeBucket, S3Backend, s3_backends  # noqa: E402
+from moto.utilities.utils import get_partition  # noqa: E402
+
+
+def _require(owner: Any, name: str, gap: str) -> Any:
+    """The attribute a patch replaces or calls; stops the start-up if moto no longer has it."""
+    if not hasattr(owner, name):
+        _fail(f"{getattr(owner, '__name__', owner)}.{name} is missing (patch for {gap})")
+    return getattr(owner, name)
+
+
+def _s3(account_id: str, region_name: str) -> Any:
+    return s3_backends[account_id][get_partition(region_name)]
+
+
+# --- Gap 1: AWS::S3::BucketPolicy --------------------------------------------------------------
+# moto has no model for the type, so CloudFormation skipped the resource and still reported
+# CREATE_COMPLETE. This model puts the document on the bucket named by `Bucket` (create and update),
+# and on delete removes the policy if the bucket still exists. The bucket itself is never touched:
+# the templates retain it. Its physical id is the bucket name, as on AWS.
+
+BUCKET_POLICY_TYPE = "AWS::S3::BucketPolicy"
+
+for _name in ("get_model_list", "get_model_map", "get_name_type_map"):
+    _require(getattr(parsing, _name), "cache_clear", "gap 1: model map under lru_cache")
+_require(parsing, "parse_and_update_resource", "gap 1: updates honour the Condition")
+for _name in ("put_bucket_policy", "delete_bucket_policy"):
+    _require(S3Backend, _name, "gap 1: bucket policy")
+if BUCKET_POLICY_TYPE in parsing.get_model_map():
+    _fail(f"moto has its own {BUCKET_POLICY_TYPE} model now; drop the patch for gap 1")
+
+
+def _policy_bytes(document: Any) -> bytes:
+    # PolicyDocument is JSON in the template; CloudFormation also accepts it as a JSON string.
+    if isinstance(document, str):
+        return document.encode("utf-8")
+    return json.dumps(document).encode("utf-8")
+
+
+class XaccessBucketPolicy(CloudFormationModel):
+    """An AWS::S3::BucketPolicy: the policy document of one bucket."""
+
+    # moto files every model under the service its module is named for (moto.<service>....).
+    __module__ = "moto.s3.xaccess_moto"
+
+    def __init__(self, bucket_name: str):
+        self.bucket_name = bucket_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.bucket_name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""  # no name property
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return BUCKET_POLICY_TYPE
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False  # AWS::S3::BucketPolicy has no Fn::GetAtt attributes
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[override]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> "XaccessBucketPolicy":
+        properties = cloudformation_json["Properties"]
+        bucket_name = properties["Bucket"]
+        # A missing bucket raises NoSuchBucket, as the create fails on AWS.
+        _s3(account_id, region_name).put_bucket_policy(
+            bucket_name, _policy_bytes(properties["PolicyDocument"])
+        )
+        return cls(bucket_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[override]
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> "XaccessBucketPolicy":
+        updated = cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+        # `Bucket` is immutable: another bucket replaces the resource, so the old policy goes.
+        if (
+            isinstance(original_resource, XaccessBucketPolicy)
+            and original_resource.bucket_name != updated.bucket_name
+        ):
+            original_resource.delete(account_id, region_name)
+        return updated
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[override]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        cls(resource_name).delete(account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        try:
+            _s3(account_id, region_name).delete_bucket_policy(self.bucket_name)
+        except MissingBucket:
+            pass  # the bucket is gone already: so is its policy
+
+    def is_created(self) -> bool:
+        return True
+
+
+# get_model_map and friends read CloudFormationModel.__subclasses__() once (lru_cache): forget
+# what they read so far, then make sure the new model is the one found.
+for _name in ("get_model_list", "get_model_map", "get_name_type_map"):
+    getattr(parsing, _name).cache_clear()
+if parsing.get_model_map().get(BUCKET_POLICY_TYPE) is not XaccessBucketPolicy:
+    _fail(f"{BUCKET_POLICY_TYPE} could not be registered (patch for gap 1)")
+
+# moto's update modifies every resource whose properties changed without looking at its Condition
+# (and creates it on the way if the condition has just turned true). A bucket policy whose
+# condition is false stays as it is (none, or the one from before), which is what moto does for
+# every other type it skips (MOTO.md: conditions are not re-evaluated on an update); without this
+# an update of a stack that does not manage the bucket policy would put one.
+_parse_and_update_resource = parsing.parse_and_update_resource
+
+
+def _parse_and_update_resource_honouring_condition(
+    logical_id: str, resource_json: dict[str, Any], resources_map: Any, *args: Any, **kwargs: Any
+) -> Any:
+    condition = resource_json.get("Condition")
+    if (
+        resource_json.get("Type") == BUCKET_POLICY_TYPE
+        and condition
+        and not resources_map.lazy_condition_map[condition]
+    ):
+        return resources_map._parsed_resources.get(logical_id)
+    return _parse_and_update_resource(logical_id, resource_json, resources_map, *args, **kwargs)
+
+
+parsing.parse_and_update_resource = _parse_and_update_resource_honouring_condition
+
+
+# --- Gap 2: bucket policies are not enforced --------------------------------------------------
+# moto evaluates a bucket policy on object calls (GetObject, PutObject, DeleteObjects...) without
+# principal or condition context, so a Deny with any condition (the templates' TLS-only Deny, the
+# DenyObjectAccessToEveryoneElse lock-out) denies everyone. No other policy is enforced by moto;
+# policy semantics are proven by the IAM evaluator instead. NEUTRAL is what moto answers for a
+# bucket without a policy; FakeBucket.get_permission is the only place S3 consults the policy.
+_require(FakeBucket, "get_permission", "gap 2: bucket policy enforcement")
+_require(PermissionResult, "NEUTRAL", "gap 2: bucket policy enforcement")
+
+
+def _bucket_policy_not_enforced(self: Any, action: str, resource: str) -> Any:
+    return PermissionResult.NEUTRAL
+
+
+FakeBucket.get_permission = _bucket_policy_not_enforced
+
+
+# --- Gap 3: PublicAccessBlockConfiguration of an AWS::S3::Bucket ------------------------------
+# moto's bucket model applies encryption and tags only. After its create or update, put the
+# template's public access block (PutPublicAccessBlock), or remove it when an update drops it.
+_bucket_create = _require(FakeBucket, "create_from_cloudformation_json", "gap 3")
+_bucket_update = _require(FakeBucket, "update_from_cloudformation_json", "gap 3")
+for _name in ("put_public_access_block", "delete_public_access_block"):
+    _require(S3Backend, _name, "gap 3: public access block")
+
+
+def _apply_public_access_block(
+    bucket: Any, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+) -> None:
+    config = (cloudformation_json.get("Properties") or {}).get("PublicAccessBlockConfiguration")
+    backend = _s3(account_id, region_name)
+    if config:
+        backend.put_public_access_block(bucket.name, config)
+    else:
+        backend.delete_public_access_block(bucket.name)
+
+
+def _bucket_create_with_public_access_block(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    bucket = _bucket_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    _apply_public_access_block(bucket, cloudformation_json, account_id, region_name)
+    return bucket
+
+
+def _bucket_update_with_public_access_block(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+) -> Any:
+    bucket = _bucket_update(
+        original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    )
+    _apply_public_access_block(bucket, cloudformation_json, account_id, region_name)
+    return bucket
+
+
+FakeBucket.create_from_cloudformation_json = classmethod(_bucket_create_with_public_access_block)
+FakeBucket.update_from_cloudformation_json = classmethod(_bucket_update_with_public_access_block)
+
+
+# --- Gap 4: the KeyPolicy of an AWS::KMS::Key -------------------------------------------------
+# moto passes the template's KeyPolicy object to create_key, which stores it as it is: DescribeKey
+# then fails (its key policy check runs json.loads on an object: a codeless 500) and GetKeyPolicy
+# answers an object where AWS answers a JSON string. Hand moto the JSON string instead.
+_key_create = _require(Key, "create_from_cloudformation_json", "gap 4")
+
+
+def _key_create_with_policy_string(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    properties = cloudformation_json.get("Properties") or {}
+    policy = properties.get("KeyPolicy")
+    if policy is not None and not isinstance(policy, str):
+        cloudformation_json = {
+            **cloudformation_json,
+            "Properties": {**properties, "KeyPolicy": json.dumps(policy)},
+        }
+    return _key_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+Key.create_from_cloudformation_json = classmethod(_key_create_with_policy_string)
+
+
+if __name__ == "__main__":
+    _require(server, "main", "the server")
+    server.main(sys.argv[1:])
