@@ -1,4 +1,4 @@
-"""moto server for xaccess's tests: moto 5.2.5 with four small patches, then moto's own server.
+"""moto server for xaccess's tests: moto 5.2.5 with five small patches, then moto's own server.
 
 Usage (the arguments are moto_server's own):  python xaccess_moto.py -H 127.0.0.1 -p 5000
 
@@ -14,6 +14,8 @@ this launcher closes exactly these gaps (src/test/java/io/xaccess/testing/MOTO.m
   3. PublicAccessBlockConfiguration of an AWS::S3::Bucket was ignored: it is applied.
   4. The KeyPolicy of an AWS::KMS::Key was stored as an object (DescribeKey answered a codeless 500,
      GetKeyPolicy no JSON string): it is stored as the JSON string AWS keeps.
+  5. BucketKeyEnabled in an AWS::S3::Bucket's BucketEncryption was dropped (GetBucketEncryption said
+     false, while PutBucketEncryption keeps it): it is kept.
 
 Every patch checks that what it replaces is there; any other moto version stops the start-up, so an
 upgrade cannot silently drop a patch (re-check the gaps by hand, then change the version here).
@@ -292,6 +294,26 @@ def _key_create_with_policy_string(
 
 
 Key.create_from_cloudformation_json = classmethod(_key_create_with_policy_string)
+
+
+# --- Gap 5: BucketKeyEnabled of an AWS::S3::Bucket's BucketEncryption --------------------------
+# moto turns the template's BucketEncryption into the API's form with cfn_to_api_encryption, which
+# keeps the algorithm and key but drops BucketKeyEnabled, so GetBucketEncryption answered false for
+# a bucket the template gave a bucket key (PutBucketEncryption keeps it). Keep it.
+import moto.s3.models as _s3_models  # noqa: E402
+
+_cfn_to_api_encryption = _require(_s3_models, "cfn_to_api_encryption", "gap 5")
+
+
+def _cfn_to_api_encryption_with_bucket_key(properties: dict[str, Any]) -> Any:
+    encryption = _cfn_to_api_encryption(properties)
+    rule = properties["ServerSideEncryptionConfiguration"][0]
+    if "BucketKeyEnabled" in rule:
+        encryption["Rule"]["BucketKeyEnabled"] = rule["BucketKeyEnabled"]
+    return encryption
+
+
+_s3_models.cfn_to_api_encryption = _cfn_to_api_encryption_with_bucket_key
 
 
 if __name__ == "__main__":
