@@ -86,13 +86,12 @@ class DevEnvironmentStopIT {
     env.put(
         "MAVEN_OPTS",
         (env.getOrDefault("MAVEN_OPTS", "") + " -Dxaccess.dev.dir=" + devDir).strip());
-    // The tools this build was given (-Dxaccess.tools.dir), not the default .tools of the checkout
+    // The tools this build was given (-Dtools.dir), not the default .tools of the checkout
     // (a git worktree sharing another checkout's tools has none); MAVEN_ARGS (Maven 3.9) reaches
     // the mvnw command line of the Makefile's recipe, as a -D there would.
     env.put(
         "MAVEN_ARGS",
-        (env.getOrDefault("MAVEN_ARGS", "") + " -Dxaccess.tools.dir=" + MotoServer.toolsDir())
-            .strip());
+        (env.getOrDefault("MAVEN_ARGS", "") + " -Dtools.dir=" + MotoServer.toolsDir()).strip());
     Instant started = Instant.now();
     Process make = builder.start();
     Map<Long, ProcessHandle> recorded = new LinkedHashMap<>();
