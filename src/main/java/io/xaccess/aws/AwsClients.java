@@ -210,16 +210,41 @@ public class AwsClients {
       // stick to every later hop (each trust would need sts:SetSourceIdentity) and cannot be set
       // when the operator's own session already carries one.
       List<Tag> tags = DeployerSessionTags.of(config.clusterName(), a.namespace());
-      return StsAssumeRoleCredentialsProvider.builder()
-          .stsClient(operatorSts(account.region()))
-          .refreshRequest(
-              r -> {
-                r.roleArn(a.roleArn()).roleSessionName("xaccess-operator").tags(tags);
-                a.externalId().ifPresent(id -> r.externalId(id.reveal()));
-              })
-          .build();
+      return new AnsweredCredentials(
+          StsAssumeRoleCredentialsProvider.builder()
+              .stsClient(operatorSts(account.region()))
+              .refreshRequest(
+                  r -> {
+                    r.roleArn(a.roleArn()).roleSessionName("xaccess-operator").tags(tags);
+                    a.externalId().ifPresent(id -> r.externalId(id.reveal()));
+                  })
+              .build());
     }
     return operatorIdentity;
+  }
+
+  /**
+   * A deployer session's credentials, with an AssumeRole answer that holds none (an empty 200 from
+   * a proxy or a broken endpoint) reported as an unreadable AWS answer: the SDK's provider reads
+   * the credentials without a check and throws a NullPointerException, which would pass for a bug
+   * in the operator instead of a passing AWS problem to retry.
+   */
+  private record AnsweredCredentials(StsAssumeRoleCredentialsProvider sts)
+      implements AwsCredentialsProvider, AutoCloseable {
+    @Override
+    public software.amazon.awssdk.auth.credentials.AwsCredentials resolveCredentials() {
+      try {
+        return sts.resolveCredentials();
+      } catch (NullPointerException noCredentials) {
+        throw software.amazon.awssdk.core.exception.SdkClientException.create(
+            "AWS STS answered AssumeRole without credentials", noCredentials);
+      }
+    }
+
+    @Override
+    public void close() {
+      sts.close();
+    }
   }
 
   private StsClient operatorSts(String region) {

@@ -218,6 +218,35 @@ class AwsAnswersIT {
     grants().awaitGone(unlisted, "tagged");
   }
 
+  @Test
+  void anAssumeRoleAnsweredWithoutCredentialsIsAPassingAwsProblemNotABug() {
+    String ns = XaccessCrd.ensureNamespace(client, "op-empty-sts");
+    // The namespace's first deployer session: an empty 200, as a broken proxy gives it. The SDK's
+    // own provider reads no credentials from it (a NullPointerException inside the SDK).
+    AwsFaultProxy.Answer empty =
+        new AwsFaultProxy.Answer(
+            r ->
+                "AssumeRole".equals(r.action())
+                    && ns.equals(sessionTags(r).get("xaccess:namespace")),
+            200,
+            "");
+    proxy.answer(empty);
+    try {
+      create(ns, "empty");
+      CrossAccountAccess retrying =
+          grants()
+              .await(ns, "empty", g -> "AwsUnreachable".equals(Grants.reason(g, "Reconciling")));
+      assertThat(Grants.message(retrying, "Reconciling"))
+          .contains("AWS STS answered AssumeRole without credentials")
+          .doesNotContain("NullPointerException");
+    } finally {
+      proxy.remove(empty);
+    }
+    grants().awaitReady(ns, "empty");
+    client.resources(CrossAccountAccess.class).inNamespace(ns).withName("empty").delete();
+    grants().awaitGone(ns, "empty");
+  }
+
   /** The session tags of an AssumeRole as the SDK sends them (query protocol). */
   private static Map<String, String> sessionTags(AwsFaultProxy.AwsRequest r) {
     Map<String, String> tags = new LinkedHashMap<>();
