@@ -101,6 +101,8 @@ public final class GrantStatusBuilder {
   private String awaitingApproval;
   private DriftStatus drift;
   private Condition drifted;
+  private Boolean observedMatch;
+  private String observedMessage;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -135,6 +137,21 @@ public final class GrantStatusBuilder {
       DriftStatus drift, String drifted, Reason reason, String message) {
     this.drift = drift;
     this.drifted = condition(ConditionType.Drifted, drifted, reason, message);
+    return this;
+  }
+
+  /**
+   * managementPolicy Observe: nothing is deployed; {@code matches} whether AWS holds what the spec
+   * would deploy (Ready), {@code message} what was found. Each stack step says what was observed of
+   * it ({@link #stack}); verification does not run.
+   */
+  public GrantStatusBuilder observed(boolean matches, String message) {
+    this.observedMatch = matches;
+    this.observedMessage = message;
+    verification.set(
+        Step.NOT_STARTED,
+        Reason.Observing,
+        "not verified: managementPolicy is Observe (no verifier role is deployed)");
     return this;
   }
 
@@ -348,6 +365,11 @@ public final class GrantStatusBuilder {
         && development.step == Step.DONE;
   }
 
+  /** managementPolicy Observe, and nothing stalled, suspended or deleting. */
+  private boolean observing() {
+    return observedMatch != null && stalledReason == null && !suspended && !deleting;
+  }
+
   /** Whether the grant is fully converged: both stacks deployed and access proven. */
   public boolean isReady() {
     return stalledReason == null
@@ -384,7 +406,7 @@ public final class GrantStatusBuilder {
     status.setPhase(phase());
 
     boolean ready = isReady();
-    if (ready && firstReadyTime == null) {
+    if (ready && firstReadyTime == null && observedMatch == null) {
       firstReadyTime = now;
     }
     status.setExpiresAt(expiresAt);
@@ -397,13 +419,19 @@ public final class GrantStatusBuilder {
     boolean stalled = stalledReason != null;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(
-        ready
+        observing()
             ? condition(
                 ConditionType.Ready,
-                "True",
-                verificationDisabled ? Reason.StacksDeployed : Reason.AccessVerified,
-                readyMessage())
-            : condition(ConditionType.Ready, "False", notReadyReason(), notReadyMessage()));
+                observedMatch ? "True" : "False",
+                observedMatch ? Reason.MatchesSpec : Reason.DiffersFromSpec,
+                observedMessage)
+            : ready
+                ? condition(
+                    ConditionType.Ready,
+                    "True",
+                    verificationDisabled ? Reason.StacksDeployed : Reason.AccessVerified,
+                    readyMessage())
+                : condition(ConditionType.Ready, "False", notReadyReason(), notReadyMessage()));
     boolean closed = isExpired();
     conditions.add(reconciling(ready, stalled));
     conditions.add(
@@ -452,6 +480,10 @@ public final class GrantStatusBuilder {
       return condition(
           type, "False", Reason.AwaitingApproval, "nothing in progress: " + awaitingApproval);
     }
+    if (observing()) {
+      return condition(
+          type, "False", Reason.Observing, "nothing in progress: managementPolicy is Observe");
+    }
     if (ready) {
       return condition(type, "False", Reason.Converged, "nothing in progress");
     }
@@ -473,6 +505,9 @@ public final class GrantStatusBuilder {
     }
     if (awaitingApproval != null) {
       return Phase.AwaitingApproval;
+    }
+    if (observing()) {
+      return Phase.Observed;
     }
     if (production.step != Step.DONE) {
       return production.step == Step.NOT_STARTED ? Phase.Pending : Phase.DeployingProduction;

@@ -119,6 +119,7 @@ final class ReconcilerFixture {
             new ManualApproval(rollout, cfn, closure, settings, clock),
             watch,
             drift,
+            new GrantObservation(cfn, drift, settings),
             clock);
   }
 
@@ -130,12 +131,20 @@ final class ReconcilerFixture {
     try {
       Grant grant = resolver.resolve(resource, Optional.empty(), Optional.empty());
       StackRequests requests = new StackRequests(identities, settings);
-      ProductionStackStatus production = resource.getStatus().getProduction();
+      ProductionStackStatus production =
+          resource.getStatus() == null || resource.getStatus().getProduction() == null
+              ? new ProductionStackStatus()
+              : resource.getStatus().getProduction();
       return drift.declared(
           grant,
           production.getKmsKeyArn(),
           requests.production(grant, AccessState.OPEN),
-          requests.development(grant, AccessState.OPEN, production.getRoleArn()));
+          requests.development(
+              grant,
+              AccessState.OPEN,
+              production.getRoleArn() != null
+                  ? production.getRoleArn()
+                  : io.xaccess.cloudformation.GrantStacks.productionRoleArn(grant, "aws")));
     } catch (GrantProblem e) {
       throw new AssertionError(e);
     }
@@ -401,7 +410,10 @@ final class ReconcilerFixture {
           target.bucketPolicy() ? bucketPolicy : Optional.empty(),
           target.bucketSettings() ? encryption : Optional.empty(),
           target.bucketSettings() ? publicAccess : Optional.empty(),
-          target.keyId().isPresent() ? keyPolicy : Optional.empty());
+          target.keyId().isPresent()
+                  || (target.keyOfBucket() && encryption.flatMap(Encryption::keyId).isPresent())
+              ? keyPolicy
+              : Optional.empty());
     }
 
     private void write(String what) {
