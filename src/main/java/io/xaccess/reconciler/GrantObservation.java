@@ -43,7 +43,7 @@ public class GrantObservation {
       StackRecord.observed(status, side, name, stacks.observe(grant.account(side), name));
     }
     GrantDrift.Observation seen = drift.observe(resource, grant, production, development, status);
-    status.observed(seen.matches().orElse(false), seen.message());
+    status.observed(seen.matches(), seen.message());
     return seen.next().orElse(config.resyncInterval());
   }
 }

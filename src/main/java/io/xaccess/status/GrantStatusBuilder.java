@@ -102,6 +102,7 @@ public final class GrantStatusBuilder {
   private DriftStatus drift;
   private Condition drifted;
   private Boolean observedMatch;
+  private boolean observedKnown;
   private String observedMessage;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
@@ -142,11 +143,12 @@ public final class GrantStatusBuilder {
 
   /**
    * managementPolicy Observe: nothing is deployed; {@code matches} whether AWS holds what the spec
-   * would deploy (Ready), {@code message} what was found. Each stack step says what was observed of
-   * it ({@link #stack}); verification does not run.
+   * would deploy (Ready; empty: AWS could not be read), {@code message} what was found. Each stack
+   * step says what was observed of it ({@link #stack}); verification does not run.
    */
-  public GrantStatusBuilder observed(boolean matches, String message) {
-    this.observedMatch = matches;
+  public GrantStatusBuilder observed(Optional<Boolean> matches, String message) {
+    this.observedKnown = matches.isPresent();
+    this.observedMatch = matches.orElse(false);
     this.observedMessage = message;
     verification.set(
         Step.NOT_STARTED,
@@ -422,8 +424,10 @@ public final class GrantStatusBuilder {
         observing()
             ? condition(
                 ConditionType.Ready,
-                observedMatch ? "True" : "False",
-                observedMatch ? Reason.MatchesSpec : Reason.DiffersFromSpec,
+                !observedKnown ? "Unknown" : observedMatch ? "True" : "False",
+                !observedKnown
+                    ? Reason.DriftCheckFailed
+                    : observedMatch ? Reason.MatchesSpec : Reason.DiffersFromSpec,
                 observedMessage)
             : ready
                 ? condition(
