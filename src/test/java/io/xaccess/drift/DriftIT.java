@@ -284,25 +284,37 @@ class DriftIT {
     String name = "report";
     create(name, "Report");
     String roleName = role(name);
+    String declaredListing = rolePolicy(name, "xaccess-listing");
     Instant edit = now();
+    // The four edits at once: the object policy deleted, an action added to the listing policy, a
+    // principal added to the trust, the bucket policy replaced.
     iam().deleteRolePolicy(r -> r.roleName(roleName).policyName("xaccess-objects"));
+    iam()
+        .putRolePolicy(
+            r ->
+                r.roleName(roleName)
+                    .policyName("xaccess-listing")
+                    .policyDocument(withAction(declaredListing, "s3:ListBucketVersions")));
     String declaredTrust = trust(name);
     iam()
         .updateAssumeRolePolicy(
             r -> r.roleName(roleName).policyDocument(withTrustedOutsider(declaredTrust)));
+    s3().putBucketPolicy(r -> r.bucket(bucket(name)).policy(everyoneReads(bucket(name))));
     CrossAccountAccess reported =
         awaitCheck(
             name,
             edit,
-            "both edits reported",
+            "the four edits reported",
             drifted(
                     "True",
                     "DriftDetected",
                     "policy xaccess-objects of role " + roleName + ": deleted")
-                .and(drifted("True", "DriftDetected", "AWS:" + OUTSIDER)));
+                .and(drifted("True", "DriftDetected", "action s3:listbucketversions added"))
+                .and(drifted("True", "DriftDetected", "AWS:" + OUTSIDER))
+                .and(drifted("True", "DriftDetected", "bucket policy of " + bucket(name))));
     assertThat(Grants.message(reported, "Drifted"))
         .endsWith("(spec.driftPolicy Report: nothing was changed in AWS)");
-    assertThat(reported.getStatus().getDrift().getFindings()).hasSize(2);
+    assertThat(reported.getStatus().getDrift().getFindings()).hasSize(4);
     assertThat(reported.getStatus().getDrift().getLastRepairAt()).isNull();
     assertThat(Grants.isTrue(reported, "Ready")).as("the access itself is unchanged").isTrue();
     // Argo CD: someone must look (Degraded, naming the drift); kstatus: the rollout is done.
@@ -315,7 +327,9 @@ class DriftIT {
     Instant later = Instant.parse(reported.getStatus().getDrift().getCheckedAt()).plusSeconds(1);
     awaitCheck(name, later, "a later check", drifted("True", "DriftDetected", "deleted"));
     assertThat(hasRolePolicy(name, "xaccess-objects")).isFalse();
+    assertThat(rolePolicy(name, "xaccess-listing")).contains("s3:ListBucketVersions");
     assertThat(trust(name)).contains(OUTSIDER);
+    assertThat(bucketPolicy(name)).contains("\"Sid\":\"Everyone\"");
     assertThat(
             client.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName()))
