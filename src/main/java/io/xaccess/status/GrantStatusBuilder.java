@@ -153,7 +153,8 @@ public final class GrantStatusBuilder {
     verification.set(
         Step.NOT_STARTED,
         Reason.Observing,
-        "not verified: managementPolicy is Observe (no verifier role is deployed)");
+        "not verified: managementPolicy is Observe and there is no verifier role of xaccess's own"
+            + " development stack to prove the access with");
     return this;
   }
 

@@ -116,6 +116,25 @@ class GrantObservationTest {
   }
 
   @Test
+  void aManagedGrantSwitchedToObserveIsStillProvenThroughItsVerifierRole() {
+    CrossAccountAccess managed = grant("managed");
+    f.reconcileToReady(managed);
+    f.policies.deployed(f.declared(managed));
+    int proofs = f.verifier.calls.size();
+    managed.getSpec().setManagementPolicy(ManagementPolicy.Observe);
+    managed.getMetadata().setGeneration(2L);
+    f.clock.advance(Duration.ofHours(1));
+    f.cfn.calls.clear();
+    f.reconcile(managed);
+    assertThat(managed.getStatus().getPhase()).isEqualTo(Phase.Observed);
+    assertThat(condition(managed, ConditionType.Ready).getReason())
+        .isEqualTo(Reason.MatchesSpec.name());
+    assertThat(f.verifier.calls).as("proven at its interval").hasSize(proofs + 1);
+    assertThat(condition(managed, ConditionType.AccessVerified).getStatus()).isEqualTo("True");
+    assertThat(f.cfn.calls).doesNotContain("createChangeSet", "create", "delete");
+  }
+
+  @Test
   void switchedToManageTheGrantRunsTheRunbook() {
     f.policies.deployed(f.declared(grant));
     f.reconcile(grant);

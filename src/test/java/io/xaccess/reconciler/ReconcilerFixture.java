@@ -91,6 +91,8 @@ final class ReconcilerFixture {
     watch = new StackWatch(cfn, settings, clock);
     identities = new AwsClients(settings, new AwsCallCounter(registry));
     drift = new GrantDrift(policies, storage, cfn, metrics, settings, clock);
+    VerificationSchedule verification =
+        new VerificationSchedule(verifier, metrics, settings, clock);
     StalledClosure closure =
         new StalledClosure(
             resolver,
@@ -104,7 +106,7 @@ final class ReconcilerFixture {
             resolver,
             new AwsClients(settings, new AwsCallCounter(registry)),
             rollout,
-            new VerificationSchedule(verifier, metrics, settings, clock),
+            verification,
             new GrantTeardown(resolver, rollout, owned, events, retries, settings, watch),
             writer,
             retries,
@@ -119,7 +121,7 @@ final class ReconcilerFixture {
             new ManualApproval(rollout, cfn, closure, settings, clock),
             watch,
             drift,
-            new GrantObservation(cfn, drift, settings),
+            new GrantObservation(cfn, drift, verification, settings),
             clock);
   }
 
