@@ -1,4 +1,4 @@
-"""moto server for xaccess's tests: moto 5.2.5 with five small patches, then moto's own server.
+"""moto server for xaccess's tests: moto 5.2.5 with six small patches, then moto's own server.
 
 Usage (the arguments are moto_server's own):  python xaccess_moto.py -H 127.0.0.1 -p 5000
 
@@ -16,6 +16,8 @@ this launcher closes exactly these gaps (src/test/java/io/xaccess/testing/MOTO.m
      GetKeyPolicy no JSON string): it is stored as the JSON string AWS keeps.
   5. BucketKeyEnabled in an AWS::S3::Bucket's BucketEncryption was dropped (GetBucketEncryption said
      false, while PutBucketEncryption keeps it): it is kept.
+  6. An executed UPDATE change set left the stack's tags as they were (UpdateStack replaces them,
+     as AWS does for both): the change set's tags replace them.
 
 Every patch checks that what it replaces is there; any other moto version stops the start-up, so an
 upgrade cannot silently drop a patch (re-check the gaps by hand, then change the version here).
@@ -314,6 +316,25 @@ def _cfn_to_api_encryption_with_bucket_key(properties: dict[str, Any]) -> Any:
 
 
 _s3_models.cfn_to_api_encryption = _cfn_to_api_encryption_with_bucket_key
+
+
+# --- Gap 6: an executed UPDATE change set's tags ---------------------------------------------
+# AWS gives a stack the tags of the change set it executes (as UpdateStack does); moto's
+# ExecuteChangeSet applied the template and parameters only. The operator updates through change
+# sets, and a stack made by hand that it takes over becomes the grant's by the xaccess.io/uid tag
+# that update sets.
+from moto.cloudformation.models import ChangeSet  # noqa: E402
+
+_change_set_apply = _require(ChangeSet, "apply", "gap 6")
+
+
+def _apply_with_tags(self: Any) -> None:
+    _change_set_apply(self)
+    if self.change_set_type == "UPDATE" and self.tags is not None:
+        self.stack.tags = dict(self.tags)
+
+
+ChangeSet.apply = _apply_with_tags
 
 
 if __name__ == "__main__":

@@ -139,8 +139,12 @@ public class AwsProductionPolicies implements ProductionPolicies {
       }
     }
     Optional<String> keyPolicy = Optional.empty();
-    if (target.keyId().isPresent()) {
-      String keyId = target.keyId().get();
+    Optional<String> key =
+        target.keyId().isPresent() || !target.keyOfBucket()
+            ? target.keyId()
+            : encryption.flatMap(Encryption::keyId);
+    if (key.isPresent()) {
+      String keyId = key.get();
       keyPolicy =
           call(
               production,

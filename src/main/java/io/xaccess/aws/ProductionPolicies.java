@@ -18,13 +18,18 @@ public interface ProductionPolicies {
    * What to read: the role always; the bucket policy when the stack manages it; the bucket's
    * encryption and public access block when the stack created the bucket; the key policy when it
    * created the key.
+   *
+   * @param keyId the key whose policy to read
+   * @param keyOfBucket without {@code keyId}: read the policy of the key the bucket's default
+   *     encryption names, if any (a grant made by hand, whose stack names no key)
    */
   record Target(
       String roleName,
       String bucket,
       boolean bucketPolicy,
       boolean bucketSettings,
-      Optional<String> keyId) {}
+      Optional<String> keyId,
+      boolean keyOfBucket) {}
 
   /** A bucket's default encryption: {@code aws:kms} or {@code AES256}, its key, the bucket key. */
   record Encryption(String algorithm, Optional<String> keyId, boolean bucketKey) {}

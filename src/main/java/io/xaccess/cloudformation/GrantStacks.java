@@ -206,9 +206,20 @@ public final class GrantStacks {
     return tags;
   }
 
+  /**
+   * Where a grant's stack of one side is: the stack the spec names (made by hand, to observe or
+   * adopt), else the operator's own name and then the name it had before.
+   */
+  public static List<String> names(Grant grant, Side side) {
+    return grant
+        .namedStack(side)
+        .map(List::of)
+        .orElseGet(() -> StackNames.candidates(side, grant.namespace(), grant.name()));
+  }
+
   private static StackRequest request(
       Grant grant, Side side, StackTemplate template, Map<String, String> parameters) {
-    List<String> names = StackNames.candidates(side, grant.namespace(), grant.name());
+    List<String> names = names(grant, side);
     Map<String, String> tags = tags(grant.namespace(), grant.name(), grant.uid());
     // The hash covers everything that shapes the stack. The external id enters it only as its
     // version (see Grant.Trust), so the hash, kept in status, reveals nothing.
@@ -229,7 +240,13 @@ public final class GrantStacks {
 
   /** The grant the stacks must belong to. */
   public static StackOwner owner(Grant grant) {
-    return new StackOwner(grant.uid(), grant.namespace(), grant.name(), grant.adoptUid());
+    // Stacks the spec names are taken over only by a grant that manages them.
+    return new StackOwner(
+        grant.uid(),
+        grant.namespace(),
+        grant.name(),
+        grant.adoptUid(),
+        grant.observeOnly() ? Set.of() : Set.copyOf(grant.namedStacks().values()));
   }
 
   private static List<String> actions(Grant grant, boolean list, boolean bucket) {

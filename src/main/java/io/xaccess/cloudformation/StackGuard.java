@@ -27,6 +27,14 @@ public interface StackGuard {
   void failedCreate(
       Side side, Grant.Account account, StackOwner owner, Map<String, String> resources);
 
+  /**
+   * Before a stack made by hand, which the grant's spec names and nothing claims, is first updated
+   * with the operator's template (adopted): empty to go ahead, or why not. {@code deployedTemplate}
+   * is the stack's template as CloudFormation holds it (GetTemplate).
+   */
+  Optional<Refusal> beforeAdopt(
+      Side side, Grant.Account account, StackRequest request, String deployedTemplate);
+
   /** Why a stack may not be created. */
   record Refusal(Reason reason, String message) {}
 }

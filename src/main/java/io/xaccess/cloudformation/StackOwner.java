@@ -2,6 +2,7 @@ package io.xaccess.cloudformation;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The grant a stack must belong to before the operator updates or deletes it: every stack xaccess
@@ -15,8 +16,21 @@ import java.util.Optional;
  * @param adoptUid the uid of an earlier grant of the same namespace and name whose stacks this one
  *     may take over (annotation {@value io.xaccess.grant.GrantResolver#ADOPT_UID_ANNOTATION}), if
  *     set
+ * @param adoptable names of stacks made by hand that the grant's spec names (production.stackName,
+ *     development.stackName): such a stack may be taken over while it carries no uid tag at all,
+ *     that is while nothing else claims it
  */
-public record StackOwner(String uid, String namespace, String name, Optional<String> adoptUid) {
+public record StackOwner(
+    String uid, String namespace, String name, Optional<String> adoptUid, Set<String> adoptable) {
+
+  public StackOwner {
+    adoptable = Set.copyOf(adoptable);
+  }
+
+  /** A grant that names no stack of its own. */
+  public StackOwner(String uid, String namespace, String name, Optional<String> adoptUid) {
+    this(uid, namespace, name, adoptUid, Set.of());
+  }
 
   public static final String UID_TAG = "xaccess.io/uid";
   public static final String NAMESPACE_TAG = "xaccess.io/namespace";
@@ -26,7 +40,7 @@ public record StackOwner(String uid, String namespace, String name, Optional<Str
   public boolean owns(ObservedStack stack) {
     String tagged = stack.tags().get(UID_TAG);
     if (tagged == null) {
-      return false;
+      return adopting(stack);
     }
     if (tagged.equals(uid)) {
       return true;
@@ -36,6 +50,14 @@ public record StackOwner(String uid, String namespace, String name, Optional<Str
     return adoptUid.filter(tagged::equals).isPresent()
         && namespace.equals(stack.tags().get(NAMESPACE_TAG))
         && name.equals(stack.tags().get(NAME_TAG));
+  }
+
+  /**
+   * Whether the stack is one made by hand that the grant's spec names and nothing claims yet: the
+   * grant takes it over with its first update, which tags it with the grant's uid.
+   */
+  public boolean adopting(ObservedStack stack) {
+    return !stack.tags().containsKey(UID_TAG) && adoptable.contains(stack.stackName());
   }
 
   /** Who the stack belongs to, in words, for a status message. */

@@ -199,6 +199,13 @@ public class StackRollout {
     }
     ObservedStack stack = observed.get();
     String status = stack.status();
+    if (desired.owner().adopting(stack)) {
+      Optional<StackProgress> refused =
+          adoption(side, account, stack, desired, appliedHash, failedHash);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
 
     if ("ROLLBACK_COMPLETE".equals(status)
         || "ROLLBACK_FAILED".equals(status)
@@ -525,6 +532,21 @@ public class StackRollout {
                       "stack is gone"));
     }
     ObservedStack stack = located.owned().get();
+    if (owner.adopting(stack)) {
+      // Named by the spec but never taken over (it would carry the grant's uid): not the grant's.
+      return progress(
+          StackProgress.State.GONE,
+          null,
+          null,
+          null,
+          null,
+          Reason.Deleted,
+          "left stack "
+              + stack.stackName()
+              + " alone: it was made by hand and never taken over (no "
+              + StackOwner.UID_TAG
+              + " tag)");
+    }
     if ("UPDATE_IN_PROGRESS".equals(stack.status())) {
       // CloudFormation deletes no stack mid-update; cancelling rolls it back, then it can go.
       gateway.cancelUpdate(account, stack.stackName());
@@ -599,9 +621,10 @@ public class StackRollout {
    * Whether the grant's status records nothing of this side's stack, so that it has none under any
    * name but the one it is asked for: a stack is recorded by the status write after its create (if
    * that write is lost, the create's AlreadyExists leads to the look-up), its uid tag is this
-   * grant's own, and a uid is never given to another object. Only a stack to adopt (another uid's)
-   * or one to change without creating it is looked for first. This saves the two failed
-   * DescribeStacks (current and former name) that every new grant's stack cost before its create.
+   * grant's own, and a uid is never given to another object. Only a stack to adopt (another uid's,
+   * or one made by hand that the spec names) or one to change without creating it is looked for
+   * first. This saves the two failed DescribeStacks (current and former name) that every new
+   * grant's stack cost before its create.
    */
   private static boolean nothingRecorded(
       StackRequest request, String recordedName, String appliedHash, String failedHash) {
@@ -609,7 +632,9 @@ public class StackRollout {
         && appliedHash == null
         && failedHash == null
         && !request.deployedOnly()
-        && request.owner().adoptUid().isEmpty();
+        && request.owner().adoptUid().isEmpty()
+        // A stack the spec names was made by hand: look for it (the deployer may only update it).
+        && request.owner().adoptable().isEmpty();
   }
 
   /**
@@ -645,6 +670,46 @@ public class StackRollout {
         null,
         Reason.Creating,
         "creating the stack");
+  }
+
+  /** Stacks made by hand are taken over only when settled, never deleted or recreated. */
+  private static final Set<String> ADOPTABLE =
+      Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE");
+
+  /**
+   * A stack made by hand that the spec names and nothing claims: taken over by the next update only
+   * when it is settled and the guard finds the update keeps its role, bucket and key; otherwise the
+   * refusal. While an operation of its own runs, the normal steps wait for it.
+   */
+  private Optional<StackProgress> adoption(
+      Side side,
+      Grant.Account account,
+      ObservedStack stack,
+      StackRequest desired,
+      String appliedHash,
+      String failedHash) {
+    if (stack.inProgress() && !"REVIEW_IN_PROGRESS".equals(stack.status())) {
+      return Optional.empty();
+    }
+    if (!ADOPTABLE.contains(stack.status())) {
+      return Optional.of(
+          StackProgress.conflict(
+              appliedHash,
+              failedHash,
+              Reason.AdoptionRefused,
+              "stack "
+                  + stack.stackName()
+                  + " is "
+                  + stack.status()
+                  + ": a stack made by hand is taken over only in a settled state, and xaccess never"
+                  + " deletes or recreates one; fix it in CloudFormation first"));
+    }
+    return guard
+        .beforeAdopt(side, account, desired, gateway.template(account, stack.stackName()))
+        .map(
+            refusal ->
+                StackProgress.conflict(
+                    appliedHash, failedHash, refusal.reason(), refusal.message()));
   }
 
   /** The grant's own stack among the names, and the first stack found that is not its own. */

@@ -2,6 +2,7 @@ package io.xaccess.grant;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,9 @@ import java.util.Optional;
  * @param secretVersions uid and resourceVersion of every Secret read, for change detection
  * @param adoptUid the uid of an earlier resource of the same namespace and name whose stacks this
  *     one may take over (annotation {@code xaccess.io/adopt-uid}), if set
+ * @param namedStacks the stacks the spec names (production.stackName, development.stackName), for
+ *     stacks made by hand; empty sides get the operator's own names
+ * @param observeOnly managementPolicy Observe: nothing is deployed, changed or deleted
  */
 public record Grant(
     String namespace,
@@ -42,7 +46,18 @@ public record Grant(
     boolean orphanOnDelete,
     boolean suspended,
     List<String> secretVersions,
-    Optional<String> adoptUid) {
+    Optional<String> adoptUid,
+    Map<Side, String> namedStacks,
+    boolean observeOnly) {
+
+  public Grant {
+    namedStacks = Map.copyOf(namedStacks);
+  }
+
+  /** The stack name the spec gives one side, if it names one (a stack made by hand). */
+  public Optional<String> namedStack(Side side) {
+    return Optional.ofNullable(namedStacks.get(side));
+  }
 
   /** An account and how the operator reaches it. */
   public record Account(String accountId, String region, Credentials credentials) {}

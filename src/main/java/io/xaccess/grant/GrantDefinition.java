@@ -8,12 +8,15 @@ import io.xaccess.api.v1alpha1.BucketSpec;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.CrossAccountAccessSpec;
 import io.xaccess.api.v1alpha1.DeletionPolicy;
+import io.xaccess.api.v1alpha1.ManagementPolicy;
 import io.xaccess.api.v1alpha1.RoleSpec;
 import io.xaccess.api.v1alpha1.SecretKeySelector;
 import io.xaccess.api.v1alpha1.TrustSpec;
 import io.xaccess.api.v1alpha1.VerificationSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -110,7 +113,17 @@ public final class GrantDefinition {
         secrets.versions(),
         Optional.ofNullable(resource.getMetadata().getAnnotations())
             .map(a -> a.get(GrantResolver.ADOPT_UID_ANNOTATION))
-            .filter(uid -> !uid.isBlank()));
+            .filter(uid -> !uid.isBlank()),
+        namedStacks(spec),
+        spec.getManagementPolicy() == ManagementPolicy.Observe);
+  }
+
+  private static Map<Side, String> namedStacks(CrossAccountAccessSpec spec) {
+    Map<Side, String> named = new EnumMap<>(Side.class);
+    if (spec.getProduction().getStackName() != null) {
+      named.put(Side.PRODUCTION, spec.getProduction().getStackName());
+    }
+    return named;
   }
 
   /**

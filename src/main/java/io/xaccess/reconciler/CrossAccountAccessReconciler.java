@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.ManagementPolicy;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsClients;
 import io.xaccess.aws.AwsProblem;
@@ -83,6 +84,7 @@ public class CrossAccountAccessReconciler
   private final StackRequests requests;
   private final StackWatch watch;
   private final GrantDrift drift;
+  private final GrantObservation observation;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -98,9 +100,11 @@ public class CrossAccountAccessReconciler
       ManualApproval approval,
       StackWatch watch,
       GrantDrift drift,
+      GrantObservation observation,
       Clock clock) {
     this.watch = watch;
     this.drift = drift;
+    this.observation = observation;
     this.tenancy = tenancy;
     this.closure = closure;
     this.approval = approval;
@@ -158,6 +162,11 @@ public class CrossAccountAccessReconciler
     return writer.reconciled(resource, status, next, context);
   }
 
+  /** managementPolicy Observe: nothing is deployed, changed or closed. */
+  private static boolean observeOnly(CrossAccountAccess resource) {
+    return resource.getSpec().getManagementPolicy() == ManagementPolicy.Observe;
+  }
+
   /** No stack of the grant was created or found yet (as its status records). */
   private static boolean notStarted(CrossAccountAccess resource) {
     var status = resource.getStatus();
@@ -175,6 +184,9 @@ public class CrossAccountAccessReconciler
     if (!verdict.permitted()) {
       String message = notPermitted(verdict, status);
       status.stalled(Reason.NotPermitted, message);
+      if (observeOnly(resource)) {
+        return config.resyncInterval();
+      }
       // Closing access only narrows it: what was deployed still reaches its end and has its
       // sessions revoked. A policy or namespace change wakes the grant; the resync is a safety net.
       return closure.advance(
@@ -188,6 +200,9 @@ public class CrossAccountAccessReconciler
       lifetime = GrantLifetime.of(resource, clock.instant());
     } catch (GrantProblem problem) {
       status.stalled(problem.reason(), problem.getMessage());
+      if (observeOnly(resource)) {
+        return config.stalledRecheckInterval();
+      }
       // A problem the user must fix does not hold off the end: a deployed grant is still closed
       // on time (a tenant could otherwise delete the Secret its grant names just before the end),
       // and looked at again by the end at the latest.
@@ -204,6 +219,18 @@ public class CrossAccountAccessReconciler
     if (grant.suspended() && !lifetime.expired()) {
       status.suspended();
       return untilExpiry(lifetime, config.resyncInterval());
+    }
+    if (grant.observeOnly()) {
+      // Looked at, never changed: compared with what the spec would deploy, open.
+      return observation.advance(
+          resource,
+          grant,
+          requests.production(grant, AccessState.OPEN),
+          requests.development(
+              grant,
+              AccessState.OPEN,
+              GrantStacks.productionRoleArn(grant, config.aws().partition())),
+          status);
     }
     try {
       Duration next = runbook(resource, grant, lifetime, status);

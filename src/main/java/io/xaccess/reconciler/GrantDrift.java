@@ -207,6 +207,137 @@ public class GrantDrift {
   }
 
   /**
+   * managementPolicy Observe: the role, bucket and key the spec names compared with what the spec
+   * would deploy, at once and then every interval (or when asked); nothing is ever written,
+   * whatever spec.driftPolicy says. Without a stack that names the key, the key is the one the
+   * bucket's default encryption names.
+   *
+   * @return when to look again, and whether AWS holds what the spec would deploy (empty when it
+   *     could not be read)
+   */
+  Observation observe(
+      CrossAccountAccess resource,
+      Grant grant,
+      StackRequest production,
+      StackRequest development,
+      GrantStatusBuilder status) {
+    Instant now = clock.instant();
+    DriftStatus last = status.drift();
+    String request = annotation(resource);
+    boolean asked =
+        request != null && !request.equals(last == null ? null : last.getCheckRequest());
+    Optional<Instant> due =
+        last == null || last.getCheckedAt() == null ? Optional.of(now) : due(last, status, now);
+    if (!asked && (due.isEmpty() || now.isBefore(due.get()))) {
+      return new Observation(
+          due.map(d -> Duration.between(now, d)),
+          matched(last),
+          last == null ? null : summary(last));
+    }
+    Grant.Account account = grant.account(Side.PRODUCTION);
+    DeclaredDocuments spec =
+        declared(grant, status.productionStack().getKmsKeyArn(), production, development);
+    String stackKey = status.productionStack().getKmsKeyArn();
+    DriftStatus checked = new DriftStatus();
+    checked.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    checked.setCheckRequest(request);
+    ProductionPolicies.Live live;
+    try {
+      live =
+          aws.read(
+              account,
+              new ProductionPolicies.Target(
+                  spec.roleName(),
+                  spec.bucketName(),
+                  spec.bucketPolicy().isPresent(),
+                  spec.encryption().isPresent(),
+                  stackKey == null || stackKey.isEmpty() ? Optional.empty() : Optional.of(stackKey),
+                  spec.keyPolicy().isPresent()));
+    } catch (AwsProblem problem) {
+      metrics.driftCheck("failed");
+      checked.setResult(CHECK_FAILED);
+      String message = "the live configuration could not be read: " + problem.getMessage();
+      status.drift(checked, "Unknown", Reason.DriftCheckFailed, message);
+      return new Observation(Optional.of(retry()), Optional.empty(), message);
+    }
+    // The key as the bucket names it, where no stack output does: the declared policies that
+    // name the key (the role's key use) are rendered with it.
+    String keyArn =
+        stackKey != null && !stackKey.isEmpty()
+            ? stackKey
+            : live.encryption()
+                .flatMap(ProductionPolicies.Encryption::keyId)
+                .map(id -> id.startsWith("arn:") ? id : keyArn(account, id))
+                .orElse(null);
+    List<Finding> findings =
+        declared(grant, keyArn, production, development).compare(live, partition);
+    findings.forEach(f -> metrics.driftFinding(kind(f.kind())));
+    metrics.driftCheck(findings.isEmpty() ? "none" : "drifted");
+    if (findings.isEmpty()) {
+      checked.setResult(NO_DRIFT);
+      status.drift(
+          checked,
+          "False",
+          Reason.NoDrift,
+          "role "
+              + spec.roleName()
+              + " and bucket "
+              + spec.bucketName()
+              + " hold what the spec"
+              + " would deploy");
+    } else {
+      checked.setResult(DRIFTED);
+      checked.setFindings(findings.stream().map(GrantDrift::finding).toList());
+      status.drift(
+          checked,
+          "True",
+          Reason.DriftDetected,
+          describe(findings) + " (managementPolicy Observe: nothing is changed in AWS)");
+    }
+    return new Observation(periodic(), Optional.of(findings.isEmpty()), summary(checked));
+  }
+
+  /**
+   * What an observation came to.
+   *
+   * @param next when to look again; empty when checks run only on request
+   * @param matches whether AWS holds what the spec would deploy; empty when not known
+   * @param message the finding in words
+   */
+  record Observation(Optional<Duration> next, Optional<Boolean> matches, String message) {}
+
+  private static Optional<Boolean> matched(DriftStatus last) {
+    if (last == null || CHECK_FAILED.equals(last.getResult())) {
+      return Optional.empty();
+    }
+    return Optional.of(NO_DRIFT.equals(last.getResult()));
+  }
+
+  private static String summary(DriftStatus drift) {
+    if (NO_DRIFT.equals(drift.getResult())) {
+      return "AWS holds what the spec would deploy (checked " + drift.getCheckedAt() + ")";
+    }
+    if (CHECK_FAILED.equals(drift.getResult())) {
+      return "AWS could not be read (checked " + drift.getCheckedAt() + "); see Drifted";
+    }
+    return drift.getFindings().size()
+        + " resource(s) differ from what the spec would deploy (checked "
+        + drift.getCheckedAt()
+        + "); see Drifted and status.drift.findings";
+  }
+
+  private String keyArn(Grant.Account account, String keyId) {
+    return "arn:"
+        + partition
+        + ":kms:"
+        + account.region()
+        + ":"
+        + account.accountId()
+        + ":key/"
+        + keyId;
+  }
+
+  /**
    * The configuration a proof of access covers: a repair changes what AWS holds without changing
    * either stack, so it makes a new proof due.
    */
@@ -248,7 +379,8 @@ public class GrantDrift {
         declared.encryption().isPresent(),
         declared.keyPolicy().isPresent() && keyArn != null && !keyArn.isEmpty()
             ? Optional.of(keyArn)
-            : Optional.empty());
+            : Optional.empty(),
+        false);
   }
 
   /**

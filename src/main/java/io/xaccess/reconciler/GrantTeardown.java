@@ -2,6 +2,7 @@ package io.xaccess.reconciler;
 
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.DeletionPolicy;
+import io.xaccess.api.v1alpha1.ManagementPolicy;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.AwsProblem;
@@ -83,15 +84,18 @@ public class GrantTeardown {
           "no policy permitted this grant, so nothing was deployed: removed without an AWS call");
       return Optional.empty();
     }
+    boolean observed = resource.getSpec().getManagementPolicy() == ManagementPolicy.Observe;
     if (!verdict.permitted()
         && (released(resource)
+            || observed
             || resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan)) {
       // Leaving AWS as it is was the tenant's choice under a policy that no longer permits it:
       // deletion removes what the grant created instead.
       events.warning(
           resource,
           Reason.NotPermitted,
-          "the release annotation and deletionPolicy Orphan are not honoured: "
+          "the release annotation, deletionPolicy Orphan and managementPolicy Observe are not"
+              + " honoured: "
               + verdict.message()
               + "; the stacks are removed");
     } else if (released(resource)) {
@@ -104,6 +108,13 @@ public class GrantTeardown {
               + " and "
               + recordedOr(resource, Side.PRODUCTION)
               + " yourself if they still exist");
+      return Optional.empty();
+    }
+    if (verdict.permitted() && observed) {
+      events.normal(
+          resource,
+          Reason.ObservedOnly,
+          "managementPolicy is Observe: nothing in AWS is changed or removed");
       return Optional.empty();
     }
     if (verdict.permitted() && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan) {

@@ -1,5 +1,6 @@
 package io.xaccess.reconciler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.aws.ProductionStorage;
 import io.xaccess.cloudformation.StackGuard;
@@ -8,6 +9,8 @@ import io.xaccess.cloudformation.StackRequest;
 import io.xaccess.config.XaccessConfig;
 import io.xaccess.grant.Grant;
 import io.xaccess.grant.Side;
+import io.xaccess.render.CloudFormationYaml;
+import io.xaccess.render.RenderedTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +67,73 @@ public class OwnedResources implements StackGuard {
                 + " (another grant's, or the account's own). Either grant through the role's own"
                 + " policy (a new CrossAccountAccess with bucket.managePolicy: false) and add the"
                 + " statements you need to that policy yourself, or remove the bucket policy"));
+  }
+
+  /** Resource types whose replacement or deletion loses data or breaks trust: kept by adoption. */
+  private static final java.util.Set<String> KEPT_BY_ADOPTION =
+      java.util.Set.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::IAM::Role");
+
+  /**
+   * A stack made by hand is taken over only if the operator's template keeps each of its roles,
+   * buckets and keys: the same logical id, of the same type, present for this grant's parameters.
+   * Anything else would make CloudFormation create a second one under the same name (and fail) or
+   * remove the one there is; the runbook's other resources (its policies) are replaced by the
+   * template's.
+   */
+  @Override
+  public Optional<Refusal> beforeAdopt(
+      Side side, Grant.Account account, StackRequest request, String deployedTemplate) {
+    JsonNode deployed;
+    try {
+      deployed = CloudFormationYaml.decode(deployedTemplate);
+    } catch (RuntimeException unreadable) {
+      return Optional.of(
+          new Refusal(
+              Reason.AdoptionRefused,
+              "the template of stack "
+                  + request.stackName()
+                  + " cannot be read ("
+                  + unreadable.getMessage()
+                  + "), so xaccess cannot tell what an update would replace"));
+    }
+    RenderedTemplate desired =
+        new RenderedTemplate(
+            CloudFormationYaml.decode(request.template().body()),
+            account.accountId(),
+            account.region(),
+            config.aws().partition(),
+            request.parameters(),
+            Map.of());
+    List<String> lost = new ArrayList<>();
+    deployed
+        .path("Resources")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String type = e.getValue().path("Type").asText();
+              if (!KEPT_BY_ADOPTION.contains(type)) {
+                return;
+              }
+              JsonNode mine = desired.template().path("Resources").path(e.getKey());
+              if (!type.equals(mine.path("Type").asText()) || !desired.exists(e.getKey())) {
+                lost.add(type + " " + e.getKey());
+              }
+            });
+    if (lost.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal(
+            Reason.AdoptionRefused,
+            "stack "
+                + request.stackName()
+                + " is not taken over: updating it with xaccess's "
+                + side.label()
+                + " template would delete or replace its "
+                + String.join(", ", lost)
+                + " (xaccess's template names its role Role, its bucket Bucket and its key Key,"
+                + " for this spec). Keep observing it (managementPolicy Observe), or move those"
+                + " resources to those logical ids first"));
   }
 
   @Override

@@ -2,13 +2,17 @@ package io.xaccess.reconciler;
 
 import io.xaccess.api.v1alpha1.DevelopmentStackStatus;
 import io.xaccess.api.v1alpha1.ProductionStackStatus;
+import io.xaccess.api.v1alpha1.Reason;
 import io.xaccess.api.v1alpha1.StackStatus;
+import io.xaccess.cloudformation.ObservedStack;
 import io.xaccess.cloudformation.StackNames;
+import io.xaccess.cloudformation.StackOwner;
 import io.xaccess.cloudformation.StackProgress;
 import io.xaccess.grant.Side;
 import io.xaccess.status.GrantStatusBuilder;
 import io.xaccess.status.GrantStatusBuilder.Step;
 import java.util.Map;
+import java.util.Optional;
 
 /** Writes what a rollout step found into one side's part of the status. */
 final class StackRecord {
@@ -52,6 +56,46 @@ final class StackRecord {
       }
     }
     status.stack(side, step(progress), progress.reason(), progress.message());
+  }
+
+  /**
+   * What an observe-only grant found of one side's stack: recorded as it is, whoever made it; the
+   * step is done when the stack exists in a settled state.
+   */
+  static void observed(
+      GrantStatusBuilder status, Side side, String stackName, Optional<ObservedStack> stack) {
+    StackStatus target = status.stackStatus(side);
+    target.setStackName(stackName);
+    if (stack.isEmpty()) {
+      target.setStackId(null);
+      target.setStackStatus(null);
+      status.stack(
+          side,
+          Step.NOT_STARTED,
+          Reason.Observing,
+          "managementPolicy Observe: there is no stack " + stackName + "; nothing is deployed");
+      return;
+    }
+    ObservedStack found = stack.get();
+    target.setStackId(found.stackId());
+    target.setStackStatus(found.status());
+    if (side == Side.PRODUCTION) {
+      production(status.productionStack(), found.outputs());
+    } else {
+      development(status.developmentStack(), found.outputs());
+    }
+    boolean settled = found.status().endsWith("_COMPLETE") && !found.status().contains("ROLLBACK");
+    status.stack(
+        side,
+        settled ? Step.DONE : Step.IN_PROGRESS,
+        Reason.Observing,
+        "managementPolicy Observe: stack "
+            + stackName
+            + " is "
+            + found.status()
+            + ", made by "
+            + StackOwner.ownerOf(found)
+            + "; nothing is changed");
   }
 
   private static void production(ProductionStackStatus s, Map<String, String> outputs) {

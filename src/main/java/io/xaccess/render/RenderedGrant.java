@@ -300,6 +300,8 @@ public record RenderedGrant(
         grant.orphanOnDelete(),
         grant.suspended(),
         grant.secretVersions(),
-        grant.adoptUid());
+        grant.adoptUid(),
+        grant.namedStacks(),
+        grant.observeOnly());
   }
 }

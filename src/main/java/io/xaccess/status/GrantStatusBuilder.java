@@ -101,6 +101,9 @@ public final class GrantStatusBuilder {
   private String awaitingApproval;
   private DriftStatus drift;
   private Condition drifted;
+  private Boolean observedMatch;
+  private boolean observedKnown;
+  private String observedMessage;
 
   public GrantStatusBuilder(CrossAccountAccessStatus previous, long generation, Instant now) {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
@@ -135,6 +138,23 @@ public final class GrantStatusBuilder {
       DriftStatus drift, String drifted, Reason reason, String message) {
     this.drift = drift;
     this.drifted = condition(ConditionType.Drifted, drifted, reason, message);
+    return this;
+  }
+
+  /**
+   * managementPolicy Observe: nothing is deployed; {@code matches} whether AWS holds what the spec
+   * would deploy (Ready; empty: AWS could not be read), {@code message} what was found. Each stack
+   * step says what was observed of it ({@link #stack}); verification does not run.
+   */
+  public GrantStatusBuilder observed(Optional<Boolean> matches, String message) {
+    this.observedKnown = matches.isPresent();
+    this.observedMatch = matches.orElse(false);
+    this.observedMessage = message;
+    verification.set(
+        Step.NOT_STARTED,
+        Reason.Observing,
+        "not verified: managementPolicy is Observe and there is no verifier role of xaccess's own"
+            + " development stack to prove the access with");
     return this;
   }
 
@@ -348,6 +368,11 @@ public final class GrantStatusBuilder {
         && development.step == Step.DONE;
   }
 
+  /** managementPolicy Observe, and nothing stalled, suspended or deleting. */
+  private boolean observing() {
+    return observedMatch != null && stalledReason == null && !suspended && !deleting;
+  }
+
   /** Whether the grant is fully converged: both stacks deployed and access proven. */
   public boolean isReady() {
     return stalledReason == null
@@ -384,7 +409,7 @@ public final class GrantStatusBuilder {
     status.setPhase(phase());
 
     boolean ready = isReady();
-    if (ready && firstReadyTime == null) {
+    if (ready && firstReadyTime == null && observedMatch == null) {
       firstReadyTime = now;
     }
     status.setExpiresAt(expiresAt);
@@ -397,13 +422,21 @@ public final class GrantStatusBuilder {
     boolean stalled = stalledReason != null;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(
-        ready
+        observing()
             ? condition(
                 ConditionType.Ready,
-                "True",
-                verificationDisabled ? Reason.StacksDeployed : Reason.AccessVerified,
-                readyMessage())
-            : condition(ConditionType.Ready, "False", notReadyReason(), notReadyMessage()));
+                !observedKnown ? "Unknown" : observedMatch ? "True" : "False",
+                !observedKnown
+                    ? Reason.DriftCheckFailed
+                    : observedMatch ? Reason.MatchesSpec : Reason.DiffersFromSpec,
+                observedMessage)
+            : ready
+                ? condition(
+                    ConditionType.Ready,
+                    "True",
+                    verificationDisabled ? Reason.StacksDeployed : Reason.AccessVerified,
+                    readyMessage())
+                : condition(ConditionType.Ready, "False", notReadyReason(), notReadyMessage()));
     boolean closed = isExpired();
     conditions.add(reconciling(ready, stalled));
     conditions.add(
@@ -452,6 +485,10 @@ public final class GrantStatusBuilder {
       return condition(
           type, "False", Reason.AwaitingApproval, "nothing in progress: " + awaitingApproval);
     }
+    if (observing()) {
+      return condition(
+          type, "False", Reason.Observing, "nothing in progress: managementPolicy is Observe");
+    }
     if (ready) {
       return condition(type, "False", Reason.Converged, "nothing in progress");
     }
@@ -473,6 +510,9 @@ public final class GrantStatusBuilder {
     }
     if (awaitingApproval != null) {
       return Phase.AwaitingApproval;
+    }
+    if (observing()) {
+      return Phase.Observed;
     }
     if (production.step != Step.DONE) {
       return production.step == Step.NOT_STARTED ? Phase.Pending : Phase.DeployingProduction;

@@ -452,6 +452,22 @@ class AdmissionIT {
             "spec.updatePolicy",
             "Unsupported value",
             Manifests.setting("spec.updatePolicy", "OnApproval")),
+        invalid(
+            "spec.driftPolicy",
+            "Unsupported value",
+            Manifests.setting("spec.driftPolicy", "Ignore")),
+        invalid(
+            "spec.managementPolicy",
+            "Unsupported value",
+            Manifests.setting("spec.managementPolicy", "ReadOnly")),
+        invalid(
+            "spec.production.stackName",
+            "must be a CloudFormation stack name",
+            Manifests.setting("spec.production.stackName", "9-starts-with-a-digit")),
+        invalid(
+            "spec.production.stackName",
+            "must be a CloudFormation stack name",
+            Manifests.setting("spec.production.stackName", "dev_to_prod")),
         // lifetime: a fixed end or a ttl, never both
         invalid(
             "spec.ttl",

@@ -78,7 +78,11 @@ class ImmutabilityIT {
         onExistingBucketWithPolicy(
             "spec.bucket.managePolicy", Manifests.setting("spec.bucket.managePolicy", false)),
         onExistingBucketWithPolicy(
-            "spec.bucket.managePolicy", Manifests.removing("spec.bucket.managePolicy")));
+            "spec.bucket.managePolicy", Manifests.removing("spec.bucket.managePolicy")),
+        // Which stack the grant observes or takes over: set when created, never changed.
+        change(
+            "spec.production.stackName",
+            Manifests.setting("spec.production.stackName", "dev-to-prod-s3-prod")));
   }
 
   static Stream<Arguments> mutableChanges() {
@@ -103,6 +107,8 @@ class ImmutabilityIT {
         change("spec.verification.interval", Manifests.setting("spec.verification.interval", "0")),
         change("spec.deletionPolicy", Manifests.setting("spec.deletionPolicy", "Orphan")),
         change("spec.suspend", Manifests.setting("spec.suspend", true)),
+        change("spec.driftPolicy", Manifests.setting("spec.driftPolicy", "Report")),
+        change("spec.managementPolicy", Manifests.setting("spec.managementPolicy", "Observe")),
         change(
             "spec.bucket.deletionPolicy",
             Manifests.setting("spec.bucket.deletionPolicy", "Retain")),

@@ -113,6 +113,8 @@ class GrantStacksTest {
         false,
         false,
         List.of(),
-        Optional.empty());
+        Optional.empty(),
+        java.util.Map.of(),
+        false);
   }
 }

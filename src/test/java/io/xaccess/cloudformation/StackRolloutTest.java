@@ -383,6 +383,85 @@ class StackRolloutTest {
                 .configurationHash());
   }
 
+  // --- a stack made by hand, named by the spec (production.stackName) ---
+
+  private static final String RUNBOOK = "dev-to-prod-s3";
+
+  private static StackRequest adopting() {
+    return new StackRequest(
+        RUNBOOK,
+        DESIRED.template(),
+        DESIRED.parameters(),
+        DESIRED.tags(),
+        DESIRED.configurationHash(),
+        List.of(),
+        new StackOwner("uid-a", "ns", "a", Optional.empty(), java.util.Set.of(RUNBOOK)));
+  }
+
+  @Test
+  void aStackMadeByHandThatTheSpecNamesIsTakenOverByAnUpdateOnceTheGuardAgrees() {
+    cfn.put(stack(RUNBOOK, "UPDATE_COMPLETE", Map.of("team", "platform")));
+    cfn.templates.put(RUNBOOK, "Resources: {}");
+    StackProgress progress =
+        rollout.advance(Side.PRODUCTION, ACCOUNT, adopting(), null, null, null);
+    assertThat(guard.adoptionTemplates).containsExactly("Resources: {}");
+    assertThat(cfn.calls).contains("observe", "template", "createChangeSet");
+    assertThat(cfn.calls).doesNotContain("create", "delete");
+    assertThat(progress.state()).isEqualTo(StackProgress.State.IN_PROGRESS);
+  }
+
+  @Test
+  void aStackMadeByHandIsNotTakenOverWhenTheGuardRefusesOrItIsNotSettledAndNeverDeleted() {
+    cfn.put(stack(RUNBOOK, "UPDATE_COMPLETE", Map.of()));
+    guard.adoptRefusal =
+        Optional.of(new StackGuard.Refusal(io.xaccess.api.v1alpha1.Reason.AdoptionRefused, "no"));
+    StackProgress refused = rollout.advance(Side.PRODUCTION, ACCOUNT, adopting(), null, null, null);
+    assertThat(refused.state()).isEqualTo(StackProgress.State.CONFLICT);
+    assertThat(refused.reason()).isEqualTo(io.xaccess.api.v1alpha1.Reason.AdoptionRefused);
+    assertThat(cfn.calls).doesNotContain("createChangeSet", "create", "delete");
+
+    // A failed create made by hand would be deleted if it were the grant's: it is not.
+    cfn.calls.clear();
+    cfn.put(stack(RUNBOOK, "ROLLBACK_COMPLETE", Map.of()));
+    StackProgress failed = rollout.advance(Side.PRODUCTION, ACCOUNT, adopting(), null, null, null);
+    assertThat(failed.reason()).isEqualTo(io.xaccess.api.v1alpha1.Reason.AdoptionRefused);
+    assertThat(failed.message()).contains("ROLLBACK_COMPLETE");
+    assertThat(cfn.calls).doesNotContain("delete", "createChangeSet");
+    assertThat(cfn.stack(RUNBOOK)).isPresent();
+  }
+
+  @Test
+  void aStackTheSpecNamesThatAnotherGrantClaimsIsAConflictAndAnUnnamedOneIsNeverAdopted() {
+    cfn.put(stack(RUNBOOK, "UPDATE_COMPLETE", Map.of(StackOwner.UID_TAG, "uid-b")));
+    StackProgress claimed = rollout.advance(Side.PRODUCTION, ACCOUNT, adopting(), null, null, null);
+    assertThat(claimed.reason()).isEqualTo(io.xaccess.api.v1alpha1.Reason.StackConflict);
+    assertThat(guard.adoptionTemplates).isEmpty();
+
+    // An untagged stack under the operator's own name, which the spec does not name: not adopted.
+    cfn.put(stack(DESIRED.stackName(), "CREATE_COMPLETE", Map.of()));
+    StackProgress unnamed = rollout.advance(Side.PRODUCTION, ACCOUNT, DESIRED, null, null, null);
+    assertThat(unnamed.reason()).isEqualTo(io.xaccess.api.v1alpha1.Reason.StackConflict);
+  }
+
+  @Test
+  void aStackMadeByHandThatWasNeverTakenOverIsLeftAloneOnDeletion() {
+    cfn.put(stack(RUNBOOK, "UPDATE_COMPLETE", Map.of()));
+    StackProgress progress =
+        rollout.remove(
+            Side.PRODUCTION,
+            ACCOUNT,
+            adopting().owner(),
+            List.of(RUNBOOK),
+            RUNBOOK,
+            resources -> {
+              throw new AssertionError("nothing of it is removed");
+            });
+    assertThat(progress.state()).isEqualTo(StackProgress.State.GONE);
+    assertThat(progress.message()).contains("left stack " + RUNBOOK + " alone");
+    assertThat(cfn.calls).doesNotContain("delete");
+    assertThat(cfn.stack(RUNBOOK)).isPresent();
+  }
+
   private StackProgress remove() {
     return rollout.remove(
         Side.PRODUCTION,
@@ -423,7 +502,16 @@ class StackRolloutTest {
   /** A guard that refuses when told to and records failed creates. */
   private static final class RecordingGuard implements StackGuard {
     Optional<Refusal> refusal = Optional.empty();
+    Optional<Refusal> adoptRefusal = Optional.empty();
     final List<Map<String, String>> failedCreates = new java.util.ArrayList<>();
+    final List<String> adoptionTemplates = new java.util.ArrayList<>();
+
+    @Override
+    public Optional<Refusal> beforeAdopt(
+        Side side, Grant.Account account, StackRequest request, String deployedTemplate) {
+      adoptionTemplates.add(deployedTemplate);
+      return adoptRefusal;
+    }
 
     @Override
     public Optional<Refusal> beforeCreate(Side side, Grant.Account account, StackRequest request) {

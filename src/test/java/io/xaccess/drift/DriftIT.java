@@ -19,6 +19,7 @@ import io.xaccess.testing.TestCluster;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -283,25 +284,37 @@ class DriftIT {
     String name = "report";
     create(name, "Report");
     String roleName = role(name);
+    String declaredListing = rolePolicy(name, "xaccess-listing");
     Instant edit = now();
+    // The four edits at once: the object policy deleted, an action added to the listing policy, a
+    // principal added to the trust, the bucket policy replaced.
     iam().deleteRolePolicy(r -> r.roleName(roleName).policyName("xaccess-objects"));
+    iam()
+        .putRolePolicy(
+            r ->
+                r.roleName(roleName)
+                    .policyName("xaccess-listing")
+                    .policyDocument(withAction(declaredListing, "s3:ListBucketVersions")));
     String declaredTrust = trust(name);
     iam()
         .updateAssumeRolePolicy(
             r -> r.roleName(roleName).policyDocument(withTrustedOutsider(declaredTrust)));
+    s3().putBucketPolicy(r -> r.bucket(bucket(name)).policy(everyoneReads(bucket(name))));
     CrossAccountAccess reported =
         awaitCheck(
             name,
             edit,
-            "both edits reported",
+            "the four edits reported",
             drifted(
                     "True",
                     "DriftDetected",
                     "policy xaccess-objects of role " + roleName + ": deleted")
-                .and(drifted("True", "DriftDetected", "AWS:" + OUTSIDER)));
+                .and(drifted("True", "DriftDetected", "action s3:listbucketversions added"))
+                .and(drifted("True", "DriftDetected", "AWS:" + OUTSIDER))
+                .and(drifted("True", "DriftDetected", "bucket policy of " + bucket(name))));
     assertThat(Grants.message(reported, "Drifted"))
         .endsWith("(spec.driftPolicy Report: nothing was changed in AWS)");
-    assertThat(reported.getStatus().getDrift().getFindings()).hasSize(2);
+    assertThat(reported.getStatus().getDrift().getFindings()).hasSize(4);
     assertThat(reported.getStatus().getDrift().getLastRepairAt()).isNull();
     assertThat(Grants.isTrue(reported, "Ready")).as("the access itself is unchanged").isTrue();
     // Argo CD: someone must look (Degraded, naming the drift); kstatus: the rollout is done.
@@ -314,7 +327,9 @@ class DriftIT {
     Instant later = Instant.parse(reported.getStatus().getDrift().getCheckedAt()).plusSeconds(1);
     awaitCheck(name, later, "a later check", drifted("True", "DriftDetected", "deleted"));
     assertThat(hasRolePolicy(name, "xaccess-objects")).isFalse();
+    assertThat(rolePolicy(name, "xaccess-listing")).contains("s3:ListBucketVersions");
     assertThat(trust(name)).contains(OUTSIDER);
+    assertThat(bucketPolicy(name)).contains("\"Sid\":\"Everyone\"");
     assertThat(
             client.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName()))
@@ -373,6 +388,200 @@ class DriftIT {
           }
         });
     return out;
+  }
+
+  // --- managementPolicy Observe, and taking a runbook's stack over ---
+
+  private static final String RUNBOOK_PROD = "runbook-prod";
+  private static final String RUNBOOK_DEV = "runbook-dev";
+  private static final String RUNBOOK_ROLE = "DevToProdRunbook";
+  private static final String RUNBOOK_BUCKET = "xaccess-drift-runbook";
+  private static final String RUNBOOK_CI = "runbook-ci";
+
+  /** The runbook's two templates, deployed by hand as a team did before xaccess. */
+  private static void runTheRunbook() throws Exception {
+    accounts
+        .development()
+        .iam()
+        .createRole(
+            r ->
+                r.roleName(RUNBOOK_CI)
+                    .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+    String productionTemplate = runbook("production.yaml");
+    String developmentTemplate = runbook("development.yaml");
+    var prod = accounts.production().cloudFormation(Region.AP_SOUTHEAST_2);
+    prod.createStack(
+        r ->
+            r.stackName(RUNBOOK_PROD)
+                .templateBody(productionTemplate)
+                .parameters(
+                    p -> p.parameterKey("DevelopmentAccountId").parameterValue("222222222222"),
+                    p -> p.parameterKey("BucketName").parameterValue(RUNBOOK_BUCKET),
+                    p -> p.parameterKey("RoleName").parameterValue(RUNBOOK_ROLE)));
+    String roleArn = "arn:aws:iam::111111111111:role/" + RUNBOOK_ROLE;
+    accounts
+        .development()
+        .cloudFormation(Region.US_EAST_1)
+        .createStack(
+            r ->
+                r.stackName(RUNBOOK_DEV)
+                    .templateBody(developmentTemplate)
+                    .parameters(
+                        p -> p.parameterKey("ProductionRoleArn").parameterValue(roleArn),
+                        p -> p.parameterKey("PrincipalRoleNames").parameterValue(RUNBOOK_CI)));
+    assertThat(
+            prod.describeStacks(r -> r.stackName(RUNBOOK_PROD))
+                .stacks()
+                .get(0)
+                .stackStatusAsString())
+        .isEqualTo("CREATE_COMPLETE");
+  }
+
+  private static String runbook(String file) throws java.io.IOException {
+    return Files.readString(Path.of("src", "test", "resources", "runbook", file));
+  }
+
+  private static software.amazon.awssdk.services.cloudformation.model.Stack runbookStack() {
+    return accounts
+        .production()
+        .cloudFormation(Region.AP_SOUTHEAST_2)
+        .describeStacks(r -> r.stackName(RUNBOOK_PROD))
+        .stacks()
+        .get(0);
+  }
+
+  @Test
+  void aGrantTheRunbookMadeIsObservedReportedAndThenTakenOver() throws Exception {
+    runTheRunbook();
+    String roleId = iam().getRole(r -> r.roleName(RUNBOOK_ROLE)).role().roleId();
+    s3().putObject(
+            r -> r.bucket(RUNBOOK_BUCKET).key("releases/app-1.0.tgz"),
+            software.amazon.awssdk.core.sync.RequestBody.fromString("user data"));
+    String name = "runbook";
+    client
+        .resource(
+            GrantYaml.of(ns, name)
+                .bucket(RUNBOOK_BUCKET)
+                .role(RUNBOOK_ROLE)
+                .production("    stackName: " + RUNBOOK_PROD + "\n")
+                .development(
+                    "    principals: [arn:aws:iam::222222222222:role/" + RUNBOOK_CI + "]\n")
+                .spec("  managementPolicy: Observe\n")
+                .resource())
+        .create();
+
+    // Observed: reported as not matching what the spec would deploy, nothing changed.
+    CrossAccountAccess observed =
+        grants()
+            .await(
+                ns,
+                name,
+                "the runbook's grant observed",
+                g ->
+                    "DiffersFromSpec".equals(Grants.reason(g, "Ready"))
+                        && Grants.has(g, "Drifted", "True"));
+    assertThat(observed.getStatus().getPhase()).isEqualTo(io.xaccess.api.v1alpha1.Phase.Observed);
+    assertThat(Grants.message(observed, "Drifted"))
+        .contains("policy S3Access of role " + RUNBOOK_ROLE + ": added")
+        .contains("policy xaccess-objects of role " + RUNBOOK_ROLE + ": deleted")
+        .endsWith("(managementPolicy Observe: nothing is changed in AWS)");
+    assertThat(observed.getStatus().getProduction().getStackName()).isEqualTo(RUNBOOK_PROD);
+    assertThat(observed.getStatus().getProduction().getStackStatus()).isEqualTo("CREATE_COMPLETE");
+    assertThat(Grants.message(observed, "ProductionStackReady")).contains("no xaccess grant");
+    assertThat(runbookStack().tags()).isEmpty();
+    assertThat(hasRolePolicy(name, "S3Access")).isFalse(); // role(name) is not the runbook's
+    assertThat(iam().listRolePolicies(r -> r.roleName(RUNBOOK_ROLE)).policyNames())
+        .as("nothing changed in AWS")
+        .containsExactly("S3Access");
+    assertThat(
+            accounts
+                .production()
+                .cloudFormation(Region.AP_SOUTHEAST_2)
+                .listStacks()
+                .stackSummaries()
+                .stream()
+                .filter(st -> st.stackName().startsWith("xaccess-"))
+                .filter(st -> !"DELETE_COMPLETE".equals(st.stackStatusAsString())))
+        .as("no stack of xaccess's own")
+        .isEmpty();
+
+    // Managed: the runbook's production stack is taken over, the access proven, the drift put back.
+    client
+        .resources(CrossAccountAccess.class)
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            g -> {
+              g.getSpec().setManagementPolicy(io.xaccess.api.v1alpha1.ManagementPolicy.Manage);
+              return g;
+            });
+    CrossAccountAccess adopted =
+        grants()
+            .await(
+                ns,
+                name,
+                "taken over, verified and without drift",
+                g ->
+                    Grants.isTrue(g, "Ready")
+                        && "AccessVerified".equals(Grants.reason(g, "Ready"))
+                        && Grants.has(g, "Drifted", "False"));
+    var stack = runbookStack();
+    assertThat(stack.tags())
+        .as("the stack is the grant's now")
+        .anyMatch(
+            t ->
+                t.key().equals("xaccess.io/uid")
+                    && t.value().equals(adopted.getMetadata().getUid()));
+    assertThat(
+            accounts
+                .production()
+                .cloudFormation(Region.AP_SOUTHEAST_2)
+                .getTemplate(r -> r.stackName(RUNBOOK_PROD))
+                .templateBody())
+        .contains("xaccess production stack");
+    assertThat(adopted.getStatus().getProduction().getStackName()).isEqualTo(RUNBOOK_PROD);
+    assertThat(iam().getRole(r -> r.roleName(RUNBOOK_ROLE)).role().roleId())
+        .as("the role was kept, not replaced")
+        .isEqualTo(roleId);
+    assertThat(iam().listRolePolicies(r -> r.roleName(RUNBOOK_ROLE)).policyNames())
+        .as("the runbook's policy replaced by the template's")
+        .doesNotContain("S3Access")
+        .contains("xaccess-objects");
+    assertThat(
+            s3().getObjectAsBytes(r -> r.bucket(RUNBOOK_BUCKET).key("releases/app-1.0.tgz"))
+                .asUtf8String())
+        .as("user data kept")
+        .isEqualTo("user data");
+  }
+
+  @Test
+  void aGrantXaccessDeployedAndThenObservedMatches() throws Exception {
+    String name = "observed";
+    create(name, "Repair");
+    client
+        .resources(CrossAccountAccess.class)
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            g -> {
+              g.getSpec().setManagementPolicy(io.xaccess.api.v1alpha1.ManagementPolicy.Observe);
+              return g;
+            });
+    CrossAccountAccess observed =
+        grants()
+            .await(
+                ns,
+                name,
+                "observed as matching",
+                g ->
+                    g.getStatus().getPhase() == io.xaccess.api.v1alpha1.Phase.Observed
+                        && "MatchesSpec".equals(Grants.reason(g, "Ready")));
+    assertThat(Grants.isTrue(observed, "Ready")).isTrue();
+    assertThat(Grants.reason(observed, "Drifted")).isEqualTo("NoDrift");
+    // Deleting it leaves AWS as it is.
+    client.resource(observed).delete();
+    grants().awaitGone(ns, name);
+    assertThat(iam().getRole(r -> r.roleName(role(name))).role()).isNotNull();
   }
 
   // --- the edits, as a person at the console would make them

@@ -821,6 +821,7 @@ class PolicyMatrixIT {
             devDeployer(p, "iam:AttachRolePolicy", CI_RUNNER, attach(ASSUME_POLICY, "true"))));
     deployerTrust(cases, p);
     driftRepairs(cases, p);
+    adoptableStacks(cases, p);
     selfEscalation(cases, p);
     boundaries(cases, p);
     verifierSession(cases, p);
@@ -1471,7 +1472,9 @@ class PolicyMatrixIT {
         false,
         false,
         List.of(),
-        Optional.empty());
+        Optional.empty(),
+        java.util.Map.of(),
+        false);
   }
 
   /**
@@ -1723,6 +1726,78 @@ class PolicyMatrixIT {
                   p.productionDeployer(),
                   Map.of("aws:ResourceTag/xaccess.io/uid", "0b7f3c1e"))));
     }
+  }
+
+  /**
+   * A production deployer whose owner lets grants take over the runbook's stacks
+   * (AdoptableStackNamePattern dev-to-prod-s3*): such a stack is read and updated through the
+   * operator's change sets, never created, deleted only once it carries a grant's uid; nothing of
+   * the kind is allowed by default or outside the pattern.
+   */
+  private static void adoptableStacks(List<Case> cases, Policies p) throws Exception {
+    List<JsonNode> adopting =
+        productionDeployer(Map.of("AdoptableStackNamePattern", "dev-to-prod-s3*")).policies();
+    String runbook = "arn:aws:cloudformation:" + REGION + ":" + PROD + ":stack/dev-to-prod-s3/abc";
+    String other = "arn:aws:cloudformation:" + REGION + ":" + PROD + ":stack/payroll/abc";
+    for (String action :
+        List.of(
+            "cloudformation:DescribeStacks",
+            "cloudformation:GetTemplate",
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet")) {
+      cases.add(
+          new Case(
+              "adoption: " + action + " on the runbook's stack",
+              true,
+              IamSimulator.request(
+                  OPERATOR_PROD, action, runbook, PROD, null, adopting, Map.of())));
+      cases.add(
+          new Case(
+              "adoption: " + action + " on a stack outside the pattern",
+              false,
+              IamSimulator.request(OPERATOR_PROD, action, other, PROD, null, adopting, Map.of())));
+      cases.add(
+          new Case(
+              "no adoptable pattern (default): " + action + " on the runbook's stack",
+              false,
+              prodDeployer(p, action, runbook, Map.of())));
+    }
+    cases.add(
+        new Case(
+            "adoption: CreateStack under the runbook's name",
+            false,
+            IamSimulator.request(
+                OPERATOR_PROD,
+                "cloudformation:CreateStack",
+                runbook,
+                PROD,
+                null,
+                adopting,
+                Map.of())));
+    cases.add(
+        new Case(
+            "adoption: DeleteStack of the runbook's stack not taken over (no uid tag)",
+            false,
+            IamSimulator.request(
+                OPERATOR_PROD,
+                "cloudformation:DeleteStack",
+                runbook,
+                PROD,
+                null,
+                adopting,
+                Map.of())));
+    cases.add(
+        new Case(
+            "adoption: DeleteStack of the runbook's stack a grant took over (uid tag)",
+            true,
+            IamSimulator.request(
+                OPERATOR_PROD,
+                "cloudformation:DeleteStack",
+                runbook,
+                PROD,
+                null,
+                adopting,
+                Map.of("aws:ResourceTag/xaccess.io/uid", "0b7f3c1e"))));
   }
 
   private static JsonNode prodDeployer(

@@ -91,6 +91,8 @@ final class ReconcilerFixture {
     watch = new StackWatch(cfn, settings, clock);
     identities = new AwsClients(settings, new AwsCallCounter(registry));
     drift = new GrantDrift(policies, storage, cfn, metrics, settings, clock);
+    VerificationSchedule verification =
+        new VerificationSchedule(verifier, metrics, settings, clock);
     StalledClosure closure =
         new StalledClosure(
             resolver,
@@ -104,7 +106,7 @@ final class ReconcilerFixture {
             resolver,
             new AwsClients(settings, new AwsCallCounter(registry)),
             rollout,
-            new VerificationSchedule(verifier, metrics, settings, clock),
+            verification,
             new GrantTeardown(resolver, rollout, owned, events, retries, settings, watch),
             writer,
             retries,
@@ -119,6 +121,7 @@ final class ReconcilerFixture {
             new ManualApproval(rollout, cfn, closure, settings, clock),
             watch,
             drift,
+            new GrantObservation(cfn, drift, verification, settings),
             clock);
   }
 
@@ -130,12 +133,20 @@ final class ReconcilerFixture {
     try {
       Grant grant = resolver.resolve(resource, Optional.empty(), Optional.empty());
       StackRequests requests = new StackRequests(identities, settings);
-      ProductionStackStatus production = resource.getStatus().getProduction();
+      ProductionStackStatus production =
+          resource.getStatus() == null || resource.getStatus().getProduction() == null
+              ? new ProductionStackStatus()
+              : resource.getStatus().getProduction();
       return drift.declared(
           grant,
           production.getKmsKeyArn(),
           requests.production(grant, AccessState.OPEN),
-          requests.development(grant, AccessState.OPEN, production.getRoleArn()));
+          requests.development(
+              grant,
+              AccessState.OPEN,
+              production.getRoleArn() != null
+                  ? production.getRoleArn()
+                  : io.xaccess.cloudformation.GrantStacks.productionRoleArn(grant, "aws")));
     } catch (GrantProblem e) {
       throw new AssertionError(e);
     }
@@ -401,7 +412,10 @@ final class ReconcilerFixture {
           target.bucketPolicy() ? bucketPolicy : Optional.empty(),
           target.bucketSettings() ? encryption : Optional.empty(),
           target.bucketSettings() ? publicAccess : Optional.empty(),
-          target.keyId().isPresent() ? keyPolicy : Optional.empty());
+          target.keyId().isPresent()
+                  || (target.keyOfBucket() && encryption.flatMap(Encryption::keyId).isPresent())
+              ? keyPolicy
+              : Optional.empty());
     }
 
     private void write(String what) {

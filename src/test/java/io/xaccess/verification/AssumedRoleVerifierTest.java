@@ -40,6 +40,8 @@ class AssumedRoleVerifierTest {
         false,
         false,
         List.of(),
-        Optional.empty());
+        Optional.empty(),
+        java.util.Map.of(),
+        false);
   }
 }

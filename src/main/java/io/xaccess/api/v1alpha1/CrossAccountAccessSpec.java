@@ -111,6 +111,16 @@ public class CrossAccountAccessSpec {
           + " meanwhile; its end and session revocations still apply at once.")
   private UpdatePolicy updatePolicy;
 
+  @Default("Manage")
+  @JsonPropertyDescription(
+      "Manage (default): deploy, update, verify and on deletion remove the stacks. Observe:"
+          + " deploy, change and delete nothing; read the production stack this spec names"
+          + " (production.stackName, else the operator's own) and the role, bucket and key it"
+          + " names, and report in Drifted and Ready whether they hold what this spec would"
+          + " deploy. Deleting an observed grant leaves AWS as it is. Switching to Manage takes"
+          + " the named production stack over.")
+  private ManagementPolicy managementPolicy;
+
   @Default("Repair")
   @JsonPropertyDescription(
       "What happens when the production resources in AWS no longer hold what the grant's stack"
@@ -227,6 +237,14 @@ public class CrossAccountAccessSpec {
 
   public void setVerification(VerificationSpec verification) {
     this.verification = verification;
+  }
+
+  public ManagementPolicy getManagementPolicy() {
+    return managementPolicy;
+  }
+
+  public void setManagementPolicy(ManagementPolicy managementPolicy) {
+    this.managementPolicy = managementPolicy;
   }
 
   public DriftPolicy getDriftPolicy() {

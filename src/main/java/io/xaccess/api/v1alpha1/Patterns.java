@@ -44,6 +44,9 @@ final class Patterns {
   /** A 12-digit AWS account id. */
   static final String ACCOUNT_ID = "^[0-9]{12}$";
 
+  /** A CloudFormation stack name: a letter, then letters, digits and hyphens, 128 at most. */
+  static final String STACK_NAME = "^[A-Za-z][A-Za-z0-9-]{0,127}$";
+
   /**
    * The actions a grant may give, as a CEL list literal (RoleSpec.ALLOWED_ACTIONS; PatternsTest
    * keeps the two the same).

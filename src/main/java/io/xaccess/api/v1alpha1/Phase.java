@@ -13,6 +13,11 @@ public enum Phase {
    * spec.updatePolicy Manual: a change is planned and waits for approval; what is deployed stays.
    */
   AwaitingApproval,
+  /**
+   * spec.managementPolicy Observe: nothing is deployed or changed; Ready says whether AWS holds
+   * what the spec would deploy.
+   */
+  Observed,
   Failed,
   Deleting
 }

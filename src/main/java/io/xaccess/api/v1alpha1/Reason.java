@@ -137,6 +137,11 @@ public enum Reason {
   StackConflict,
   /** An existing bucket already has a bucket policy xaccess did not write: it is never replaced. */
   ForeignBucketPolicy,
+  /**
+   * A stack the spec names (made by hand) cannot be taken over: its state, or an update with the
+   * operator's template would delete or replace its role, bucket or key.
+   */
+  AdoptionRefused,
   /** (Event) a bucket or key was kept because it does not carry this grant's uid. */
   NotOwned,
   /** (Event) a bucket whose policy the grant managed keeps a TLS-only policy after deletion. */
@@ -174,5 +179,15 @@ public enum Reason {
   /** Putting the declared configuration back failed; the message says what AWS answered. */
   DriftRepairFailed,
   /** The live configuration could not be read; checked again later. */
-  DriftCheckFailed
+  DriftCheckFailed,
+
+  // --- managementPolicy Observe ---
+  /** Observe-only: the step is looked at, never carried out. */
+  Observing,
+  /** Observe-only: AWS holds what the spec would deploy (Ready=True). */
+  MatchesSpec,
+  /** Observe-only: AWS differs from what the spec would deploy; Drifted says how (Ready=False). */
+  DiffersFromSpec,
+  /** (Event) an observe-only grant was deleted: nothing in AWS was touched. */
+  ObservedOnly
 }
