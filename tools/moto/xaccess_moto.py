@@ -1,4 +1,4 @@
-"""moto server for xaccess's tests: moto 5.2.5 with six small patches, then moto's own server.
+"""moto server for xaccess's tests: moto 5.2.5 with eight small patches, then moto's own server.
 
 Usage (the arguments are moto_server's own):  python xaccess_moto.py -H 127.0.0.1 -p 5000
 
@@ -18,6 +18,10 @@ this launcher closes exactly these gaps (src/test/java/io/xaccess/testing/MOTO.m
      false, while PutBucketEncryption keeps it): it is kept.
   6. An executed UPDATE change set left the stack's tags as they were (UpdateStack replaces them,
      as AWS does for both): the change set's tags replace them.
+  7. The inline Policies of an AWS::IAM::Role were stored as objects, so GetRolePolicy answered a
+     Python dict's repr instead of JSON: they are stored as the JSON strings AWS keeps.
+  8. An update of a resource whose type moto cannot update (AWS::KMS::Key) stored None as the
+     resource, so every later Fn::GetAtt of it failed the update: the resource is kept as it was.
 
 Every patch checks that what it replaces is there; any other moto version stops the start-up, so an
 upgrade cannot silently drop a patch (re-check the gaps by hand, then change the version here).
@@ -195,7 +199,13 @@ def _parse_and_update_resource_honouring_condition(
         and not resources_map.lazy_condition_map[condition]
     ):
         return resources_map._parsed_resources.get(logical_id)
-    return _parse_and_update_resource(logical_id, resource_json, resources_map, *args, **kwargs)
+    updated = _parse_and_update_resource(logical_id, resource_json, resources_map, *args, **kwargs)
+    if updated is None:
+        # Gap 8: a type moto cannot update (AWS::KMS::Key has no update) came back as None, which
+        # moto then stored as the resource: every later Fn::GetAtt of it failed ("references
+        # undefined resource"). Keep the resource as it was, as an update in place leaves it.
+        return resources_map._parsed_resources.get(logical_id)
+    return updated
 
 
 parsing.parse_and_update_resource = _parse_and_update_resource_honouring_condition
@@ -335,6 +345,42 @@ def _apply_with_tags(self: Any) -> None:
 
 
 ChangeSet.apply = _apply_with_tags
+
+
+# --- Gap 7: the inline Policies of an AWS::IAM::Role --------------------------------------------
+# moto hands each PolicyDocument object to put_policy as it is, and GetRolePolicy then answers its
+# Python repr ({'Version': ...}), which no JSON reader takes; a hand-made stack (the runbook's)
+# holds its role's permissions so. Hand moto the JSON string, as it does for the trust policy.
+from moto.iam.models import Role  # noqa: E402
+
+_role_create = _require(Role, "create_from_cloudformation_json", "gap 7")
+
+
+def _role_create_with_policy_strings(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    properties = cloudformation_json.get("Properties") or {}
+    policies = properties.get("Policies")
+    if policies:
+        as_json = [
+            {**p, "PolicyDocument": p["PolicyDocument"]}
+            if isinstance(p.get("PolicyDocument"), str)
+            else {**p, "PolicyDocument": json.dumps(p.get("PolicyDocument"))}
+            for p in policies
+        ]
+        cloudformation_json = {
+            **cloudformation_json,
+            "Properties": {**properties, "Policies": as_json},
+        }
+    return _role_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+Role.create_from_cloudformation_json = classmethod(_role_create_with_policy_strings)
 
 
 if __name__ == "__main__":

@@ -188,10 +188,7 @@ public record DeclaredDocuments(
                           name,
                           "policy " + name + " of " + role,
                           List.of(
-                              "added: "
-                                  + summary(
-                                      PolicyMeaning.parse(
-                                          live.inlinePolicies().get(name), partition))))));
+                              "added: " + summary(live.inlinePolicies().get(name), partition)))));
       live.attachedPolicies().stream()
           .sorted()
           .forEach(
@@ -263,10 +260,16 @@ public record DeclaredDocuments(
       out.add(new Finding(kind, subject, resource, List.of("deleted")));
       return;
     }
-    List<String> changes =
-        PolicyDrift.changes(
-            PolicyMeaning.of(declared.get(), partition),
-            PolicyMeaning.parse(live.get(), partition));
+    PolicyMeaning held;
+    try {
+      held = PolicyMeaning.parse(live.get(), partition);
+    } catch (IllegalArgumentException unreadable) {
+      // Not a policy document at all (AWS never answers so; a broken tool may have written it):
+      // surely not the declared one, and putting that back makes it readable again.
+      out.add(new Finding(kind, subject, resource, List.of(unreadable.getMessage())));
+      return;
+    }
+    List<String> changes = PolicyDrift.changes(PolicyMeaning.of(declared.get(), partition), held);
     if (!changes.isEmpty()) {
       out.add(new Finding(kind, subject, resource, changes));
     }
@@ -335,6 +338,14 @@ public record DeclaredDocuments(
   private static void flag(List<String> out, String name, boolean declared, boolean live) {
     if (declared != live) {
       out.add(name + " turned " + (live ? "on" : "off"));
+    }
+  }
+
+  private static String summary(String document, String partition) {
+    try {
+      return summary(PolicyMeaning.parse(document, partition));
+    } catch (IllegalArgumentException unreadable) {
+      return unreadable.getMessage();
     }
   }
 

@@ -109,8 +109,6 @@ public class GrantDrift {
     if (!asked && (due.isEmpty() || now.isBefore(due.get()))) {
       return new Outcome(false, due.map(d -> Duration.between(now, d)));
     }
-    DeclaredDocuments declared =
-        declared(grant, status.productionStack().getKmsKeyArn(), production, development);
     Grant.Account account = grant.account(Side.PRODUCTION);
     DriftStatus checked = new DriftStatus();
     checked.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -121,8 +119,11 @@ public class GrantDrift {
     }
 
     List<Finding> findings;
+    DeclaredDocuments declared;
     try {
-      findings = declared.compare(aws.read(account, target(declared, status)), partition);
+      Seen seen = read(grant, account, production, development, status);
+      declared = seen.declared();
+      findings = declared.compare(seen.live(), partition);
     } catch (AwsProblem problem) {
       metrics.driftCheck("failed");
       checked.setResult(CHECK_FAILED);
@@ -235,24 +236,12 @@ public class GrantDrift {
           last == null ? null : summary(last));
     }
     Grant.Account account = grant.account(Side.PRODUCTION);
-    DeclaredDocuments spec =
-        declared(grant, status.productionStack().getKmsKeyArn(), production, development);
-    String stackKey = status.productionStack().getKmsKeyArn();
     DriftStatus checked = new DriftStatus();
     checked.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
     checked.setCheckRequest(request);
-    ProductionPolicies.Live live;
+    Seen seen;
     try {
-      live =
-          aws.read(
-              account,
-              new ProductionPolicies.Target(
-                  spec.roleName(),
-                  spec.bucketName(),
-                  spec.bucketPolicy().isPresent(),
-                  spec.encryption().isPresent(),
-                  stackKey == null || stackKey.isEmpty() ? Optional.empty() : Optional.of(stackKey),
-                  spec.keyPolicy().isPresent()));
+      seen = read(grant, account, production, development, status);
     } catch (AwsProblem problem) {
       metrics.driftCheck("failed");
       checked.setResult(CHECK_FAILED);
@@ -260,17 +249,8 @@ public class GrantDrift {
       status.drift(checked, "Unknown", Reason.DriftCheckFailed, message);
       return new Observation(Optional.of(retry()), Optional.empty(), message);
     }
-    // The key as the bucket names it, where no stack output does: the declared policies that
-    // name the key (the role's key use) are rendered with it.
-    String keyArn =
-        stackKey != null && !stackKey.isEmpty()
-            ? stackKey
-            : live.encryption()
-                .flatMap(ProductionPolicies.Encryption::keyId)
-                .map(id -> id.startsWith("arn:") ? id : keyArn(account, id))
-                .orElse(null);
-    List<Finding> findings =
-        declared(grant, keyArn, production, development).compare(live, partition);
+    DeclaredDocuments spec = seen.declared();
+    List<Finding> findings = spec.compare(seen.live(), partition);
     findings.forEach(f -> metrics.driftFinding(kind(f.kind())));
     metrics.driftCheck(findings.isEmpty() ? "none" : "drifted");
     if (findings.isEmpty()) {
@@ -370,17 +350,46 @@ public class GrantDrift {
     return DeclaredDocuments.of(RenderedGrant.policies(prod, dev), prod);
   }
 
-  private ProductionPolicies.Target target(DeclaredDocuments declared, GrantStatusBuilder status) {
-    String keyArn = status.productionStack().getKmsKeyArn();
-    return new ProductionPolicies.Target(
-        declared.roleName(),
-        declared.bucketName(),
-        declared.bucketPolicy().isPresent(),
-        declared.encryption().isPresent(),
-        declared.keyPolicy().isPresent() && keyArn != null && !keyArn.isEmpty()
-            ? Optional.of(keyArn)
-            : Optional.empty(),
-        false);
+  /** What AWS holds, and what the stack declares rendered with the key AWS holds. */
+  private record Seen(ProductionPolicies.Live live, DeclaredDocuments declared) {}
+
+  /**
+   * Reads what the spec's production side names. The key is the one the stack's KmsKeyArn output
+   * names; where status holds none (a stack made by hand, or an update whose outputs were not read
+   * back), the one the bucket's default encryption names, and the declared documents that name the
+   * key (the role's key use) are rendered with it.
+   */
+  private Seen read(
+      Grant grant,
+      Grant.Account account,
+      StackRequest production,
+      StackRequest development,
+      GrantStatusBuilder status) {
+    String stackKey = status.productionStack().getKmsKeyArn();
+    if (stackKey != null && stackKey.isEmpty()) {
+      stackKey = null;
+    }
+    DeclaredDocuments shape = declared(grant, stackKey, production, development);
+    ProductionPolicies.Live live =
+        aws.read(
+            account,
+            new ProductionPolicies.Target(
+                shape.roleName(),
+                shape.bucketName(),
+                shape.bucketPolicy().isPresent(),
+                shape.encryption().isPresent(),
+                shape.keyPolicy().isPresent() ? Optional.ofNullable(stackKey) : Optional.empty(),
+                shape.keyPolicy().isPresent()));
+    if (stackKey != null) {
+      return new Seen(live, shape);
+    }
+    Optional<String> bucketKey =
+        live.encryption()
+            .flatMap(ProductionPolicies.Encryption::keyId)
+            .map(id -> id.startsWith("arn:") ? id : keyArn(account, id));
+    return new Seen(
+        live,
+        bucketKey.isEmpty() ? shape : declared(grant, bucketKey.get(), production, development));
   }
 
   /**
@@ -477,7 +486,10 @@ public class GrantDrift {
       Grant grant, Grant.Account account, Map<String, String> own, GrantStatusBuilder status) {
     String keyId = own.get("Key");
     String keyArn = status.productionStack().getKmsKeyArn();
-    if (keyId == null || keyArn == null || !keyArn.endsWith(":key/" + keyId)) {
+    if (keyId == null) {
+      throw refused("the production stack lists no key of its own");
+    }
+    if (keyArn != null && !keyArn.isEmpty() && !keyArn.endsWith(":key/" + keyId)) {
       throw refused("key " + keyArn + " is not the one the production stack created");
     }
     Optional<Optional<String>> uid = storage.keyUid(account, keyId);

@@ -241,4 +241,29 @@ class DeclaredDocumentsTest {
     assertThat(findings).noneMatch(f -> f.kind().repairable());
     assertThat(declared.compare(deployed, "aws")).isEmpty();
   }
+
+  @Test
+  void aLiveDocumentThatIsNoJsonIsAFindingNotAFailure() throws Exception {
+    Live deployed = asDeployed();
+    Map<String, String> policies = new LinkedHashMap<>(deployed.inlinePolicies());
+    policies.put("xaccess-objects", "{'Version': '2012-10-17'}");
+    policies.put("python-repr", "{'Statement': []}");
+    var findings =
+        declared.compare(
+            live(
+                deployed.trust(),
+                policies,
+                List.of(),
+                deployed.bucketPolicy(),
+                deployed.encryption(),
+                deployed.publicAccess(),
+                deployed.keyPolicy()),
+            "aws");
+    assertThat(findings)
+        .extracting(DeclaredDocuments.Finding::kind)
+        .containsExactly(
+            DeclaredDocuments.Kind.ROLE_POLICY, DeclaredDocuments.Kind.EXTRA_ROLE_POLICY);
+    assertThat(findings.get(0).message()).contains("not a JSON policy document");
+    assertThat(findings.get(1).message()).contains("added: not a JSON policy document");
+  }
 }

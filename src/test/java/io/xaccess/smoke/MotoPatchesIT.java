@@ -56,6 +56,14 @@ class MotoPatchesIT {
                 - Effect: Allow
                   Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::222222222222:root"}
                   Action: sts:AssumeRole
+            Policies:
+              - PolicyName: inline-read
+                PolicyDocument:
+                  Version: "2012-10-17"
+                  Statement:
+                    - Effect: Allow
+                      Action: s3:GetObject
+                      Resource: "*"
         Key:
           Type: AWS::KMS::Key
           DeletionPolicy: Retain
@@ -169,6 +177,19 @@ class MotoPatchesIT {
                 .restrictPublicBuckets(true)
                 .build());
 
+    // Gap 7: the role's inline policy is a JSON document, as IAM answers it (URL-encoded).
+    String inline =
+        java.net.URLDecoder.decode(
+            accounts
+                .production()
+                .iam()
+                .getRolePolicy(
+                    r -> r.roleName("xaccess-moto-patches-reader").policyName("inline-read"))
+                .policyDocument(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(inline).path("Statement"))
+        .hasSize(1);
+
     // Gap 4: the key policy is a JSON string that means what the template says; DescribeKey works.
     String keyId = physicalId(cfn, "Key");
     String keyPolicy = kms.getKeyPolicy(r -> r.keyId(keyId).policyName("default")).policy();
@@ -176,11 +197,14 @@ class MotoPatchesIT {
     assertThat(kms.describeKey(r -> r.keyId(keyId)).keyMetadata().keyStateAsString())
         .isEqualTo("Enabled");
 
-    // An update that changes the policy's parameters puts the new document.
+    // An update that changes the policy's parameters puts the new document. It changes the key
+    // too (its description), which moto cannot update (gap 8: the bucket's Fn::GetAtt of the key
+    // failed the whole update).
     cfn.updateStack(
         r ->
             r.stackName("moto-patches")
-                .templateBody(TEMPLATE)
+                .templateBody(
+                    TEMPLATE.replace("Description: xaccess moto patches", "Description: v2"))
                 .parameters(deniedObjectActions("s3:GetObject*,s3:PutObject*,s3:DeleteObject*")));
     assertThat(status(cfn)).isEqualTo("UPDATE_COMPLETE");
     assertThat(policyStatements(s3))
