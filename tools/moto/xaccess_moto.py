@@ -287,25 +287,36 @@ FakeBucket.update_from_cloudformation_json = classmethod(_bucket_update_with_pub
 _key_create = _require(Key, "create_from_cloudformation_json", "gap 4")
 
 
-def _key_create_with_policy_string(
-    cls: Any,
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    properties = cloudformation_json.get("Properties") or {}
-    policy = properties.get("KeyPolicy")
-    if policy is not None and not isinstance(policy, str):
-        cloudformation_json = {
-            **cloudformation_json,
-            "Properties": {**properties, "KeyPolicy": json.dumps(policy)},
-        }
-    return _key_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+def _as_json(document: Any) -> Any:
+    """A policy document as AWS keeps it: a JSON string (one already a string stays as it is)."""
+    return document if document is None or isinstance(document, str) else json.dumps(document)
 
 
-Key.create_from_cloudformation_json = classmethod(_key_create_with_policy_string)
+def _creating_with_properties(create: Any, rewrite: Any) -> Any:
+    """A create_from_cloudformation_json that hands moto the resource's properties rewritten."""
+
+    def created(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        properties = cloudformation_json.get("Properties") or {}
+        cloudformation_json = {**cloudformation_json, "Properties": rewrite(properties)}
+        return create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    return classmethod(created)
+
+
+def _key_policy_as_json(properties: dict[str, Any]) -> dict[str, Any]:
+    if "KeyPolicy" not in properties:
+        return properties
+    return {**properties, "KeyPolicy": _as_json(properties["KeyPolicy"])}
+
+
+Key.create_from_cloudformation_json = _creating_with_properties(_key_create, _key_policy_as_json)
 
 
 # --- Gap 5: BucketKeyEnabled of an AWS::S3::Bucket's BucketEncryption --------------------------
@@ -356,31 +367,21 @@ from moto.iam.models import Role  # noqa: E402
 _role_create = _require(Role, "create_from_cloudformation_json", "gap 7")
 
 
-def _role_create_with_policy_strings(
-    cls: Any,
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    properties = cloudformation_json.get("Properties") or {}
-    policies = properties.get("Policies")
-    if policies:
-        as_json = [
-            {**p, "PolicyDocument": p["PolicyDocument"]}
-            if isinstance(p.get("PolicyDocument"), str)
-            else {**p, "PolicyDocument": json.dumps(p.get("PolicyDocument"))}
-            for p in policies
-        ]
-        cloudformation_json = {
-            **cloudformation_json,
-            "Properties": {**properties, "Policies": as_json},
-        }
-    return _role_create(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+def _inline_policies_as_json(properties: dict[str, Any]) -> dict[str, Any]:
+    if not properties.get("Policies"):
+        return properties
+    return {
+        **properties,
+        "Policies": [
+            {**p, "PolicyDocument": _as_json(p.get("PolicyDocument"))}
+            for p in properties["Policies"]
+        ],
+    }
 
 
-Role.create_from_cloudformation_json = classmethod(_role_create_with_policy_strings)
+Role.create_from_cloudformation_json = _creating_with_properties(
+    _role_create, _inline_policies_as_json
+)
 
 
 if __name__ == "__main__":

@@ -100,19 +100,13 @@ public class GrantDrift {
       StackRequest production,
       StackRequest development,
       GrantStatusBuilder status) {
-    Instant now = clock.instant();
     DriftStatus last = status.drift();
-    String request = annotation(resource);
-    boolean asked =
-        request != null && !request.equals(last == null ? null : last.getCheckRequest());
-    Optional<Instant> due = due(last, status, now);
-    if (!asked && (due.isEmpty() || now.isBefore(due.get()))) {
-      return new Outcome(false, due.map(d -> Duration.between(now, d)));
+    Schedule schedule = schedule(resource, last, due(last, status, clock.instant()));
+    if (!schedule.now()) {
+      return new Outcome(false, schedule.until());
     }
     Grant.Account account = grant.account(Side.PRODUCTION);
-    DriftStatus checked = new DriftStatus();
-    checked.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
-    checked.setCheckRequest(request);
+    DriftStatus checked = schedule.check();
     if (last != null) {
       checked.setLastRepairAt(last.getLastRepairAt());
       checked.setLastRepair(last.getLastRepair());
@@ -222,23 +216,21 @@ public class GrantDrift {
       StackRequest production,
       StackRequest development,
       GrantStatusBuilder status) {
-    Instant now = clock.instant();
     DriftStatus last = status.drift();
-    String request = annotation(resource);
-    boolean asked =
-        request != null && !request.equals(last == null ? null : last.getCheckRequest());
-    Optional<Instant> due =
-        last == null || last.getCheckedAt() == null ? Optional.of(now) : due(last, status, now);
-    if (!asked && (due.isEmpty() || now.isBefore(due.get()))) {
-      return new Observation(
-          due.map(d -> Duration.between(now, d)),
-          matched(last),
-          last == null ? null : summary(last));
+    Instant now = clock.instant();
+    // Observed at once the first time: what is there was not deployed by the operator just now.
+    Schedule schedule =
+        schedule(
+            resource,
+            last,
+            last == null || last.getCheckedAt() == null
+                ? Optional.of(now)
+                : due(last, status, now));
+    if (!schedule.now()) {
+      return new Observation(schedule.until(), matched(last), last == null ? null : summary(last));
     }
     Grant.Account account = grant.account(Side.PRODUCTION);
-    DriftStatus checked = new DriftStatus();
-    checked.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
-    checked.setCheckRequest(request);
+    DriftStatus checked = schedule.check();
     Seen seen;
     try {
       seen = read(grant, account, production, development, status);
@@ -509,6 +501,27 @@ public class GrantDrift {
         Reason.DriftRepairFailed,
         why + ", so xaccess does not change it",
         null);
+  }
+
+  /**
+   * Whether a check runs now, and if so the status it starts ({@code checkedAt}, the request it
+   * answers); if not, how long until it is due.
+   */
+  private record Schedule(boolean now, Optional<Duration> until, DriftStatus check) {}
+
+  /** A check is due at {@code due}, or at once when the annotation has a value not yet answered. */
+  private Schedule schedule(CrossAccountAccess resource, DriftStatus last, Optional<Instant> due) {
+    Instant now = clock.instant();
+    String request = annotation(resource);
+    boolean asked =
+        request != null && !request.equals(last == null ? null : last.getCheckRequest());
+    if (!asked && (due.isEmpty() || now.isBefore(due.get()))) {
+      return new Schedule(false, due.map(d -> Duration.between(now, d)), null);
+    }
+    DriftStatus check = new DriftStatus();
+    check.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    check.setCheckRequest(request);
+    return new Schedule(true, Optional.empty(), check);
   }
 
   /** When the next check is due; empty when checks run only on request. */

@@ -505,15 +505,7 @@ class DriftIT {
         .isEmpty();
 
     // Managed: the runbook's production stack is taken over, the access proven, the drift put back.
-    client
-        .resources(CrossAccountAccess.class)
-        .inNamespace(ns)
-        .withName(name)
-        .edit(
-            g -> {
-              g.getSpec().setManagementPolicy(io.xaccess.api.v1alpha1.ManagementPolicy.Manage);
-              return g;
-            });
+    manage(name, io.xaccess.api.v1alpha1.ManagementPolicy.Manage);
     CrossAccountAccess adopted =
         grants()
             .await(
@@ -557,15 +549,7 @@ class DriftIT {
   void aGrantXaccessDeployedAndThenObservedMatches() throws Exception {
     String name = "observed";
     create(name, "Repair");
-    client
-        .resources(CrossAccountAccess.class)
-        .inNamespace(ns)
-        .withName(name)
-        .edit(
-            g -> {
-              g.getSpec().setManagementPolicy(io.xaccess.api.v1alpha1.ManagementPolicy.Observe);
-              return g;
-            });
+    manage(name, io.xaccess.api.v1alpha1.ManagementPolicy.Observe);
     CrossAccountAccess observed =
         grants()
             .await(
@@ -581,6 +565,19 @@ class DriftIT {
     client.resource(observed).delete();
     grants().awaitGone(ns, name);
     assertThat(iam().getRole(r -> r.roleName(role(name))).role()).isNotNull();
+  }
+
+  /** Sets the grant's spec.managementPolicy, as a user's edit. */
+  private static void manage(String name, io.xaccess.api.v1alpha1.ManagementPolicy policy) {
+    client
+        .resources(CrossAccountAccess.class)
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            g -> {
+              g.getSpec().setManagementPolicy(policy);
+              return g;
+            });
   }
 
   // --- the edits, as a person at the console would make them
