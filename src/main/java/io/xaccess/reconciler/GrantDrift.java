@@ -140,14 +140,7 @@ public class GrantDrift {
     if (findings.isEmpty()) {
       checked.setResult(NO_DRIFT);
       status.drift(
-          checked,
-          "False",
-          Reason.NoDrift,
-          "the production role, "
-              + (declared.bucketPolicy().isPresent() ? "bucket policy, " : "")
-              + (declared.keyPolicy().isPresent() ? "key policy, " : "")
-              + (declared.encryption().isPresent() ? "bucket encryption and public access" : "")
-              + " hold what the stack declares");
+          checked, "False", Reason.NoDrift, compared(declared) + " hold what the stack declares");
       return new Outcome(false, periodic());
     }
     checked.setFindings(findings.stream().map(GrantDrift::finding).toList());
@@ -569,6 +562,26 @@ public class GrantDrift {
 
   private static DriftFinding finding(Finding f) {
     return new DriftFinding(f.resource(), f.changes());
+  }
+
+  /** What a check compared, in words: "the production role, bucket policy and key policy". */
+  static String compared(DeclaredDocuments declared) {
+    List<String> parts = new java.util.ArrayList<>();
+    parts.add("the production role");
+    if (declared.bucketPolicy().isPresent()) {
+      parts.add("bucket policy");
+    }
+    if (declared.keyPolicy().isPresent()) {
+      parts.add("key policy");
+    }
+    if (declared.encryption().isPresent()) {
+      parts.add("bucket encryption and public access block");
+    }
+    return parts.size() == 1
+        ? parts.get(0)
+        : String.join(", ", parts.subList(0, parts.size() - 1))
+            + " and "
+            + parts.get(parts.size() - 1);
   }
 
   /** The metric label of a kind: trust, role-policy, bucket-policy... */

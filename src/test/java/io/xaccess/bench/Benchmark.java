@@ -56,7 +56,6 @@ public final class Benchmark {
           "Update",
           "Delete",
           "Put",
-          "Detach",
           "Execute",
           "Continue",
           "Schedule",

@@ -75,6 +75,10 @@ class GrantDriftTest {
     assertThat(f.cfn.calls).doesNotContain("resources");
     assertThat(drifted().getStatus()).isEqualTo("False");
     assertThat(drifted().getReason()).isEqualTo(Reason.NoDrift.name());
+    assertThat(drifted().getMessage())
+        .isEqualTo(
+            "the production role, bucket policy, key policy and bucket encryption and public"
+                + " access block hold what the stack declares");
     assertThat(grant.getStatus().getDrift().getResult()).isEqualTo("NoDrift");
     assertThat(grant.getStatus().getDrift().getCheckedAt()).isEqualTo(f.clock.instant().toString());
     assertThat(f.verifier.calls).as("no new proof without a change").hasSize(verifications);
