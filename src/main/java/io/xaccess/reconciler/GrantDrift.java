@@ -396,7 +396,13 @@ public class GrantDrift {
     if (!role.equals(own.get("Role"))) {
       throw refused("role " + role + " is not the production stack's own role");
     }
+    boolean bucketProven = false;
     for (Finding f : findings) {
+      // Proven before its first write, once however many of its settings are put back.
+      if (BUCKET_SETTINGS.contains(f.kind()) && !bucketProven) {
+        provenBucket(grant, account, declared, own, status);
+        bucketProven = true;
+      }
       switch (f.kind()) {
         case TRUST -> aws.putTrust(account, role, json(declared.trust()));
         case MAX_SESSION -> aws.putMaxSessionDuration(account, role, declared.maxSessionSeconds());
@@ -407,21 +413,15 @@ public class GrantDrift {
                 account, role, f.subject(), json(declared.rolePolicies().get(f.subject())));
         case EXTRA_ROLE_POLICY -> aws.deleteRolePolicy(account, role, f.subject());
         case ATTACHED_POLICY -> aws.detachRolePolicy(account, role, f.subject());
-        case BUCKET_POLICY -> {
-          provenBucket(grant, account, declared, own, status);
-          aws.putBucketPolicy(
-              account, declared.bucketName(), json(declared.bucketPolicy().orElseThrow()));
-        }
-        case ENCRYPTION -> {
-          provenBucket(grant, account, declared, own, status);
-          aws.putBucketEncryption(
-              account, declared.bucketName(), declared.encryption().orElseThrow());
-        }
-        case PUBLIC_ACCESS -> {
-          provenBucket(grant, account, declared, own, status);
-          aws.putPublicAccessBlock(
-              account, declared.bucketName(), declared.publicAccess().orElseThrow());
-        }
+        case BUCKET_POLICY ->
+            aws.putBucketPolicy(
+                account, declared.bucketName(), json(declared.bucketPolicy().orElseThrow()));
+        case ENCRYPTION ->
+            aws.putBucketEncryption(
+                account, declared.bucketName(), declared.encryption().orElseThrow());
+        case PUBLIC_ACCESS ->
+            aws.putPublicAccessBlock(
+                account, declared.bucketName(), declared.publicAccess().orElseThrow());
         case KEY_POLICY -> {
           String keyId = provenKey(grant, account, own, status);
           aws.putKeyPolicy(account, keyId, json(declared.keyPolicy().orElseThrow()));
@@ -432,6 +432,10 @@ public class GrantDrift {
       }
     }
   }
+
+  /** The findings whose repair writes the bucket. */
+  private static final java.util.Set<Kind> BUCKET_SETTINGS =
+      java.util.EnumSet.of(Kind.BUCKET_POLICY, Kind.ENCRYPTION, Kind.PUBLIC_ACCESS);
 
   /**
    * A bucket the stack created carries the grant's uid; an existing bucket's policy is the stack's

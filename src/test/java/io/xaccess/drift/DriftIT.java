@@ -231,12 +231,7 @@ class DriftIT {
 
     // 2. s3:DeleteObject added to the role's object policy.
     Instant edit = now();
-    iam()
-        .putRolePolicy(
-            r ->
-                r.roleName(roleName)
-                    .policyName("xaccess-objects")
-                    .policyDocument(withAction(declaredObjects, "s3:DeleteObject")));
+    putRolePolicy(roleName, "xaccess-objects", withAction(declaredObjects, "s3:DeleteObject"));
     awaitCheck(
         name,
         edit,
@@ -290,12 +285,8 @@ class DriftIT {
     // The four edits at once: the object policy deleted, an action added to the listing policy, a
     // principal added to the trust, the bucket policy replaced.
     iam().deleteRolePolicy(r -> r.roleName(roleName).policyName("xaccess-objects"));
-    iam()
-        .putRolePolicy(
-            r ->
-                r.roleName(roleName)
-                    .policyName("xaccess-listing")
-                    .policyDocument(withAction(declaredListing, "s3:ListBucketVersions")));
+    putRolePolicy(
+        roleName, "xaccess-listing", withAction(declaredListing, "s3:ListBucketVersions"));
     String declaredTrust = trust(name);
     iam()
         .updateAssumeRolePolicy(
@@ -349,12 +340,7 @@ class DriftIT {
     // As another tool would write the same documents back: statements and values in another
     // order, single values as lists, other whitespace, a Sid-less copy of the trust.
     Instant edit = now();
-    iam()
-        .putRolePolicy(
-            r ->
-                r.roleName(roleName)
-                    .policyName("xaccess-objects")
-                    .policyDocument(reformatted(objects)));
+    putRolePolicy(roleName, "xaccess-objects", reformatted(objects));
     iam().updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(reformatted(trust)));
     OperatorMetrics before = metrics();
     CrossAccountAccess checked =
@@ -565,6 +551,11 @@ class DriftIT {
     client.resource(observed).delete();
     grants().awaitGone(ns, name);
     assertThat(iam().getRole(r -> r.roleName(role(name))).role()).isNotNull();
+  }
+
+  /** An inline policy of a role put by hand, as at the console. */
+  private static void putRolePolicy(String role, String policy, String document) {
+    iam().putRolePolicy(r -> r.roleName(role).policyName(policy).policyDocument(document));
   }
 
   /** Sets the grant's spec.managementPolicy, as a user's edit. */

@@ -1749,13 +1749,12 @@ class PolicyMatrixIT {
           new Case(
               "adoption: " + action + " on the runbook's stack",
               true,
-              IamSimulator.request(
-                  OPERATOR_PROD, action, runbook, PROD, null, adopting, Map.of())));
+              adopter(adopting, action, runbook, Map.of())));
       cases.add(
           new Case(
               "adoption: " + action + " on a stack outside the pattern",
               false,
-              IamSimulator.request(OPERATOR_PROD, action, other, PROD, null, adopting, Map.of())));
+              adopter(adopting, action, other, Map.of())));
       cases.add(
           new Case(
               "no adoptable pattern (default): " + action + " on the runbook's stack",
@@ -1766,38 +1765,27 @@ class PolicyMatrixIT {
         new Case(
             "adoption: CreateStack under the runbook's name",
             false,
-            IamSimulator.request(
-                OPERATOR_PROD,
-                "cloudformation:CreateStack",
-                runbook,
-                PROD,
-                null,
-                adopting,
-                Map.of())));
+            adopter(adopting, "cloudformation:CreateStack", runbook, Map.of())));
     cases.add(
         new Case(
             "adoption: DeleteStack of the runbook's stack not taken over (no uid tag)",
             false,
-            IamSimulator.request(
-                OPERATOR_PROD,
-                "cloudformation:DeleteStack",
-                runbook,
-                PROD,
-                null,
-                adopting,
-                Map.of())));
+            adopter(adopting, "cloudformation:DeleteStack", runbook, Map.of())));
     cases.add(
         new Case(
             "adoption: DeleteStack of the runbook's stack a grant took over (uid tag)",
             true,
-            IamSimulator.request(
-                OPERATOR_PROD,
+            adopter(
+                adopting,
                 "cloudformation:DeleteStack",
                 runbook,
-                PROD,
-                null,
-                adopting,
                 Map.of("aws:ResourceTag/xaccess.io/uid", "0b7f3c1e"))));
+  }
+
+  /** A request of the production deployer whose policies are {@code adopting}. */
+  private static JsonNode adopter(
+      List<JsonNode> adopting, String action, String resource, Map<String, Object> context) {
+    return IamSimulator.request(OPERATOR_PROD, action, resource, PROD, null, adopting, context);
   }
 
   private static JsonNode prodDeployer(

@@ -110,6 +110,8 @@ class GrantDriftTest {
             + "\"Resource\":\"*\"}}");
     f.policies.attached.add("arn:aws:iam::aws:policy/AdministratorAccess");
     f.policies.bucketPolicy = Optional.of("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+    f.policies.publicAccess =
+        Optional.of(new io.xaccess.aws.ProductionPolicies.PublicAccess(true, true, false, true));
     int verifications = f.verifier.calls.size();
 
     checkAgain();
@@ -123,8 +125,11 @@ class GrantDriftTest {
             "putRolePolicy xaccess-objects",
             "deleteRolePolicy console",
             "detachRolePolicy arn:aws:iam::aws:policy/AdministratorAccess",
-            "putBucketPolicy " + declared.bucketName());
-    assertThat(f.storage.calls).contains("uid " + declared.bucketName());
+            "putBucketPolicy " + declared.bucketName(),
+            "putPublicAccessBlock " + declared.bucketName());
+    assertThat(f.storage.calls)
+        .as("the bucket proven once for its two settings")
+        .containsOnlyOnce("uid " + declared.bucketName());
     assertThat(drifted().getStatus()).isEqualTo("False");
     assertThat(drifted().getReason()).isEqualTo(Reason.DriftRepaired.name());
     assertThat(drifted().getMessage())
@@ -137,7 +142,7 @@ class GrantDriftTest {
     var drift = grant.getStatus().getDrift();
     assertThat(drift.getResult()).isEqualTo("Repaired");
     assertThat(drift.getLastRepairAt()).isEqualTo(drift.getCheckedAt());
-    assertThat(drift.getLastRepair()).hasSize(5);
+    assertThat(drift.getLastRepair()).hasSize(6);
     assertThat(f.verifier.calls).as("the access is proven again").hasSize(verifications + 1);
     assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
     assertThat(f.events.reasons()).contains("Normal DriftRepaired");
