@@ -52,6 +52,16 @@ public interface XaccessConfig {
   @WithDefault("1h")
   Duration stackOperationTimeout();
 
+  /**
+   * How many grants the operator works on at once before it starts another new one: grants being
+   * reconciled, woken for their next step, or with a stack operation just started whose progress
+   * CloudFormation has not shown yet. A grant whose stack CloudFormation is working on does not
+   * count. Grants under way are so carried through to Ready before new ones start; deletions and
+   * grants under way are never held. As many as the reconcile threads (the Operator SDK's 50).
+   */
+  @WithDefault("50")
+  int maxActiveGrants();
+
   Retry retry();
 
   StackWatch stackWatch();

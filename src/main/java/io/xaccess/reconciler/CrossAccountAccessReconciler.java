@@ -66,9 +66,6 @@ public class CrossAccountAccessReconciler
 
   private static final Logger LOG = Logger.getLogger(CrossAccountAccessReconciler.class);
 
-  /** How long a grant that has not started waits while grants under way are carried through. */
-  static final Duration CARRY_THROUGH_WAIT = Duration.ofSeconds(1);
-
   private final GrantResolver resolver;
   private final AwsClients identities;
   private final StackRollout rollout;
@@ -85,6 +82,7 @@ public class CrossAccountAccessReconciler
   private final StackWatch watch;
   private final GrantDrift drift;
   private final GrantObservation observation;
+  private final StartGate gate;
 
   public CrossAccountAccessReconciler(
       GrantResolver resolver,
@@ -101,7 +99,9 @@ public class CrossAccountAccessReconciler
       StackWatch watch,
       GrantDrift drift,
       GrantObservation observation,
+      StartGate gate,
       Clock clock) {
+    this.gate = gate;
     this.watch = watch;
     this.drift = drift;
     this.observation = observation;
@@ -122,7 +122,8 @@ public class CrossAccountAccessReconciler
 
   /**
    * The tenancy policies and namespaces, watched so a policy change wakes the grants it concerns;
-   * and the stack watch, which wakes a grant when its stack's operation ends.
+   * the stack watch, which wakes a grant when its stack's operation ends; and the start gate, which
+   * wakes a grant waiting to start when a place frees.
    */
   @Override
   public List<EventSource<?, CrossAccountAccess>> prepareEventSources(
@@ -130,6 +131,7 @@ public class CrossAccountAccessReconciler
     List<EventSource<?, CrossAccountAccess>> sources =
         new java.util.ArrayList<>(tenancy.eventSources(context));
     sources.add(watch.eventSource());
+    sources.add(gate.eventSource());
     return sources;
   }
 
@@ -141,25 +143,26 @@ public class CrossAccountAccessReconciler
         resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         resource.getMetadata().getGeneration());
-    watch.reconciling(ResourceID.fromResource(resource));
-    if (notStarted(resource) && watch.carryingThrough()) {
-      // Nothing of this grant exists yet: grants the stack watch just woke go first. No status
-      // write and no AWS call; looked at again shortly.
-      LOG.debugf(
-          "%s/%s waits: grants whose stacks just finished go first",
-          resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-      return UpdateControl.<CrossAccountAccess>noUpdate().rescheduleAfter(CARRY_THROUGH_WAIT);
+    ResourceID id = ResourceID.fromResource(resource);
+    if (!gate.enter(id, notStarted(resource))) {
+      // Nothing of this grant exists yet and grants under way fill every place: they are carried
+      // through first. No status write and no AWS call; the gate wakes it when a place frees.
+      return UpdateControl.<CrossAccountAccess>noUpdate().rescheduleAfter(StartGate.RECHECK);
     }
-    GrantStatusBuilder status = writer.builder(resource);
-    Duration next;
     try {
-      next = advance(resource, status);
-    } catch (AwsProblem problem) {
-      next = retries.failed(resource, status, problem.reason(), problem.getMessage());
-    } catch (RuntimeException unexpected) {
-      next = retries.unexpected(resource, status, unexpected);
+      GrantStatusBuilder status = writer.builder(resource);
+      Duration next;
+      try {
+        next = advance(resource, status);
+      } catch (AwsProblem problem) {
+        next = retries.failed(resource, status, problem.reason(), problem.getMessage());
+      } catch (RuntimeException unexpected) {
+        next = retries.unexpected(resource, status, unexpected);
+      }
+      return writer.reconciled(resource, status, next, context);
+    } finally {
+      gate.left(id);
     }
-    return writer.reconciled(resource, status, next, context);
   }
 
   /** managementPolicy Observe: nothing is deployed, changed or closed. */
@@ -390,20 +393,40 @@ public class CrossAccountAccessReconciler
     return seen;
   }
 
-  /** One side's stack one step towards {@code request}, recorded in status. */
+  /**
+   * One side's stack one step towards {@code request}, recorded in status. Where the step started
+   * an operation, the stack is looked at once more right away when that has been finding such
+   * operations ended ({@link StackWatch#lookRightAway}): then the grant goes on in this reconcile.
+   */
   private StackProgress deploy(
       Side side, Grant grant, StackRequest request, GrantStatusBuilder status) {
-    var recorded = status.stackStatus(side);
-    StackProgress progress =
-        rollout.advance(
-            side,
-            grant.account(side),
-            request,
-            StackRecord.recordedName(recorded),
-            recorded.getConfigurationHash(),
-            recorded.getFailedConfigurationHash());
+    StackProgress progress = step(side, grant, request, status);
     StackRecord.record(status, side, request.stackName(), progress);
+    Grant.Account account = grant.account(side);
+    if (progress.started()
+        && progress.state() == StackProgress.State.IN_PROGRESS
+        && watch.lookRightAway(account)) {
+      StackProgress again = step(side, grant, request, status);
+      boolean ended = again.state() != StackProgress.State.IN_PROGRESS;
+      watch.lookedRightAway(account, ended);
+      if (ended) {
+        StackRecord.record(status, side, request.stackName(), again);
+        return again;
+      }
+    }
     return progress;
+  }
+
+  private StackProgress step(
+      Side side, Grant grant, StackRequest request, GrantStatusBuilder status) {
+    var recorded = status.stackStatus(side);
+    return rollout.advance(
+        side,
+        grant.account(side),
+        request,
+        StackRecord.recordedName(recorded),
+        recorded.getConfigurationHash(),
+        recorded.getFailedConfigurationHash());
   }
 
   private Duration afterUnfinished(
@@ -423,15 +446,21 @@ public class CrossAccountAccessReconciler
 
   @Override
   public DeleteControl cleanup(CrossAccountAccess resource, Context<CrossAccountAccess> context) {
-    watch.reconciling(ResourceID.fromResource(resource));
-    GrantStatusBuilder status = writer.builder(resource);
-    Optional<Duration> next = teardown.advance(resource, status, tenancy.decide(resource));
-    if (next.isEmpty()) {
-      writer.removed(resource);
-      return DeleteControl.defaultDelete();
+    ResourceID id = ResourceID.fromResource(resource);
+    gate.enter(id, false);
+    try {
+      GrantStatusBuilder status = writer.builder(resource);
+      Optional<Duration> next = teardown.advance(resource, status, tenancy.decide(resource));
+      if (next.isEmpty()) {
+        writer.removed(resource);
+        gate.gone(id);
+        return DeleteControl.defaultDelete();
+      }
+      writer.deleting(resource, status);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(next.get().toMillis());
+    } finally {
+      gate.left(id);
     }
-    writer.deleting(resource, status);
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(next.get().toMillis());
   }
 
   /**

@@ -75,21 +75,26 @@ public class StackWatch {
   private final Clock clock;
   private final Map<Grant.Account, Identity> identities = new ConcurrentHashMap<>();
 
-  /** How long a woken grant counts as waiting for its reconcile (its event may be dropped). */
-  static final Duration CARRY_WINDOW = Duration.ofSeconds(5);
-
-  /** Grants woken and not yet reconciled, with when: they go before grants not yet started. */
-  private final Map<ResourceID, Instant> woken = new ConcurrentHashMap<>();
-
   private volatile Consumer<ResourceID> waker;
   private Executor listing;
   private ScheduledExecutorService ticker;
   private ExecutorService pool;
 
-  public StackWatch(StackGateway gateway, XaccessConfig config, Clock clock) {
+  /**
+   * Identities where a look right after starting an operation found it still in progress, with
+   * when: on AWS, where operations take tens of seconds, such looks stop (but for a probe a
+   * minute).
+   */
+  private final Map<Grant.Account, Instant> rightAwayUseless = new ConcurrentHashMap<>();
+
+  /** Told which grants wait on CloudFormation and which were woken (grants under way go first). */
+  private final StartGate gate;
+
+  public StackWatch(StackGateway gateway, XaccessConfig config, Clock clock, StartGate gate) {
     this.gateway = gateway;
     this.config = config;
     this.clock = clock;
+    this.gate = gate;
   }
 
   /** The grants waiting on one identity's stacks. */
@@ -154,6 +159,26 @@ public class StackWatch {
     return PollDelay.after(progress, config);
   }
 
+  /**
+   * Whether a step that just started an operation under {@code account} should look at the stack
+   * once more right away, as a script would, and go on in the same reconcile if it ended (an update
+   * with nothing to replace, an emulator): no status write, listing or wake in between. Not where
+   * such a look lately found the operation still in progress (AWS), but for a probe a minute.
+   */
+  boolean lookRightAway(Grant.Account account) {
+    Instant useless = rightAwayUseless.get(account);
+    return useless == null || !clock.instant().isBefore(useless.plus(EARLY_PROBE));
+  }
+
+  /** What a look right after starting an operation under {@code account} found. */
+  void lookedRightAway(Grant.Account account, boolean ended) {
+    if (ended) {
+      rightAwayUseless.remove(account);
+    } else {
+      rightAwayUseless.put(account, clock.instant());
+    }
+  }
+
   /** A status the watch's listing asks for: the stack is in an operation. */
   static boolean inOperation(String stackStatus) {
     return stackStatus != null && stackStatus.endsWith("_IN_PROGRESS");
@@ -195,8 +220,11 @@ public class StackWatch {
           accepted[0] = true;
           return id;
         });
-    if (accepted[0] && started) {
-      early(account, now);
+    if (accepted[0]) {
+      gate.pending(grant);
+      if (started) {
+        early(account, now);
+      }
     }
     return accepted[0];
   }
@@ -313,6 +341,11 @@ public class StackWatch {
       for (String stack : List.copyOf(identity.waiting.keySet())) {
         if (inProgress.containsKey(stack)) {
           identity.seen.add(stack);
+          // CloudFormation works on it: its grants need nothing from the operator until it ends.
+          Map<ResourceID, Instant> grants = identity.waiting.get(stack);
+          if (grants != null) {
+            grants.keySet().forEach(gate::inProgress);
+          }
           continue;
         }
         boolean wasSeen = identity.seen.remove(stack);
@@ -352,26 +385,9 @@ public class StackWatch {
   private void wake(ResourceID grant) {
     Consumer<ResourceID> w = waker;
     if (w != null) {
-      woken.put(grant, clock.instant());
+      gate.woken(grant);
       w.accept(grant);
     }
-  }
-
-  /** A reconcile (or deletion step) of {@code grant} starts: it no longer waits. */
-  void reconciling(ResourceID grant) {
-    woken.remove(grant);
-  }
-
-  /**
-   * Whether grants whose stacks just finished are still waiting for their reconcile: a grant that
-   * has not started yet then waits, so that those already under way are carried through to Ready
-   * first instead of queueing behind every new grant (work breadth-first: every grant's first step,
-   * then every second step).
-   */
-  boolean carryingThrough() {
-    Instant cutoff = clock.instant().minus(CARRY_WINDOW);
-    woken.values().removeIf(t -> t.isBefore(cutoff));
-    return !woken.isEmpty();
   }
 
   /** Starts the rounds, waking through {@code waker}; the event source does, on the leader. */
@@ -427,7 +443,6 @@ public class StackWatch {
       pool = null;
     }
     identities.clear();
-    woken.clear();
   }
 
   /** The event source the reconciler registers: started on the leader, it starts the rounds. */

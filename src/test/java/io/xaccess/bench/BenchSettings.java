@@ -33,6 +33,8 @@ import java.util.Map;
  *     ({@code -Xmx256m}); {@code docker}, as the container image ({@code imageTar}, loaded into a
  *     Docker engine that tools/docker/start-engine.sh starts) with the Helm chart's limits
  * @param imageTar the image tarball {@code make image} writes, for {@code container=docker}
+ * @param floorGrants grants in the floor's N-grant phase: N, or 0 to skip it (with stack operations
+ *     of tens of seconds and N in the thousands, its blocking threads take an hour)
  */
 public record BenchSettings(
     int grants,
@@ -49,7 +51,8 @@ public record BenchSettings(
     boolean profile,
     String stackDuration,
     String container,
-    Path imageTar) {
+    Path imageTar,
+    int floorGrants) {
 
   /** The operator's own defaults, stated in the report beside what was used. */
   public static final String DEFAULT_POLL_INTERVAL = "5s";
@@ -90,7 +93,8 @@ public record BenchSettings(
         Boolean.parseBoolean(get("profile", "false")),
         get("stack-duration", ""),
         get("container", ""),
-        Path.of(get("image-tar", "target/xaccess-image.tar")));
+        Path.of(get("image-tar", "target/xaccess-image.tar")),
+        Integer.parseInt(get("floor-grants", get("grants", "200"))));
   }
 
   /** The shortest stack operation (zero: moto's own). */

@@ -563,7 +563,7 @@ public final class Benchmark {
           perGrant(OperatorMetrics.delta(callsBefore, floor.calls()), settings.runs());
       say("  one grant: " + oneTimes + " ms");
 
-      int n = settings.grants();
+      int n = settings.floorGrants();
       int parallelism = settings.effectiveThreads();
       ExecutorService pool = Executors.newFixedThreadPool(parallelism);
       Map<String, Long> done = new ConcurrentHashMap<>();
@@ -606,7 +606,7 @@ public final class Benchmark {
           n,
           parallelism,
           allDone,
-          round1(done.size() / (allDone / 60_000.0)),
+          n == 0 ? 0 : round1(done.size() / (allDone / 60_000.0)),
           manyDist,
           manyTimes,
           failures.size(),

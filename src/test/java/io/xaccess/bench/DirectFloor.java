@@ -191,6 +191,19 @@ public final class DirectFloor implements AutoCloseable {
     if (!java.util.Arrays.equals(read, content)) {
       throw new IllegalStateException("floor: object read back differs for " + grant.name());
     }
+    // The same proof as the operator's: where the role may list, the object must be listed.
+    if (grant.role().actions().contains("s3:ListBucket")
+        && s3
+            .listObjectsV2(
+                r ->
+                    r.bucket(bucket)
+                        .prefix(key)
+                        .overrideConfiguration(o -> o.credentialsProvider(asRole)))
+            .contents()
+            .stream()
+            .noneMatch(o -> o.key().equals(key))) {
+      throw new IllegalStateException("floor: the object was not listed for " + grant.name());
+    }
     s3.deleteObject(
         r -> r.bucket(bucket).key(key).overrideConfiguration(o -> o.credentialsProvider(asRole)));
     return (System.nanoTime() - start) / 1_000_000;

@@ -6,6 +6,7 @@ import static io.xaccess.reconciler.ReconcilerFixture.grant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.xaccess.api.v1alpha1.ConditionType;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
@@ -72,12 +73,12 @@ class CrossAccountAccessReconcilerTest {
     CrossAccountAccess grant = grant("basic");
     f.reconcile(grant);
     assertThat(f.cfn.calls)
-        .as("status records nothing: straight to the create")
-        .containsExactly("create");
+        .as("status records nothing: straight to the create, then one look right away")
+        .containsExactly("create", "observe");
     f.cfn.completeAll();
     f.cfn.calls.clear();
     f.reconcile(grant);
-    assertThat(f.cfn.calls).containsExactly("observe", "create");
+    assertThat(f.cfn.calls).containsExactly("observe", "create", "observe");
     f.cfn.completeAll();
     f.cfn.calls.clear();
     f.reconcile(grant);
@@ -85,6 +86,33 @@ class CrossAccountAccessReconcilerTest {
     assertThat(f.cfn.calls)
         .as("woken for the development stack: the production stack was found deployed just now")
         .containsExactly("observe");
+  }
+
+  @Test
+  void aStackOperationThatEndsAtOnceIsFollowedInTheSameReconcile() {
+    f.cfn.instant = true;
+    CrossAccountAccess grant = grant("basic");
+    f.reconcile(grant);
+    assertThat(grant.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(f.cfn.calls)
+        .as("each create looked at once right away, as a script would")
+        .containsExactly("create", "observe", "create", "observe");
+  }
+
+  @Test
+  void whereALookRightAwayFindsTheOperationUnderWayTheNextCreatesGetNoneForAMinute() {
+    CrossAccountAccess first = grant("first");
+    f.reconcile(first);
+    assertThat(f.cfn.calls).containsExactly("create", "observe");
+    assertThat(condition(first, ConditionType.ProductionStackReady).getReason())
+        .isEqualTo("Creating");
+    f.cfn.calls.clear();
+    f.reconcile(grant("second"));
+    assertThat(f.cfn.calls).as("as on AWS: no look right away").containsExactly("create");
+    f.clock.advance(StackWatch.EARLY_PROBE);
+    f.cfn.calls.clear();
+    f.reconcile(grant("third"));
+    assertThat(f.cfn.calls).as("a probe a minute").containsExactly("create", "observe");
   }
 
   @Test
@@ -103,36 +131,64 @@ class CrossAccountAccessReconcilerTest {
 
   @Test
   void grantsUnderWayAreCarriedThroughBeforeANewGrantStarts() {
+    ReconcilerFixture f = new ReconcilerFixture(1);
     f.settings.stackWatchInterval = Duration.ofMillis(500);
-    List<io.javaoperatorsdk.operator.processing.event.ResourceID> woken = new ArrayList<>();
+    List<ResourceID> woken = new ArrayList<>();
     f.watch.start(woken::add, Runnable::run);
+    f.gate.start(woken::add);
     CrossAccountAccess underWay = grant("under-way");
     assertThat(delay(f.reconcile(underWay)))
         .as("watched: only the fallback")
         .isEqualTo(f.settings.stackWatchFallback);
     f.cfn.completeAll();
-    f.watch.round();
-    assertThat(woken).hasSize(1);
 
-    // A new grant waits while the woken one has not been reconciled: no AWS call, no status.
+    // The one place is taken by the grant under way: a new grant waits, no AWS call, no status.
     CrossAccountAccess fresh = grant("fresh");
     int calls = f.cfn.calls.size();
     UpdateControl<CrossAccountAccess> waiting = f.reconcile(fresh);
     assertThat(waiting.isNoUpdate()).isTrue();
-    assertThat(delay(waiting)).isEqualTo(CrossAccountAccessReconciler.CARRY_THROUGH_WAIT);
+    assertThat(delay(waiting)).isEqualTo(StartGate.RECHECK);
     assertThat(f.cfn.calls).hasSize(calls);
     assertThat(fresh.getStatus()).isNull();
+    assertThat(f.gate.waiting()).isEqualTo(1);
 
-    // The woken grant goes on; then the new one starts.
+    // Woken for its development stack, then for its proof: still the one under way.
+    f.watch.round();
+    assertThat(woken).containsExactly(ResourceID.fromResource(underWay));
     f.reconcile(underWay);
     assertThat(f.cfn.stack(StackNames.development("team", "under-way"))).isPresent();
-    assertThat(f.reconcile(fresh).isPatchStatus()).isTrue();
-    assertThat(f.cfn.stack(StackNames.production("team", "fresh"))).isPresent();
-    // A grant already under way never waits.
+    assertThat(f.reconcile(fresh).isNoUpdate()).isTrue();
     f.cfn.completeAll();
     f.watch.round();
-    assertThat(f.watch.carryingThrough()).isTrue();
+    f.reconcile(underWay);
+    assertThat(underWay.getStatus().getPhase()).isEqualTo(Phase.Ready);
+
+    // Ready: its place goes to the waiting grant, which is woken and starts.
+    assertThat(woken).last().isEqualTo(ResourceID.fromResource(fresh));
     assertThat(f.reconcile(fresh).isPatchStatus()).isTrue();
+    assertThat(f.cfn.stack(StackNames.production("team", "fresh"))).isPresent();
+    // A grant already under way never waits, whoever holds the places: it looks at its stacks.
+    int before = f.cfn.calls.size();
+    f.reconcile(underWay);
+    assertThat(f.cfn.calls.size()).isGreaterThan(before);
+  }
+
+  @Test
+  void aGrantWhoseStackCloudFormationIsWorkingOnLeavesItsPlaceToANewGrant() {
+    ReconcilerFixture f = new ReconcilerFixture(1);
+    f.settings.stackWatchInterval = Duration.ofMillis(500);
+    List<ResourceID> woken = new ArrayList<>();
+    f.watch.start(woken::add, Runnable::run);
+    f.gate.start(woken::add);
+    CrossAccountAccess first = grant("first");
+    f.reconcile(first);
+    CrossAccountAccess second = grant("second");
+    assertThat(f.reconcile(second).isNoUpdate()).isTrue();
+    // The listing shows the first grant's stack in progress (as on AWS, for tens of seconds).
+    f.watch.round();
+    assertThat(woken).containsExactly(ResourceID.fromResource(second));
+    assertThat(f.reconcile(second).isPatchStatus()).isTrue();
+    assertThat(f.cfn.stack(StackNames.production("team", "second"))).isPresent();
   }
 
   @Test

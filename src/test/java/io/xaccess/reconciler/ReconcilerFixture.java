@@ -61,6 +61,7 @@ final class ReconcilerFixture {
   GrantProblem resolveProblem;
   final CrossAccountAccessReconciler reconciler;
   final StackWatch watch;
+  final StartGate gate;
   final GrantDrift drift;
   private final GrantResolver resolver;
   private final AwsClients identities;
@@ -69,6 +70,12 @@ final class ReconcilerFixture {
   Verdict verdict = Verdict.permittedBy("test", Optional.empty(), Optional.empty());
 
   ReconcilerFixture() {
+    this(50);
+  }
+
+  /** With a start gate of {@code maxActiveGrants} places. */
+  ReconcilerFixture(int maxActiveGrants) {
+    settings.maxActiveGrants = maxActiveGrants;
     GrantMetrics metrics = new GrantMetrics(registry);
     resolver =
         new GrantResolver(null, settings) {
@@ -88,7 +95,8 @@ final class ReconcilerFixture {
     StackRollout rollout = new StackRollout(cfn, owned, metrics, settings, clock);
     StatusWriter writer = new StatusWriter(events, metrics, clock, deletionPatches::add);
     Retries retries = new Retries(settings, events, clock);
-    watch = new StackWatch(cfn, settings, clock);
+    gate = new StartGate(settings.maxActiveGrants, clock);
+    watch = new StackWatch(cfn, settings, clock, gate);
     identities = new AwsClients(settings, new AwsCallCounter(registry));
     drift = new GrantDrift(policies, storage, cfn, metrics, settings, clock);
     VerificationSchedule verification =
@@ -122,6 +130,7 @@ final class ReconcilerFixture {
             watch,
             drift,
             new GrantObservation(cfn, drift, verification, settings),
+            gate,
             clock);
   }
 

@@ -40,13 +40,14 @@ class StackWatchTest {
   private final TestSettings settings = new TestSettings();
   private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
   private final FakeCloudFormation cfn = new FakeCloudFormation();
+  private final StartGate gate = new StartGate(50, clock);
   private final List<ResourceID> woken = new ArrayList<>();
   private StackWatch watch;
 
   @BeforeEach
   void started() {
     settings.stackWatchInterval = Duration.ofMillis(500);
-    watch = new StackWatch(cfn, settings, clock);
+    watch = new StackWatch(cfn, settings, clock, gate);
     watch.start(woken::add, Runnable::run);
   }
 
@@ -218,27 +219,28 @@ class StackWatchTest {
   }
 
   @Test
-  void aWokenGrantCountsAsWaitingUntilItsReconcileStartsOrTheWindowPasses() {
-    stack("xaccess-team-a-g1-prod", "CREATE_COMPLETE");
-    watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"));
-    assertThat(watch.carryingThrough()).isFalse();
+  void theStartGateLearnsWhichGrantsWaitOnCloudFormationAndWhichWereWoken() {
+    ResourceID g1 = grant("g1");
+    stack("xaccess-team-a-g1-prod", "CREATE_IN_PROGRESS");
+    assertThat(gate.enter(g1, true)).isTrue();
+    watch.await(TEAM_A, "xaccess-team-a-g1-prod", g1, true);
+    gate.left(g1);
+    assertThat(gate.active()).as("started an operation not seen yet: still active").isEqualTo(1);
     watch.round();
-    assertThat(watch.carryingThrough()).isTrue();
-    watch.reconciling(grant("g1"));
-    assertThat(watch.carryingThrough()).isFalse();
+    assertThat(gate.active()).as("CloudFormation works on it: its place is free").isZero();
 
-    clock.advance(settings.pollInterval().plusSeconds(1));
-    assertThat(watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g2"))).isTrue();
+    stack("xaccess-team-a-g1-prod", "CREATE_COMPLETE");
     watch.round();
-    assertThat(watch.carryingThrough()).isTrue();
-    // Its event was dropped (the grant was deleted, say): new grants are not held for ever.
-    clock.advance(StackWatch.CARRY_WINDOW.plusSeconds(1));
-    assertThat(watch.carryingThrough()).isFalse();
+    assertThat(woken).containsExactly(g1);
+    assertThat(gate.active()).as("woken: active until its reconcile ends").isEqualTo(1);
+    gate.enter(g1, false);
+    gate.left(g1);
+    assertThat(gate.active()).isZero();
   }
 
   @Test
   void anOperationJustStartedIsLookedAtSoonWithoutWaitingForTheRound() throws Exception {
-    StackWatch timed = new StackWatch(cfn, settings, java.time.Clock.systemUTC());
+    StackWatch timed = new StackWatch(cfn, settings, java.time.Clock.systemUTC(), gate);
     settings.stackWatchInterval = Duration.ofMinutes(10); // no round within this test
     List<ResourceID> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     timed.start(seen::add);
@@ -275,7 +277,7 @@ class StackWatchTest {
 
   @Test
   void offOrNotStartedEveryGrantPollsItsOwnStack() {
-    StackWatch off = new StackWatch(cfn, settings, clock);
+    StackWatch off = new StackWatch(cfn, settings, clock, gate);
     assertThat(off.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"))).isFalse();
     settings.stackWatchInterval = Duration.ZERO;
     assertThat(watch.await(TEAM_A, "xaccess-team-a-g1-prod", grant("g1"))).isFalse();

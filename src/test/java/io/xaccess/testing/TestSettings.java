@@ -26,6 +26,12 @@ public final class TestSettings implements XaccessConfig {
   public Duration retryMaxDelayOnFailure = Duration.ofMinutes(5);
   public int reportAfter = 5;
   public String clusterName = "test-cluster";
+  public int maxActiveGrants = 50;
+
+  @Override
+  public int maxActiveGrants() {
+    return maxActiveGrants;
+  }
 
   @Override
   public String clusterName() {
