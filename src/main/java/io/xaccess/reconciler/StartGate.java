@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +31,19 @@ import org.jboss.logging.Logger;
  * operation the operator started whose progress CloudFormation has not shown yet. A grant whose
  * stack CloudFormation shows in progress is not active: it needs nothing from the operator until
  * the stack watch wakes it, so on AWS, where stack operations take tens of seconds, new grants
- * start while others' stacks are provisioned. Otherwise the grant waits here, first come first
- * served, with no AWS call and no status write, and is woken as soon as an active grant settles.
+ * start while others' stacks are provisioned. Otherwise the grant waits here, with no AWS call and
+ * no status write, and is woken as soon as an active grant settles: namespaces take turns, and
+ * within a namespace first come first served, so a thousand grants applied in one namespace hold
+ * back another namespace's new grant by one turn, not by a thousand.
  *
  * <p>Without this the reconcile queue works breadth-first: every new grant's first step, then every
  * second step; with a thousand grants applied at once, the first grant is Ready only when nearly
  * all are. Deletions and grants already under way are never held.
  *
  * <p>Who may make it do what: any namespace that may create a grant may take a place here, as it
- * may take a reconcile thread; a grant holds at most one place, only while the operator works on
- * it, and a place held without progress (an event lost, a grant deleted) lapses after {@link
- * #LAPSE}.
+ * may take a reconcile thread, but no more than its turn among the namespaces waiting; a grant
+ * holds at most one place, only while the operator works on it, and a place held without progress
+ * (an event lost, a grant deleted) lapses after {@link #LAPSE}.
  */
 @ApplicationScoped
 public class StartGate {
@@ -68,7 +71,11 @@ public class StartGate {
   private final int limit;
   private final Clock clock;
   private final Map<ResourceID, Place> active = new HashMap<>();
-  private final Set<ResourceID> waiting = new LinkedHashSet<>();
+
+  /** Waiting grants by namespace, the namespaces in turn order (the next to release first). */
+  private final Map<String, Set<ResourceID>> waiting = new LinkedHashMap<>();
+
+  private int waitingCount;
   private volatile Consumer<ResourceID> waker;
 
   @Inject
@@ -101,9 +108,9 @@ public class StartGate {
       admitted = place != null || !fresh || active.size() < limit;
       if (admitted) {
         active.put(grant, new Place(State.RECONCILING, now));
-        waiting.remove(grant);
-      } else {
-        waiting.add(grant);
+        stopWaiting(grant);
+      } else if (waiting.computeIfAbsent(namespace(grant), n -> new LinkedHashSet<>()).add(grant)) {
+        waitingCount++;
       }
     }
     wake(released);
@@ -166,7 +173,7 @@ public class StartGate {
   void gone(ResourceID grant) {
     List<ResourceID> released;
     synchronized (this) {
-      waiting.remove(grant);
+      stopWaiting(grant);
       if (active.remove(grant) == null) {
         return;
       }
@@ -176,7 +183,7 @@ public class StartGate {
   }
 
   synchronized int waiting() {
-    return waiting.size();
+    return waitingCount;
   }
 
   synchronized int active() {
@@ -191,18 +198,38 @@ public class StartGate {
     return freed ? release() : List.of();
   }
 
-  /** Waiting grants, oldest first, into the free places. */
+  /** Waiting grants into the free places: a namespace's oldest, the namespaces in turn. */
   private List<ResourceID> release() {
     List<ResourceID> released = new ArrayList<>();
-    var it = waiting.iterator();
     Instant now = clock.instant();
-    while (active.size() < limit && it.hasNext()) {
+    while (active.size() < limit && !waiting.isEmpty()) {
+      String namespace = waiting.keySet().iterator().next();
+      Set<ResourceID> queue = waiting.remove(namespace);
+      var it = queue.iterator();
       ResourceID next = it.next();
       it.remove();
+      waitingCount--;
+      if (!queue.isEmpty()) {
+        waiting.put(namespace, queue); // to the back of the turn order
+      }
       active.put(next, new Place(State.RELEASED, now));
       released.add(next);
     }
     return released;
+  }
+
+  private void stopWaiting(ResourceID grant) {
+    Set<ResourceID> queue = waiting.get(namespace(grant));
+    if (queue != null && queue.remove(grant)) {
+      waitingCount--;
+      if (queue.isEmpty()) {
+        waiting.remove(namespace(grant));
+      }
+    }
+  }
+
+  private static String namespace(ResourceID grant) {
+    return grant.getNamespace().orElse("");
   }
 
   private void wake(List<ResourceID> released) {
@@ -222,6 +249,7 @@ public class StartGate {
     synchronized (this) {
       active.clear();
       waiting.clear();
+      waitingCount = 0;
     }
   }
 

@@ -47,6 +47,23 @@ class StartGateTest {
   }
 
   @Test
+  void namespacesTakeTurnsSoOneNamespacesBurstDoesNotHoldAnotherBack() {
+    gate.enter(g("a"), true);
+    gate.enter(g("b"), true);
+    for (int i = 0; i < 5; i++) {
+      gate.enter(new ResourceID("burst-" + i, "busy"), true);
+    }
+    ResourceID quiet = new ResourceID("one", "quiet");
+    assertThat(gate.enter(quiet, true)).isFalse();
+    gate.left(g("a"));
+    gate.left(g("b"));
+    assertThat(released)
+        .as("the busy namespace's oldest, then the quiet one's, not two of the burst")
+        .containsExactly(new ResourceID("burst-0", "busy"), quiet);
+    assertThat(gate.waiting()).isEqualTo(4);
+  }
+
+  @Test
   void grantsUnderWayAndDeletionsNeverWait() {
     gate.enter(g("a"), true);
     gate.enter(g("b"), true);
