@@ -1,9 +1,18 @@
 package io.xaccess.e2e;
 
+import static io.xaccess.testing.Grants.has;
+import static io.xaccess.testing.Grants.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.xaccess.api.v1alpha1.CrossAccountAccess;
+import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.testing.AwsFaultProxy;
+import io.xaccess.testing.GitOpsHealth;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorProcess;
@@ -12,8 +21,11 @@ import io.xaccess.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +87,7 @@ class StackWatchIT {
                 "XACCESS_FIRST_POLL_DELAY", "10m",
                 "XACCESS_STACK_WATCH_INTERVAL", "500ms"))) {
       Map<String, Long> before = proxy.counts();
+      List<CrossAccountAccess> versions = record(ns, "g0");
       IntStream.range(0, GRANTS).forEach(i -> create(ns, "g" + i));
       Grants grants = cluster.grants().within(Duration.ofMinutes(3));
       List<String> names = IntStream.range(0, GRANTS).mapToObj(i -> "g" + i).toList();
@@ -99,7 +112,86 @@ class StackWatchIT {
               proxy.counts().getOrDefault("CreateStack", 0L)
                   - before.getOrDefault("CreateStack", 0L))
           .isEqualTo(2L * GRANTS);
+
+      // What Argo CD and Flux say while the stacks take seconds (on the emulator without slow
+      // stacks the grant is Ready with its first status write): Progressing/InProgress with a
+      // message through both stacks, Healthy/Current only once Ready.
+      List<CrossAccountAccess> deploying =
+          versions.stream().filter(g -> g.getStatus() != null && !has(g, "Ready", "True")).toList();
+      assertThat(deploying.stream().map(g -> g.getStatus().getPhase()).distinct())
+          .as("phases seen while deploying")
+          .contains(Phase.DeployingProduction, Phase.DeployingDevelopment);
+      for (CrossAccountAccess version : deploying) {
+        GitOpsHealth.Verdict verdict = GitOpsHealth.of(Serialization.asJson(version));
+        assertThat(verdict.argoCd())
+            .as(version.getStatus().getPhase().name())
+            .isEqualTo("Progressing");
+        assertThat(verdict.kstatus()).isEqualTo("InProgress");
+        assertThat(verdict.argoCdMessage()).isNotBlank();
+      }
+      assertThat(GitOpsHealth.of(Serialization.asJson(versions.get(versions.size() - 1))).argoCd())
+          .isEqualTo("Healthy");
+    } finally {
+      watches.forEach(Watch::close);
     }
+  }
+
+  @Test
+  void aSuspendedGrantPastItsEndIsProgressingWhileItsClosingDeploys() throws Exception {
+    Path log = Files.createTempFile("xaccess-stack-watch-closing", ".log");
+    String ns = cluster.namespace("closing");
+    String end =
+        Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
+    try (OperatorProcess operator = operator(log, Map.of())) {
+      List<CrossAccountAccess> versions = record(ns, "paused");
+      client
+          .resource(
+              GrantYaml.of(ns, "paused")
+                  .bucket("xaccess-sw-" + ns + "-paused")
+                  .role("DevToProdSW-" + ns + "-paused")
+                  .spec("  suspend: true\n  expiresAt: \"" + end + "\"\n")
+                  .resource())
+          .create();
+      cluster
+          .grants()
+          .within(Duration.ofMinutes(2))
+          .await(ns, "paused", g -> g.getStatus().getPhase() == Phase.Expired);
+      // Suspension pauses changes, not the end: while the closed configuration deploys the grant
+      // is Progressing, not Suspended.
+      List<CrossAccountAccess> closing =
+          versions.stream().filter(g -> "Closing".equals(reason(g, "Ready"))).toList();
+      assertThat(closing).as("versions while closing").isNotEmpty();
+      for (CrossAccountAccess version : closing) {
+        GitOpsHealth.Verdict v = GitOpsHealth.of(Serialization.asJson(version));
+        assertThat(v.argoCd()).isEqualTo("Progressing");
+        assertThat(v.argoCdMessage()).contains("the grant expired at " + end);
+        assertThat(v.kstatus()).isEqualTo("InProgress");
+      }
+    } finally {
+      watches.forEach(Watch::close);
+    }
+  }
+
+  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+
+  private List<CrossAccountAccess> record(String ns, String name) {
+    List<CrossAccountAccess> versions = new CopyOnWriteArrayList<>();
+    watches.add(
+        client
+            .resources(CrossAccountAccess.class)
+            .inNamespace(ns)
+            .withName(name)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, CrossAccountAccess resource) {
+                    versions.add(resource);
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                }));
+    return versions;
   }
 
   @Test
