@@ -38,6 +38,7 @@ USER 65532:65532
 # No CMD: arguments after the image name reach the jar. None starts the operator; "render -f -"
 # renders a grant offline and exits (docs/render.md): docker run --rm -i IMAGE render -f - < grant.yaml
 EXPOSE 8080 9000
-ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=40", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", \
+ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=40", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", \
+            "-XX:+ExitOnOutOfMemoryError", \
             "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", \
             "-jar", "/deployments/quarkus-run.jar"]

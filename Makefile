@@ -49,7 +49,7 @@ $(RENDER_JAR): pom.xml $(shell find src/main crds -type f 2>/dev/null)
 # how long to wait for other work on the machine to stop before each N-grant phase
 # (BENCH_QUIET_WAIT, 0 = don't), how long each stack create or update takes as AWS would show it
 # (BENCH_STACK_DURATION, e.g. 20s-60s; empty = moto's own, at once), output folder (BENCH_OUT), and
-# how the operator runs (BENCH_CONTAINER: empty = the packaged jar as a JVM process with -Xmx256m;
+# how the operator runs (BENCH_CONTAINER: empty = the packaged jar as a JVM process with -Xmx256m and C1 only;
 # docker = its container image, built by `make image`, under a Docker engine that
 # tools/docker/start-engine.sh installs and starts if needed, with the Helm chart's limits: 512 MiB,
 # no swap, 1 CPU, read-only root, user 65532, no capabilities; the image's own JVM flags), and the

@@ -914,7 +914,7 @@ public final class Benchmark {
         settings.steadyResync(),
         settings.steadyWindow().toSeconds(),
         image == null
-            ? "-Xmx256m (OperatorProcess)"
+            ? "-Xmx256m -XX:TieredStopAtLevel=1 (OperatorProcess, C1 only as the image)"
             : "no -Xmx: the image's "
                 + String.join(
                     " ",

@@ -68,7 +68,7 @@ class ContainerImageIT {
     assertThat(entrypoint.get(0)).isEqualTo("/usr/bin/java");
     assertThat(image().files()).containsKey("/usr/bin/java");
     assertThat(entrypoint)
-        .contains("-XX:+ExitOnOutOfMemoryError")
+        .contains("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1")
         .anyMatch(arg -> arg.matches("-XX:MaxRAMPercentage=\\d+(\\.\\d+)?"));
     assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()))
         .containsExactly("-jar", RUNNER);

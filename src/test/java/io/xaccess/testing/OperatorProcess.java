@@ -49,6 +49,7 @@ public final class OperatorProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1"); // as the image: C1 only
     command.add("-jar");
     command.add(JAR.toString());
     ProcessBuilder builder =
