@@ -122,6 +122,7 @@ public class StatusWriter {
       GrantStatusBuilder builder,
       Duration next,
       Context<CrossAccountAccess> context) {
+    builder.writtenAt(clock.instant());
     CrossAccountAccessStatus after = builder.build();
     metrics.phase(resource.getMetadata().getUid(), after.getPhase());
     if (!changed(resource.getStatus(), after)) {

@@ -62,7 +62,10 @@ public final class GrantStatusBuilder {
 
   private final CrossAccountAccessStatus previous;
   private final long generation;
-  private final String now;
+  private String now;
+
+  /** The reconcile's start: what the grant's lifetime (ttl from first Ready) was computed with. */
+  private final String started;
 
   private final StepState production =
       new StepState(ConditionType.ProductionStackReady, Reason.Pending, "not deployed yet");
@@ -109,6 +112,7 @@ public final class GrantStatusBuilder {
     this.previous = previous == null ? new CrossAccountAccessStatus() : previous;
     this.generation = generation;
     this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    this.started = this.now;
     this.productionStack = copy(this.previous.getProduction(), new ProductionStackStatus());
     this.developmentStack = copy(this.previous.getDevelopment(), new DevelopmentStackStatus());
     this.lastVerification = this.previous.getLastVerification();
@@ -228,6 +232,18 @@ public final class GrantStatusBuilder {
   }
 
   /** The time this status is written for (whole seconds): the first Ready's, when it is one. */
+  /**
+   * The moment the status is written, when later than the reconcile's start: a condition that
+   * changes in this reconcile is stamped with it (a reconcile that deploys both stacks and proves
+   * the access takes seconds; Ready became true at its end, not its start).
+   */
+  public void writtenAt(Instant at) {
+    String stamp = at.truncatedTo(ChronoUnit.SECONDS).toString();
+    if (Instant.parse(stamp).isAfter(Instant.parse(now))) {
+      now = stamp;
+    }
+  }
+
   public Instant time() {
     return Instant.parse(now);
   }
@@ -410,7 +426,7 @@ public final class GrantStatusBuilder {
 
     boolean ready = isReady();
     if (ready && firstReadyTime == null && observedMatch == null) {
-      firstReadyTime = now;
+      firstReadyTime = started;
     }
     status.setExpiresAt(expiresAt);
     status.setFirstReadyTime(firstReadyTime);

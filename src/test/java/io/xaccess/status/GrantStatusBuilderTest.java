@@ -43,6 +43,24 @@ class GrantStatusBuilderTest {
   }
 
   @Test
+  void aConditionThatChangesIsStampedWhenTheStatusIsWrittenNotWhenTheReconcileStarted() {
+    CrossAccountAccessStatus stalled =
+        new GrantStatusBuilder(null, 1, T0).stalled(Reason.SecretNotFound, "create it").build();
+    // One reconcile deploys both stacks and proves the access: it takes seconds.
+    GrantStatusBuilder builder =
+        new GrantStatusBuilder(stalled, 1, T0)
+            .stack(Side.PRODUCTION, Step.DONE, Reason.CreateComplete, "stack is CREATE_COMPLETE")
+            .stack(Side.DEVELOPMENT, Step.DONE, Reason.CreateComplete, "stack is CREATE_COMPLETE")
+            .verification(Step.DONE, Reason.UploadSucceeded, "verified");
+    builder.writtenAt(T0.plusSeconds(7));
+    builder.writtenAt(T0.plusSeconds(3)); // never earlier
+    CrossAccountAccessStatus ready = builder.build();
+    assertThat(condition(ready, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:07Z");
+    // The ttl counts from the time the lifetime was computed with, as before.
+    assertThat(ready.getFirstReadyTime()).isEqualTo("2026-01-01T00:00:00Z");
+  }
+
+  @Test
   void aStallFailsThePhaseKeepsStepsItDidNotReachAndStopsReconciling() {
     CrossAccountAccessStatus before = ready(null, 1, T0);
     CrossAccountAccessStatus status =
