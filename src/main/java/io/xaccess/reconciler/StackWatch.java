@@ -1,14 +1,10 @@
 package io.xaccess.reconciler;
 
-import io.javaoperatorsdk.operator.OperatorException;
-import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.aws.AwsClients;
 import io.xaccess.aws.AwsProblem;
-import io.xaccess.cloudformation.ObservedStack;
 import io.xaccess.cloudformation.StackGateway;
 import io.xaccess.cloudformation.StackNames;
 import io.xaccess.cloudformation.StackProgress;
@@ -446,38 +442,7 @@ public class StackWatch {
   }
 
   /** The event source the reconciler registers: started on the leader, it starts the rounds. */
-  EventSource<ObservedStack, CrossAccountAccess> eventSource() {
-    return new Events(this);
-  }
-
-  private static final class Events extends AbstractEventSource<ObservedStack, CrossAccountAccess> {
-    private final StackWatch watch;
-
-    Events(StackWatch watch) {
-      super(ObservedStack.class, "stack-watch");
-      this.watch = watch;
-    }
-
-    @Override
-    public synchronized void start() throws OperatorException {
-      watch.start(
-          id -> {
-            if (isRunning()) {
-              getEventHandler().handleEvent(new Event(id));
-            }
-          });
-      super.start();
-    }
-
-    @Override
-    public synchronized void stop() throws OperatorException {
-      watch.stop();
-      super.stop();
-    }
-
-    @Override
-    public Set<ObservedStack> getSecondaryResources(CrossAccountAccess grant) {
-      return Set.of();
-    }
+  EventSource<Void, CrossAccountAccess> eventSource() {
+    return new WakingEventSource("stack-watch", this::start, this::stop);
   }
 }

@@ -1,9 +1,6 @@
 package io.xaccess.reconciler;
 
-import io.javaoperatorsdk.operator.OperatorException;
-import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -255,37 +252,6 @@ public class StartGate {
 
   /** The event source the reconciler registers: it wakes a waiting grant given a place. */
   EventSource<Void, CrossAccountAccess> eventSource() {
-    return new Events(this);
-  }
-
-  private static final class Events extends AbstractEventSource<Void, CrossAccountAccess> {
-    private final StartGate gate;
-
-    Events(StartGate gate) {
-      super(Void.class, "start-gate");
-      this.gate = gate;
-    }
-
-    @Override
-    public synchronized void start() throws OperatorException {
-      gate.start(
-          id -> {
-            if (isRunning()) {
-              getEventHandler().handleEvent(new Event(id));
-            }
-          });
-      super.start();
-    }
-
-    @Override
-    public synchronized void stop() throws OperatorException {
-      gate.stop();
-      super.stop();
-    }
-
-    @Override
-    public Set<Void> getSecondaryResources(CrossAccountAccess grant) {
-      return Set.of();
-    }
+    return new WakingEventSource("start-gate", this::start, this::stop);
   }
 }

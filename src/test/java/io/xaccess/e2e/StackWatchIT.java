@@ -5,14 +5,12 @@ import static io.xaccess.testing.Grants.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.testing.AwsFaultProxy;
 import io.xaccess.testing.GitOpsHealth;
+import io.xaccess.testing.GrantVersions;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorProcess;
@@ -25,7 +23,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,7 +129,7 @@ class StackWatchIT {
       assertThat(GitOpsHealth.of(Serialization.asJson(versions.get(versions.size() - 1))).argoCd())
           .isEqualTo("Healthy");
     } finally {
-      watches.forEach(Watch::close);
+      recorder.close();
     }
   }
 
@@ -168,30 +165,14 @@ class StackWatchIT {
         assertThat(v.kstatus()).isEqualTo("InProgress");
       }
     } finally {
-      watches.forEach(Watch::close);
+      recorder.close();
     }
   }
 
-  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private final GrantVersions recorder = new GrantVersions(client);
 
   private List<CrossAccountAccess> record(String ns, String name) {
-    List<CrossAccountAccess> versions = new CopyOnWriteArrayList<>();
-    watches.add(
-        client
-            .resources(CrossAccountAccess.class)
-            .inNamespace(ns)
-            .withName(name)
-            .watch(
-                new Watcher<>() {
-                  @Override
-                  public void eventReceived(Action action, CrossAccountAccess resource) {
-                    versions.add(resource);
-                  }
-
-                  @Override
-                  public void onClose(WatcherException cause) {}
-                }));
-    return versions;
+    return recorder.record(ns, name);
   }
 
   @Test

@@ -8,9 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +15,7 @@ import io.xaccess.api.v1alpha1.CrossAccountAccess;
 import io.xaccess.api.v1alpha1.Phase;
 import io.xaccess.testing.GitOpsHealth;
 import io.xaccess.testing.GitOpsHealth.Verdict;
+import io.xaccess.testing.GrantVersions;
 import io.xaccess.testing.GrantYaml;
 import io.xaccess.testing.Grants;
 import io.xaccess.testing.OperatorTestEnvironment;
@@ -29,7 +27,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -369,32 +366,19 @@ class GitOpsHealthIT {
 
   /** Every version of the grant the API server sends from now on, in order. */
   private List<CrossAccountAccess> record(String ns, String name) {
-    List<CrossAccountAccess> versions = new CopyOnWriteArrayList<>();
-    Watch watch =
-        client
-            .resources(CrossAccountAccess.class)
-            .inNamespace(ns)
-            .withName(name)
-            .watch(
-                new Watcher<>() {
-                  @Override
-                  public void eventReceived(Action action, CrossAccountAccess resource) {
-                    versions.add(resource);
-                  }
-
-                  @Override
-                  public void onClose(WatcherException cause) {}
-                });
-    watches.add(watch);
-    return versions;
+    if (recorder == null) {
+      recorder = new GrantVersions(client);
+    }
+    return recorder.record(ns, name);
   }
 
-  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private GrantVersions recorder;
 
   @org.junit.jupiter.api.AfterEach
   void closeWatches() {
-    watches.forEach(Watch::close);
-    watches.clear();
+    if (recorder != null) {
+      recorder.close();
+    }
   }
 
   private void create(String ns, String name, String bucket, String extraSpec) {
