@@ -124,16 +124,7 @@ public class StartGate {
    * woken again), its place is freed.
    */
   void left(ResourceID grant) {
-    List<ResourceID> released;
-    synchronized (this) {
-      Place place = active.get(grant);
-      if (place == null || place.state() != State.RECONCILING) {
-        return;
-      }
-      active.remove(grant);
-      released = release();
-    }
-    wake(released);
+    free(grant, State.RECONCILING);
   }
 
   /** {@code grant} started a stack operation, or waits on one whose progress was not seen yet. */
@@ -146,10 +137,15 @@ public class StartGate {
 
   /** CloudFormation shows {@code grant}'s stack operation in progress: it frees its place. */
   void inProgress(ResourceID grant) {
+    free(grant, State.PENDING);
+  }
+
+  /** Frees {@code grant}'s place if it holds it {@code as}, and gives it to a waiting grant. */
+  private void free(ResourceID grant, State as) {
     List<ResourceID> released;
     synchronized (this) {
       Place place = active.get(grant);
-      if (place == null || place.state() != State.PENDING) {
+      if (place == null || place.state() != as) {
         return;
       }
       active.remove(grant);
