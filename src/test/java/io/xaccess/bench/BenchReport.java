@@ -331,6 +331,15 @@ public final class BenchReport {
             many.moto().exceptions().isEmpty()
                 ? ""
                 : " (Python exceptions inside moto: " + many.moto().exceptions() + ")"));
+    if (!many.motoBusySeconds().isEmpty()) {
+      md.append(
+          "Seconds from forwarding a request to moto to its answer, summed by action (with"
+              + " BENCH_MOTO_THREADS=1 one request at a time: the time moto was busy): "
+              + many.motoBusySeconds().entrySet().stream()
+                  .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + ".\n\n");
+    }
     md.append(
         "CPU seconds used until all were Ready, and by the floor's N grants (section 3); "
             + r.machine().cores()

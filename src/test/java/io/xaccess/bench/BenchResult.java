@@ -128,6 +128,7 @@ public record BenchResult(
       Map<String, Double> cpuSeconds,
       MotoLog.Errors moto,
       long requestsAtMoto,
+      Map<String, Double> motoBusySeconds,
       int metricsBytesBefore,
       int metricsSeriesBefore,
       int metricsBytesAtN,

@@ -407,6 +407,7 @@ public final class Benchmark {
     sampler.setDaemon(true);
     sampler.start();
     Map<String, Long> cfnBefore = proxy == null ? Map.of() : proxy.counts();
+    Map<String, Duration> busyBefore = proxy == null ? Map.of() : proxy.busy();
     Thread perSecond =
         new Thread(
             () -> {
@@ -505,6 +506,23 @@ public final class Benchmark {
     Map<String, Double> cpuSeconds = cpuSeconds(cpuBefore, cpuAfter, allReadyMs);
     MotoLog.Errors motoErrors = motoLog.since(motoMark);
     long proxied = proxy == null ? -1 : proxyRequests() - proxyBefore;
+    Map<String, Double> motoBusy = new java.util.LinkedHashMap<>();
+    if (proxy != null) {
+      proxy.busy().entrySet().stream()
+          .map(
+              e ->
+                  Map.entry(
+                      e.getKey(),
+                      round1(
+                          e.getValue()
+                                  .minus(busyBefore.getOrDefault(e.getKey(), Duration.ZERO))
+                                  .toMillis()
+                              / 1000.0)))
+          .filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .forEach(e -> motoBusy.put(e.getKey(), e.getValue()));
+      say("  moto busy, seconds by action: " + motoBusy);
+    }
     say("  all Ready: " + all + " after " + allReadyMs + " ms; CPU seconds " + cpuSeconds);
     say("  moto: " + motoErrors);
     return new BenchResult.ManyGrants(
@@ -528,6 +546,7 @@ public final class Benchmark {
         cpuSeconds,
         motoErrors,
         proxied,
+        motoBusy,
         before.bytes(),
         before.seriesCount(),
         after.bytes(),

@@ -108,6 +108,11 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final Map<ChaosKind, LongAdder> injected = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
+  private final Map<String, LongAdder> busy = new ConcurrentHashMap<>();
+
+  /** Access key id -> the account moto has it in (for slow stacks' listings). */
+  private final Map<String, String> accounts = new ConcurrentHashMap<>();
+
   private final java.util.Random random = new java.util.Random(20261128L);
   private volatile double chaosShare;
   private volatile ChaosKind[] chaosKinds = ChaosKind.AWS.toArray(ChaosKind[]::new);
@@ -213,6 +218,77 @@ public final class AwsFaultProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Time moto spent answering so far, by API action: from forwarding a request to its answer, with
+   * no other request forwarded meanwhile when the proxy forwards one at a time.
+   */
+  public Map<String, Duration> busy() {
+    Map<String, Duration> copy = new java.util.TreeMap<>();
+    busy.forEach((k, v) -> copy.put(k, Duration.ofNanos(v.sum())));
+    return copy;
+  }
+
+  private static final java.util.regex.Pattern CREDENTIAL =
+      java.util.regex.Pattern.compile("Credential=([^/,\\s]+)/[^/]+/([^/]+)/");
+
+  /**
+   * The account and region of the credentials that signed {@code exchange}; the account as moto has
+   * it (GetCallerIdentity with the same access key, once per key), null if not signed.
+   */
+  private SlowStacks.Caller caller(HttpExchange exchange) {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    java.util.regex.Matcher m = CREDENTIAL.matcher(authorization == null ? "" : authorization);
+    if (!m.find()) {
+      return null;
+    }
+    String key = m.group(1);
+    String region = m.group(2);
+    String account = accounts.get(key);
+    if (account == null) {
+      account =
+          accountOf(key, region, exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
+      if (account != null) {
+        accounts.put(key, account);
+      }
+    }
+    return new SlowStacks.Caller(account, region);
+  }
+
+  private String accountOf(String key, String region, String token) {
+    HttpRequest.Builder ask =
+        HttpRequest.newBuilder(target.resolve("/"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential="
+                    + key
+                    + "/20260101/"
+                    + region
+                    + "/sts/aws4_request, SignedHeaders=host, Signature=0")
+            .POST(
+                HttpRequest.BodyPublishers.ofString("Action=GetCallerIdentity&Version=2011-06-15"));
+    if (token != null) {
+      ask.header("X-Amz-Security-Token", token);
+    }
+    try {
+      turns.acquire();
+      try {
+        String answer = http.send(ask.build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher account =
+            java.util.regex.Pattern.compile("<Account>([0-9]+)</Account>").matcher(answer);
+        return account.find() ? account.group(1) : null;
+      } finally {
+        turns.release();
+      }
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** Requests so far by API action. */
   public Map<String, Long> counts() {
     Map<String, Long> copy = new java.util.TreeMap<>();
@@ -311,12 +387,7 @@ public final class AwsFaultProxy implements AutoCloseable {
       HttpRequest.Builder forward =
           HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
               .timeout(Duration.ofSeconds(60))
-              .method(
-                  exchange.getRequestMethod(),
-                  HttpRequest.BodyPublishers.ofByteArray(
-                      slow != null && "ListStacks".equals(request.action())
-                          ? SlowStacks.unfiltered(body)
-                          : body));
+              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
       exchange
           .getRequestHeaders()
           .forEach(
@@ -327,9 +398,11 @@ public final class AwsFaultProxy implements AutoCloseable {
               });
       HttpResponse<byte[]> response;
       turns.acquire();
+      long sent = System.nanoTime();
       try {
         response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
       } finally {
+        busy.computeIfAbsent(request.action(), k -> new LongAdder()).add(System.nanoTime() - sent);
         turns.release();
       }
       response
@@ -357,7 +430,12 @@ public final class AwsFaultProxy implements AutoCloseable {
       }
       SlowStacks slowStacks = slow;
       if (slowStacks != null) {
-        slowStacks.answered(request, response.statusCode());
+        byte[] answered = replyBody;
+        slowStacks.answered(
+            request,
+            response.statusCode(),
+            new String(answered, StandardCharsets.UTF_8),
+            () -> caller(exchange));
         if ("DescribeStacks".equals(request.action())) {
           replyBody =
               slowStacks
@@ -368,7 +446,8 @@ public final class AwsFaultProxy implements AutoCloseable {
               slowStacks
                   .listStacks(
                       new String(replyBody, StandardCharsets.UTF_8),
-                      SlowStacks.filter(request.form()))
+                      SlowStacks.filter(request.form()),
+                      caller(exchange))
                   .getBytes(StandardCharsets.UTF_8);
         }
       }
