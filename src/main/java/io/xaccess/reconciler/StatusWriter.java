@@ -133,8 +133,14 @@ public class StatusWriter {
           Duration.between(
               Instant.parse(resource.getMetadata().getCreationTimestamp()), clock.instant()));
     }
+    CrossAccountAccessStatus before = resource.getStatus();
     apply(resource, after);
-    return reconcilePatch.write(resource, context).rescheduleAfter(next);
+    UpdateControl<CrossAccountAccess> written = reconcilePatch.write(resource, context);
+    // Events only for a status written, and after it: the user watching the grant sees the new
+    // status one API call sooner, and a write that fails (retried) leaves no event behind that the
+    // retry would record again.
+    events.transitions(resource, before, after);
+    return written.rescheduleAfter(next);
   }
 
   /**
@@ -169,7 +175,6 @@ public class StatusWriter {
       metrics.sessionsRevoked(
           after.getSessionsRevokedBefore().equals(after.getClosedAt()) ? "expiry" : "annotation");
     }
-    events.transitions(resource, resource.getStatus(), after);
     resource.setStatus(after);
   }
 

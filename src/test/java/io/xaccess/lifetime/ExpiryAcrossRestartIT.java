@@ -2,6 +2,7 @@ package io.xaccess.lifetime;
 
 import static io.xaccess.testing.Grants.has;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -151,7 +152,10 @@ class ExpiryAcrossRestartIT {
                 "jit")
             .assertClosed(closedAt.toString());
       }
-      assertThat(events(ns, "jit")).contains("Expired", "SessionsRevoked");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(events(ns, "jit")).contains("Expired", "SessionsRevoked"));
     } catch (Throwable failure) {
       printLogs();
       throw failure;
@@ -207,7 +211,9 @@ class ExpiryAcrossRestartIT {
         assertThat(stacks.revocationBound()).isEqualTo(revokeBefore.toString());
         assertThat(stacks.trustAllows()).as("new sessions still work").hasSize(2);
       }
-      assertThat(events(ns, "leak")).contains("SessionsRevoked");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(events(ns, "leak")).contains("SessionsRevoked"));
       assertThat(lease(lease).getHolderIdentity()).isEqualTo("xaccess-0");
     } catch (Throwable failure) {
       printLogs();

@@ -3,6 +3,7 @@ package io.xaccess.lifetime;
 import static io.xaccess.testing.Grants.has;
 import static io.xaccess.testing.Grants.reason;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,7 +95,9 @@ class TimeBoxedGrantIT {
     // the verifier's and assumer's permission to assume the production role.
     deployed(ns, "jit").assertClosed(closedAt.toString());
     assertThat(expired.getStatus().getDevelopment().getAssumePolicyArn()).isNull();
-    assertThat(events(ns, "jit")).contains("Expired", "SessionsRevoked");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(events(ns, "jit")).contains("Expired", "SessionsRevoked"));
 
     // Renewal by an edit: open again, proven with a new session, Ready.
     CrossAccountAccess renew = grants().get(ns, "jit");

@@ -219,8 +219,8 @@ public final class AwsFaultProxy implements AutoCloseable {
   }
 
   /**
-   * Time moto spent answering so far, by API action: from forwarding a request to its answer, with
-   * no other request forwarded meanwhile when the proxy forwards one at a time.
+   * Time moto spent answering so far, by API action (S3 by HTTP method): from forwarding a request
+   * to its answer, with no other request forwarded meanwhile when the proxy forwards one at a time.
    */
   public Map<String, Duration> busy() {
     Map<String, Duration> copy = new java.util.TreeMap<>();
@@ -402,7 +402,10 @@ public final class AwsFaultProxy implements AutoCloseable {
       try {
         response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
       } finally {
-        busy.computeIfAbsent(request.action(), k -> new LongAdder()).add(System.nanoTime() - sent);
+        busy.computeIfAbsent(
+                request.form().containsKey("Action") ? request.action() : "S3 " + request.method(),
+                k -> new LongAdder())
+            .add(System.nanoTime() - sent);
         turns.release();
       }
       response
