@@ -54,7 +54,9 @@ $(RENDER_JAR): pom.xml $(shell find src/main crds -type f 2>/dev/null)
 # tools/docker/start-engine.sh installs and starts if needed, with the Helm chart's limits: 512 MiB,
 # no swap, 1 CPU, read-only root, user 65532, no capabilities; the image's own JVM flags), and the
 # grants of the floor's N-grant phase (BENCH_FLOOR_GRANTS, empty = N, 0 = skip it: with stack
-# durations and thousands of grants its blocking threads would take an hour).
+# durations and thousands of grants its blocking threads would take an hour), and the one-grant runs
+# before the counted ones, on the operator and the floor alike (BENCH_WARMUP_RUNS, empty = 3, or 1
+# with stack durations).
 BENCH_GRANTS ?= 200
 BENCH_RUNS ?= 10
 BENCH_POLL_INTERVAL ?= 5s
@@ -68,6 +70,7 @@ BENCH_STACK_DURATION ?=
 BENCH_OUT ?= target/bench
 BENCH_CONTAINER ?=
 BENCH_FLOOR_GRANTS ?=
+BENCH_WARMUP_RUNS ?=
 
 bench: tools ## Benchmark the packaged operator (not part of test): writes target/bench/report.{md,json} + chart
 	$(MVNW) -q package -DskipTests $(if $(filter docker,$(BENCH_CONTAINER)),-Pimage)
@@ -77,7 +80,7 @@ bench: tools ## Benchmark the packaged operator (not part of test): writes targe
 	  -Dxaccess.bench.moto-threads=$(BENCH_MOTO_THREADS) -Dxaccess.bench.profile=$(BENCH_PROFILE) \
 	  -Dxaccess.bench.quiet-wait=$(BENCH_QUIET_WAIT) -Dxaccess.bench.stack-duration=$(BENCH_STACK_DURATION) \
 	  -Dxaccess.bench.out=$(BENCH_OUT) -Dxaccess.bench.container=$(BENCH_CONTAINER) \
-	  -Dxaccess.bench.floor-grants=$(BENCH_FLOOR_GRANTS)
+	  -Dxaccess.bench.floor-grants=$(BENCH_FLOOR_GRANTS) -Dxaccess.bench.warmup-runs=$(BENCH_WARMUP_RUNS)
 
 tools: venv k8s-binaries iam-simulate go-tools image-base ## Install everything the tests need (idempotent)
 

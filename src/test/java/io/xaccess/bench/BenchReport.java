@@ -61,7 +61,14 @@ public final class BenchReport {
     row(md, "load average before the run (1/5/15 min)", r.machine().loadAverageAtStart());
     row(md, "components", s.versions());
     row(md, "N (grants at once)", "" + s.grants());
-    row(md, "one-grant runs", "" + s.runs());
+    row(
+        md,
+        "one-grant runs",
+        s.runs()
+            + ", after "
+            + s.warmupRuns()
+            + " warm-up runs not counted (`BENCH_WARMUP_RUNS`; the floor has as many, at least"
+            + " one)");
     row(
         md,
         "poll interval (`XACCESS_POLL_INTERVAL`)",
@@ -279,7 +286,16 @@ public final class BenchReport {
         "apply → Ready (server: Ready lastTransitionTime − creationTimestamp, 1 s steps)",
         one.serverTimeToReady());
     dist(md, "delete → gone", one.deleteToGone());
-    md.append("\nRuns (ms): " + one.runsMs() + ". ");
+    md.append(
+        "\nRuns (ms): "
+            + one.runsMs()
+            + (one.warmupMs().isEmpty()
+                ? ""
+                : "; the warm-up runs before them, not counted: "
+                    + one.warmupMs()
+                    + " (the first is the first grant this process deployed after the start-up"
+                    + " grant)")
+            + ". ");
     md.append(
         String.format(
             Locale.ROOT,

@@ -80,6 +80,7 @@ public record BenchResult(
   public record Settings(
       int grants,
       int runs,
+      int warmupRuns,
       String pollInterval,
       int reconcileThreads,
       boolean reconcileThreadsDefault,
@@ -101,6 +102,7 @@ public record BenchResult(
 
   /** Sequential single grants, each deleted (and its stacks gone) before the next. */
   public record OneGrant(
+      List<Long> warmupMs,
       List<Long> runsMs,
       Distribution timeToReady,
       Distribution serverTimeToReady,
