@@ -169,14 +169,30 @@ public class AwsClients {
         () -> configure(KmsClient.builder(), account.region(), provider(account)).build());
   }
 
-  /** A new STS client with fixed credentials (a hop of a role chain); the caller closes it. */
-  StsClient stsWith(AwsCredentialsProvider provider, String region) {
-    return configure(StsClient.builder(), region, provider).build();
+  /**
+   * What a session client's own credentials do: refuse. Role-chain hops and the verifier's S3 calls
+   * go through one cached client per region that holds no identity; each request carries its
+   * session's credentials ({@code overrideConfiguration}), so no client is built per verification
+   * and a request that forgot its credentials fails instead of going out as someone else.
+   */
+  private static final AwsCredentialsProvider SESSION_ONLY =
+      () -> {
+        throw software.amazon.awssdk.core.exception.SdkClientException.create(
+            "a session client sends only requests that carry their own credentials");
+      };
+
+  /** STS in {@code region} for role-chain hops: each request carries its session's credentials. */
+  StsClient sessionSts(String region) {
+    return client(
+        "sts-session",
+        null,
+        region,
+        () -> configure(StsClient.builder(), region, SESSION_ONLY).build());
   }
 
-  /** A new S3 client with fixed credentials (the end of a role chain); the caller closes it. */
-  S3Client s3With(AwsCredentialsProvider provider, String region) {
-    return s3Builder(region, provider).build();
+  /** S3 in {@code region} for assumed sessions: each request carries its session's credentials. */
+  S3Client sessionS3(String region) {
+    return client("s3-session", null, region, () -> s3Builder(region, SESSION_ONLY).build());
   }
 
   /** A human-readable name of how the operator reaches the account; never a secret. */

@@ -1,6 +1,8 @@
 package io.xaccess.aws;
 
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,11 +23,37 @@ public final class BucketSession implements AutoCloseable {
   private final String identity;
   private final boolean ownsClient;
 
+  /** The session's credentials on every request (null: the client's own). */
+  private final AwsRequestOverrideConfiguration as;
+
   BucketSession(S3Client s3, String accountId, String identity, boolean ownsClient) {
+    this(s3, accountId, identity, ownsClient, null);
+  }
+
+  /**
+   * S3 as the session whose credentials {@code session} gives, through a shared client that holds
+   * no identity of its own ({@link AwsClients#sessionS3}): every request carries them.
+   */
+  BucketSession(S3Client s3, String accountId, String identity, AwsCredentialsProvider session) {
+    this(
+        s3,
+        accountId,
+        identity,
+        false,
+        AwsRequestOverrideConfiguration.builder().credentialsProvider(session).build());
+  }
+
+  private BucketSession(
+      S3Client s3,
+      String accountId,
+      String identity,
+      boolean ownsClient,
+      AwsRequestOverrideConfiguration as) {
     this.s3 = s3;
     this.accountId = accountId;
     this.identity = identity;
     this.ownsClient = ownsClient;
+    this.as = as;
   }
 
   /**
@@ -36,7 +64,11 @@ public final class BucketSession implements AutoCloseable {
         "put s3://" + bucket + "/" + key,
         () ->
             s3.putObject(
-                    r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key),
+                    r ->
+                        r.overrideConfiguration(as)
+                            .bucket(bucket)
+                            .expectedBucketOwner(accountId)
+                            .key(key),
                     RequestBody.fromBytes(content))
                 .versionId());
   }
@@ -45,7 +77,12 @@ public final class BucketSession implements AutoCloseable {
     return call(
         "get s3://" + bucket + "/" + key,
         () ->
-            s3.getObjectAsBytes(r -> r.bucket(bucket).expectedBucketOwner(accountId).key(key))
+            s3.getObjectAsBytes(
+                    r ->
+                        r.overrideConfiguration(as)
+                            .bucket(bucket)
+                            .expectedBucketOwner(accountId)
+                            .key(key))
                 .asByteArray());
   }
 
@@ -55,7 +92,12 @@ public final class BucketSession implements AutoCloseable {
         "list s3://" + bucket + "/" + prefix,
         () ->
             s3
-                .listObjectsV2(r -> r.bucket(bucket).expectedBucketOwner(accountId).prefix(prefix))
+                .listObjectsV2(
+                    r ->
+                        r.overrideConfiguration(as)
+                            .bucket(bucket)
+                            .expectedBucketOwner(accountId)
+                            .prefix(prefix))
                 .contents()
                 .stream()
                 .map(S3Object::key)
@@ -74,7 +116,10 @@ public final class BucketSession implements AutoCloseable {
         () ->
             s3.deleteObject(
                 r -> {
-                  r.bucket(bucket).expectedBucketOwner(accountId).key(key);
+                  r.overrideConfiguration(as)
+                      .bucket(bucket)
+                      .expectedBucketOwner(accountId)
+                      .key(key);
                   if (versionId != null) {
                     r.versionId(versionId);
                   }
@@ -88,7 +133,11 @@ public final class BucketSession implements AutoCloseable {
         () -> {
           ListObjectVersionsResponse page =
               s3.listObjectVersions(
-                  r -> r.bucket(bucket).expectedBucketOwner(accountId).maxKeys(1));
+                  r ->
+                      r.overrideConfiguration(as)
+                          .bucket(bucket)
+                          .expectedBucketOwner(accountId)
+                          .maxKeys(1));
           return page.versions().isEmpty() && page.deleteMarkers().isEmpty();
         });
   }
@@ -97,14 +146,17 @@ public final class BucketSession implements AutoCloseable {
   public void deleteBucket(String bucket) {
     call(
         "delete the empty bucket " + bucket,
-        () -> s3.deleteBucket(r -> r.bucket(bucket).expectedBucketOwner(accountId)));
+        () ->
+            s3.deleteBucket(
+                r -> r.overrideConfiguration(as).bucket(bucket).expectedBucketOwner(accountId)));
   }
 
   /** The value of one of the bucket's tags; empty when the bucket has no such tag (or none). */
   public java.util.Optional<String> tag(String bucket, String key) {
     try {
       return s3
-          .getBucketTagging(r -> r.bucket(bucket).expectedBucketOwner(accountId))
+          .getBucketTagging(
+              r -> r.overrideConfiguration(as).bucket(bucket).expectedBucketOwner(accountId))
           .tagSet()
           .stream()
           .filter(t -> key.equals(t.key()))
@@ -122,7 +174,9 @@ public final class BucketSession implements AutoCloseable {
   public boolean hasPolicy(String bucket) {
     try {
       String policy =
-          s3.getBucketPolicy(r -> r.bucket(bucket).expectedBucketOwner(accountId)).policy();
+          s3.getBucketPolicy(
+                  r -> r.overrideConfiguration(as).bucket(bucket).expectedBucketOwner(accountId))
+              .policy();
       return policy != null && !policy.isBlank();
     } catch (SdkException e) {
       if (isCode(e, "NoSuchBucketPolicy")) {
@@ -138,7 +192,11 @@ public final class BucketSession implements AutoCloseable {
         "put the policy of bucket " + bucket,
         () ->
             s3.putBucketPolicy(
-                r -> r.bucket(bucket).expectedBucketOwner(accountId).policy(policy)));
+                r ->
+                    r.overrideConfiguration(as)
+                        .bucket(bucket)
+                        .expectedBucketOwner(accountId)
+                        .policy(policy)));
   }
 
   private static boolean isCode(SdkException e, String code) {
@@ -150,7 +208,7 @@ public final class BucketSession implements AutoCloseable {
   /** Whether the bucket exists (and this identity may see it). */
   public boolean exists(String bucket) {
     try {
-      s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(accountId));
+      s3.headBucket(r -> r.overrideConfiguration(as).bucket(bucket).expectedBucketOwner(accountId));
       return true;
     } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
       return false;

@@ -7,10 +7,10 @@ import io.xaccess.grant.SecretValue;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 /**
  * The verifier's way in, as a development principal would take it: from the operator's identity in
  * the development account to the verifier role, then to the production role. Each session is
- * short-lived and its clients are closed with it; nothing here is cached.
+ * short-lived and nothing of it is cached: its credentials ride on each request through clients
+ * that hold no identity of their own ({@link AwsClients#sessionSts}, {@link AwsClients#sessionS3}).
  */
 @ApplicationScoped
 public class RoleChain {
@@ -51,31 +52,35 @@ public class RoleChain {
     Credentials first =
         assume(
             clients.sts(start),
+            null,
             firstRoleArn,
             Optional.empty(),
             Optional.empty(),
             sessionName,
             FIRST_HOP,
             start.accountId());
-    try (StsClient hop =
-        clients.stsWith(StaticCredentialsProvider.create(session(first)), stsRegion)) {
-      String target = Arns.accountOf(secondRoleArn);
-      Credentials second =
-          assume(
-              hop,
-              secondRoleArn,
-              externalId,
-              Optional.of(sessionPolicy),
-              sessionName,
-              duration,
-              target);
-      S3Client s3 = clients.s3With(StaticCredentialsProvider.create(session(second)), targetRegion);
-      return new BucketSession(s3, target, "role " + secondRoleArn, true);
-    }
+    String target = Arns.accountOf(secondRoleArn);
+    Credentials second =
+        assume(
+            clients.sessionSts(stsRegion),
+            StaticCredentialsProvider.create(session(first)),
+            secondRoleArn,
+            externalId,
+            Optional.of(sessionPolicy),
+            sessionName,
+            duration,
+            target);
+    return new BucketSession(
+        clients.sessionS3(targetRegion),
+        target,
+        "role " + secondRoleArn,
+        StaticCredentialsProvider.create(session(second)));
   }
 
+  /** One AssumeRole through {@code sts}, as {@code as} when given (else the client's identity). */
   private static Credentials assume(
       StsClient sts,
+      AwsCredentialsProvider as,
       String roleArn,
       Optional<SecretValue> externalId,
       Optional<String> sessionPolicy,
@@ -90,6 +95,9 @@ public class RoleChain {
               .durationSeconds((int) duration.toSeconds());
       externalId.ifPresent(id -> request.externalId(id.reveal()));
       sessionPolicy.ifPresent(request::policy);
+      if (as != null) {
+        request.overrideConfiguration(o -> o.credentialsProvider(as));
+      }
       Credentials credentials = sts.assumeRole(request.build()).credentials();
       if (credentials == null || credentials.accessKeyId() == null) {
         throw new AwsProblem(

@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /** Which clients are shared: deployer-role sessions are tagged per namespace, so not across. */
 class AwsClientsTest {
@@ -80,6 +83,25 @@ class AwsClientsTest {
             () -> new AwsClients(settings, new AwsCallCounter(new SimpleMeterRegistry())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("xaccess.cluster-name");
+  }
+
+  /**
+   * The clients role-chain sessions go through hold no identity: a request that does not carry its
+   * session's credentials is refused before it is sent, never signed as the operator.
+   */
+  @Test
+  void sessionClientsAreSharedAndSendNothingWithoutTheSessionsOwnCredentials() {
+    S3Client s3 = clients.sessionS3("eu-west-1");
+    assertThat(clients.sessionS3("eu-west-1")).isSameAs(s3);
+    assertThat(clients.sessionS3("us-east-1")).isNotSameAs(s3);
+    assertThatThrownBy(() -> s3.headBucket(r -> r.bucket("xaccess-any")))
+        .isInstanceOf(SdkClientException.class)
+        .hasStackTraceContaining("only requests that carry their own credentials");
+    StsClient sts = clients.sessionSts("eu-west-1");
+    assertThat(clients.sessionSts("eu-west-1")).isSameAs(sts);
+    assertThatThrownBy(() -> sts.getCallerIdentity())
+        .isInstanceOf(SdkClientException.class)
+        .hasStackTraceContaining("only requests that carry their own credentials");
   }
 
   private static Grant.Account deployer(String namespace) {
