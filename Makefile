@@ -56,7 +56,8 @@ $(RENDER_JAR): pom.xml $(shell find src/main crds -type f 2>/dev/null)
 # grants of the floor's N-grant phase (BENCH_FLOOR_GRANTS, empty = N, 0 = skip it: with stack
 # durations and thousands of grants its blocking threads would take an hour), and the one-grant runs
 # before the counted ones, on the operator and the floor alike (BENCH_WARMUP_RUNS, empty = 3, or 1
-# with stack durations).
+# with stack durations), and the nice value moto runs at (BENCH_MOTO_NICE, empty = unchanged; e.g.
+# -10, as root, gives the emulator the CPU first, as AWS is not slowed by the cluster's own work).
 BENCH_GRANTS ?= 200
 BENCH_RUNS ?= 10
 BENCH_POLL_INTERVAL ?= 5s
@@ -71,6 +72,7 @@ BENCH_OUT ?= target/bench
 BENCH_CONTAINER ?=
 BENCH_FLOOR_GRANTS ?=
 BENCH_WARMUP_RUNS ?=
+BENCH_MOTO_NICE ?=
 
 bench: tools ## Benchmark the packaged operator (not part of test): writes target/bench/report.{md,json} + chart
 	$(MVNW) -q package -DskipTests $(if $(filter docker,$(BENCH_CONTAINER)),-Pimage)
@@ -80,7 +82,8 @@ bench: tools ## Benchmark the packaged operator (not part of test): writes targe
 	  -Dxaccess.bench.moto-threads=$(BENCH_MOTO_THREADS) -Dxaccess.bench.profile=$(BENCH_PROFILE) \
 	  -Dxaccess.bench.quiet-wait=$(BENCH_QUIET_WAIT) -Dxaccess.bench.stack-duration=$(BENCH_STACK_DURATION) \
 	  -Dxaccess.bench.out=$(BENCH_OUT) -Dxaccess.bench.container=$(BENCH_CONTAINER) \
-	  -Dxaccess.bench.floor-grants=$(BENCH_FLOOR_GRANTS) -Dxaccess.bench.warmup-runs=$(BENCH_WARMUP_RUNS)
+	  -Dxaccess.bench.floor-grants=$(BENCH_FLOOR_GRANTS) -Dxaccess.bench.warmup-runs=$(BENCH_WARMUP_RUNS) \
+	  -Dxaccess.bench.moto-nice=$(BENCH_MOTO_NICE)
 
 tools: venv k8s-binaries iam-simulate go-tools image-base ## Install everything the tests need (idempotent)
 

@@ -61,6 +61,7 @@ public final class BenchReport {
     row(md, "load average before the run (1/5/15 min)", r.machine().loadAverageAtStart());
     row(md, "components", s.versions());
     row(md, "N (grants at once)", "" + s.grants());
+    row(md, "moto's CPU priority", s.motoPriority());
     row(
         md,
         "one-grant runs",
@@ -221,6 +222,17 @@ public final class BenchReport {
             seconds(r.stacks().overshootMany().p50Ms()),
             seconds(r.stacks().overshootMany().p95Ms()),
             seconds(r.stacks().overshootMany().p99Ms())));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| of it the operator's own: the overshoot less the time the grant's requests were at"
+                + " moto (queued behind other requests, or answered), p50 / p95 (one) · p50 / p95 /"
+                + " p99 (N) | %s / %s · %s / %s / %s | | |\n",
+            seconds(r.stacks().overshootOwnOne().p50Ms()),
+            seconds(r.stacks().overshootOwnOne().p95Ms()),
+            seconds(r.stacks().overshootOwnMany().p50Ms()),
+            seconds(r.stacks().overshootOwnMany().p95Ms()),
+            seconds(r.stacks().overshootOwnMany().p99Ms())));
     md.append(
         String.format(
             Locale.ROOT,
@@ -397,7 +409,8 @@ public final class BenchReport {
             + " stack, wait, assume the verifier role and from it the production role, put, get"
             + " (compare), list (the object must be listed: the operator's proof of"
             + " `s3:ListBucket`) and delete one object. Deployer sessions are opened once and clients"
-            + " shared, as the operator caches them. One untimed warm-up grant first. For N, the"
+            + " shared, as the operator caches them. Untimed warm-up grants first, as many as the"
+            + " operator had (at least one). For N, the"
             + " grants run on "
             + floor.parallelism()
             + " threads — the operator's reconcile pool size — each timed from the common start."

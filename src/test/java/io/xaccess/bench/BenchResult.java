@@ -56,6 +56,10 @@ public record BenchResult(
    * @param stackDuration each create or update took this (empty: moto's own, done at once)
    * @param overshootOne one-grant runs
    * @param overshootMany the N grants
+   * @param overshootOwnOne the overshoot less the time the grant's own requests were at moto
+   *     (queued behind others' or answered): what is left is the operator's own (noticing the end,
+   *     its threads, Kubernetes), one-grant runs
+   * @param overshootOwnMany the same, N grants
    * @param peakPerSecond the most calls of each CloudFormation action in one second (N grants)
    * @param meanPerSecond each action's calls per second over the N-grant phase
    */
@@ -63,6 +67,8 @@ public record BenchResult(
       String stackDuration,
       Distribution overshootOne,
       Distribution overshootMany,
+      Distribution overshootOwnOne,
+      Distribution overshootOwnMany,
       Map<String, Long> peakPerSecond,
       Map<String, Double> meanPerSecond) {}
 
@@ -81,6 +87,7 @@ public record BenchResult(
       int grants,
       int runs,
       int warmupRuns,
+      String motoPriority,
       String pollInterval,
       int reconcileThreads,
       boolean reconcileThreadsDefault,

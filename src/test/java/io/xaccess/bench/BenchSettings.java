@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * @param grants N, the grants applied at once
  * @param runs sequential one-grant runs
+ * @param motoNice the nice value moto runs at (empty: as started, the same as every other process);
+ *     a negative one models AWS, which the cluster's own CPU use does not slow (needs root)
  * @param warmupRuns one-grant runs before them, not counted, on the operator and the floor alike
  *     (3; 1 with stack durations, where CloudFormation's time dominates)
  * @param pollInterval the operator's XACCESS_POLL_INTERVAL (its own default: 5s)
@@ -55,7 +57,8 @@ public record BenchSettings(
     String container,
     Path imageTar,
     int floorGrants,
-    int warmupRuns) {
+    int warmupRuns,
+    String motoNice) {
 
   /** The operator's own defaults, stated in the report beside what was used. */
   public static final String DEFAULT_POLL_INTERVAL = "5s";
@@ -98,7 +101,8 @@ public record BenchSettings(
         get("container", ""),
         Path.of(get("image-tar", "target/xaccess-image.tar")),
         Integer.parseInt(get("floor-grants", get("grants", "200"))),
-        Integer.parseInt(get("warmup-runs", get("stack-duration", "").isBlank() ? "3" : "1")));
+        Integer.parseInt(get("warmup-runs", get("stack-duration", "").isBlank() ? "3" : "1")),
+        get("moto-nice", ""));
   }
 
   /** The shortest stack operation (zero: moto's own). */

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +111,14 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final LongAdder requests = new LongAdder();
   private final Map<String, LongAdder> busy = new ConcurrentHashMap<>();
 
+  private static final ThreadLocal<Instant> ARRIVED = new ThreadLocal<>();
+
+  /** Which subject (a grant) a request is for, when recording; null: none recorded. */
+  private volatile java.util.function.Function<AwsRequest, String> subjectOf;
+
+  /** Per subject: when each of its forwarded requests arrived here and when moto had answered. */
+  private final Map<String, List<Instant[]>> timeline = new ConcurrentHashMap<>();
+
   /** Access key id -> the account moto has it in (for slow stacks' listings). */
   private final Map<String, String> accounts = new ConcurrentHashMap<>();
 
@@ -137,7 +146,18 @@ public final class AwsFaultProxy implements AutoCloseable {
     this.target = target;
     this.turns = new Semaphore(forwarded, true);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(Math.max(HANDLER_THREADS, forwarded)));
+    java.util.concurrent.ExecutorService handlers =
+        Executors.newFixedThreadPool(Math.max(HANDLER_THREADS, forwarded));
+    // When the request came in, before it waited for a handler thread: part of its time here.
+    server.setExecutor(
+        task -> {
+          Instant in = Instant.now();
+          handlers.execute(
+              () -> {
+                ARRIVED.set(in);
+                task.run();
+              });
+        });
     server.createContext("/", this::handle);
     server.start();
   }
@@ -289,6 +309,44 @@ public final class AwsFaultProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on, records for each forwarded request the subject {@code subjectOf} names (null: not
+   * recorded) with when it arrived here and when moto's answer was back: the time a subject spent
+   * waiting for moto and being answered, as {@link #atMoto} sums it.
+   */
+  public void recordBy(java.util.function.Function<AwsRequest, String> subjectOf) {
+    this.subjectOf = subjectOf;
+  }
+
+  /**
+   * How long requests of {@code subject} were at moto (queued behind others, forwarded one at a
+   * time, answered) within [from, to]; overlapping requests count once.
+   */
+  public Duration atMoto(String subject, Instant from, Instant to) {
+    List<Instant[]> spans = timeline.getOrDefault(subject, List.of());
+    List<Instant[]> clipped = new java.util.ArrayList<>();
+    synchronized (spans) {
+      for (Instant[] span : spans) {
+        Instant a = span[0].isBefore(from) ? from : span[0];
+        Instant b = span[1].isAfter(to) ? to : span[1];
+        if (a.isBefore(b)) {
+          clipped.add(new Instant[] {a, b});
+        }
+      }
+    }
+    clipped.sort(java.util.Comparator.comparing((Instant[] span) -> span[0]));
+    Duration total = Duration.ZERO;
+    Instant covered = from;
+    for (Instant[] span : clipped) {
+      Instant a = span[0].isBefore(covered) ? covered : span[0];
+      if (a.isBefore(span[1])) {
+        total = total.plus(Duration.between(a, span[1]));
+        covered = span[1];
+      }
+    }
+    return total;
+  }
+
   /** Requests so far by API action. */
   public Map<String, Long> counts() {
     Map<String, Long> copy = new java.util.TreeMap<>();
@@ -298,6 +356,7 @@ public final class AwsFaultProxy implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      Instant arrived = ARRIVED.get() == null ? Instant.now() : ARRIVED.get();
       byte[] body = exchange.getRequestBody().readAllBytes();
       AwsRequest request =
           new AwsRequest(
@@ -402,6 +461,15 @@ public final class AwsFaultProxy implements AutoCloseable {
       try {
         response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
       } finally {
+        java.util.function.Function<AwsRequest, String> subjects = subjectOf;
+        String subject = subjects == null ? null : subjects.apply(request);
+        if (subject != null) {
+          List<Instant[]> spans =
+              timeline.computeIfAbsent(
+                  subject,
+                  k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
+          spans.add(new Instant[] {arrived, Instant.now()});
+        }
         busy.computeIfAbsent(
                 request.form().containsKey("Action") ? request.action() : "S3 " + request.method(),
                 k -> new LongAdder())
