@@ -236,6 +236,18 @@ public final class BenchReport {
     md.append(
         String.format(
             Locale.ROOT,
+            "| of the operator's own (N), p50 / p95: last stack operation done → the grant's next"
+                + " request · moto's last answer → Ready; the watch's `ListStacks`, queued and"
+                + " answered | %s / %s · %s / %s; %s / %s | | |\n",
+            seconds(r.stacks().ownUntilFirstCall().p50Ms()),
+            seconds(r.stacks().ownUntilFirstCall().p95Ms()),
+            seconds(r.stacks().ownAfterLastAnswer().p50Ms()),
+            seconds(r.stacks().ownAfterLastAnswer().p95Ms()),
+            seconds(r.stacks().listStacksAtProxy().p50Ms()),
+            seconds(r.stacks().listStacksAtProxy().p95Ms())));
+    md.append(
+        String.format(
+            Locale.ROOT,
             "| CloudFormation calls per second, N grants: DescribeStacks peak / mean · ListStacks"
                 + " peak / mean | %d / %.1f · %d / %.1f | | |\n",
             r.stacks().peakPerSecond().getOrDefault("DescribeStacks", 0L),

@@ -60,6 +60,10 @@ public record BenchResult(
    *     (queued behind others' or answered): what is left is the operator's own (noticing the end,
    *     its threads, Kubernetes), one-grant runs
    * @param overshootOwnMany the same, N grants
+   * @param ownUntilFirstCall N grants: from the end of the last stack operation to the grant's next
+   *     request (the watch noticing, the wake, waiting for a reconcile thread)
+   * @param ownAfterLastAnswer N grants: from moto's last answer to the grant to Ready
+   * @param listStacksAtProxy the watch's ListStacks during the N-grant phase, arrival → answer
    * @param peakPerSecond the most calls of each CloudFormation action in one second (N grants)
    * @param meanPerSecond each action's calls per second over the N-grant phase
    */
@@ -69,6 +73,9 @@ public record BenchResult(
       Distribution overshootMany,
       Distribution overshootOwnOne,
       Distribution overshootOwnMany,
+      Distribution ownUntilFirstCall,
+      Distribution ownAfterLastAnswer,
+      Distribution listStacksAtProxy,
       Map<String, Long> peakPerSecond,
       Map<String, Double> meanPerSecond) {}
 

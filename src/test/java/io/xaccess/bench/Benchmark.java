@@ -95,6 +95,11 @@ public final class Benchmark {
   private Distribution overshootMany = Distribution.of(List.of());
   private Distribution overshootOwnOne = Distribution.of(List.of());
   private Distribution overshootOwnMany = Distribution.of(List.of());
+  private Distribution ownUntilFirstCall = Distribution.of(List.of());
+  private Distribution ownAfterLastAnswer = Distribution.of(List.of());
+  private Distribution listStacksAtProxy = Distribution.of(List.of());
+
+  private static final String LIST_STACKS = "ListStacks";
 
   /** A request's grant, by the bench's names in its stack, bucket, role or session name. */
   private static final java.util.regex.Pattern GRANT_NAME =
@@ -150,6 +155,9 @@ public final class Benchmark {
       proxy.slowStacks(slow);
       proxy.recordBy(
           request -> {
+            if ("ListStacks".equals(request.action())) {
+              return LIST_STACKS; // the stack watch's, for every grant of an identity
+            }
             java.util.regex.Matcher m =
                 GRANT_NAME.matcher(request.path() + " " + request.form().values());
             return m.find() ? m.group(1) : null;
@@ -186,6 +194,52 @@ public final class Benchmark {
       over = over.minus(proxy.atMoto(name, last, ready));
     }
     return over.toMillis();
+  }
+
+  /**
+   * The operator's own part of a grant's overshoot, where it falls: from the end of its last stack
+   * operation to its first request after it (the watch noticing, the wake, a reconcile thread), and
+   * from moto's last answer to it until Ready (status write, the watch that sees it); null without
+   * the proxy or a request in between.
+   */
+  private long[] ownParts(String name) {
+    Map<String, Instant> ends = slow.ends();
+    Instant production = ends.get(StackNames.production(NS, name));
+    Instant development = ends.get(StackNames.development(NS, name));
+    Instant ready = watch.get(name).readyAt();
+    if (proxy == null || production == null || development == null || ready == null) {
+      return null;
+    }
+    Instant last = production.isAfter(development) ? production : development;
+    Instant first = null;
+    Instant answered = null;
+    for (Instant[] span : proxy.spans(name)) {
+      if (!span[0].isBefore(last) && span[1].isBefore(ready)) {
+        first = first == null || span[0].isBefore(first) ? span[0] : first;
+        answered = answered == null || span[1].isAfter(answered) ? span[1] : answered;
+      }
+    }
+    if (first == null) {
+      return null;
+    }
+    return new long[] {
+      Duration.between(last, first).toMillis(), Duration.between(answered, ready).toMillis()
+    };
+  }
+
+  /**
+   * How long each of the watch's ListStacks took at the proxy (queued and answered) in [from, to].
+   */
+  private Distribution listStacksTimes(Instant from, Instant to) {
+    List<Long> times = new ArrayList<>();
+    if (proxy != null) {
+      for (Instant[] span : proxy.spans(LIST_STACKS)) {
+        if (!span[0].isBefore(from) && span[1].isBefore(to)) {
+          times.add(Duration.between(span[0], span[1]).toMillis());
+        }
+      }
+    }
+    return Distribution.of(times);
   }
 
   public static void main(String[] args) throws Exception {
@@ -274,6 +328,9 @@ public final class Benchmark {
                 overshootMany,
                 overshootOwnOne,
                 overshootOwnMany,
+                ownUntilFirstCall,
+                ownAfterLastAnswer,
+                listStacksAtProxy,
                 Map.copyOf(peakPerSecond),
                 Map.copyOf(meanPerSecond)),
             Duration.between(began, Instant.now()).toSeconds(),
@@ -438,6 +495,7 @@ public final class Benchmark {
     AtomicInteger peakQueued = new AtomicInteger();
     AtomicBoolean sampling = new AtomicBoolean(true);
     long t0 = System.nanoTime();
+    Instant phaseStart = Instant.now();
     Thread sampler =
         new Thread(
             () -> {
@@ -571,6 +629,23 @@ public final class Benchmark {
     overshootOwnMany = Distribution.of(owns);
     say("  overshoot after the last stack operation: " + overshootMany);
     say("  of it not at moto (the operator's own): " + overshootOwnMany);
+    List<Long> untilFirst = new ArrayList<>();
+    List<Long> afterLast = new ArrayList<>();
+    for (String name : names) {
+      long[] parts = ownParts(name);
+      if (parts != null) {
+        untilFirst.add(parts[0]);
+        afterLast.add(parts[1]);
+      }
+    }
+    ownUntilFirstCall = Distribution.of(untilFirst);
+    ownAfterLastAnswer = Distribution.of(afterLast);
+    listStacksAtProxy = listStacksTimes(phaseStart, Instant.now());
+    say(
+        "    of it, end of the last stack operation -> the grant's next request: "
+            + ownUntilFirstCall);
+    say("    of it, moto's last answer to the grant -> Ready: " + ownAfterLastAnswer);
+    say("  the watch's ListStacks, arrival at the proxy -> answer: " + listStacksAtProxy);
     say("  CloudFormation calls, peak per second: " + peakPerSecond + "; mean: " + meanPerSecond);
     Map<String, Long> calls = after.awsCallsSince(before);
     Map<String, Double> perGrant = perGrant(calls, n);

@@ -319,6 +319,16 @@ public final class AwsFaultProxy implements AutoCloseable {
   }
 
   /**
+   * The recorded requests of {@code subject}: when each arrived here and when moto had answered.
+   */
+  public List<Instant[]> spans(String subject) {
+    List<Instant[]> spans = timeline.getOrDefault(subject, List.of());
+    synchronized (spans) {
+      return List.copyOf(spans);
+    }
+  }
+
+  /**
    * How long requests of {@code subject} were at moto (queued behind others, forwarded one at a
    * time, answered) within [from, to]; overlapping requests count once.
    */
