@@ -212,27 +212,17 @@ public final class BenchReport {
                 + " (mutating in window: %d) | – | |\n",
             steady.totalPerGrantPerHour(),
             steady.mutatingCallsInWindow()));
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "| overshoot: last stack operation done → Ready, p50 / p95 (one) · p50 / p95 / p99"
-                + " (N) | %s / %s · %s / %s / %s | | |\n",
-            seconds(r.stacks().overshootOne().p50Ms()),
-            seconds(r.stacks().overshootOne().p95Ms()),
-            seconds(r.stacks().overshootMany().p50Ms()),
-            seconds(r.stacks().overshootMany().p95Ms()),
-            seconds(r.stacks().overshootMany().p99Ms())));
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "| of it the operator's own: the overshoot less the time the grant's requests were at"
-                + " moto (queued behind other requests, or answered), p50 / p95 (one) · p50 / p95 /"
-                + " p99 (N) | %s / %s · %s / %s / %s | | |\n",
-            seconds(r.stacks().overshootOwnOne().p50Ms()),
-            seconds(r.stacks().overshootOwnOne().p95Ms()),
-            seconds(r.stacks().overshootOwnMany().p50Ms()),
-            seconds(r.stacks().overshootOwnMany().p95Ms()),
-            seconds(r.stacks().overshootOwnMany().p99Ms())));
+    overshootRow(
+        md,
+        "overshoot: last stack operation done → Ready",
+        r.stacks().overshootOne(),
+        r.stacks().overshootMany());
+    overshootRow(
+        md,
+        "of it the operator's own: the overshoot less the time the grant's requests were at moto"
+            + " (queued behind other requests, or answered)",
+        r.stacks().overshootOwnOne(),
+        r.stacks().overshootOwnMany());
     md.append(
         String.format(
             Locale.ROOT,
@@ -663,6 +653,21 @@ public final class BenchReport {
 
   private static void row(StringBuilder md, String key, String value) {
     md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+  }
+
+  /** One row: p50 / p95 of the one-grant runs · p50 / p95 / p99 of the N grants. */
+  private static void overshootRow(
+      StringBuilder md, String what, Distribution one, Distribution many) {
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| %s, p50 / p95 (one) · p50 / p95 / p99 (N) | %s / %s · %s / %s / %s | | |\n",
+            what,
+            seconds(one.p50Ms()),
+            seconds(one.p95Ms()),
+            seconds(many.p50Ms()),
+            seconds(many.p95Ms()),
+            seconds(many.p99Ms())));
   }
 
   private static void dist(StringBuilder md, String what, Distribution d) {

@@ -178,22 +178,30 @@ public final class Benchmark {
    * within it (waiting behind others' requests, or answered), -1 without the proxy.
    */
   private long overshoot(String name, boolean own) {
+    Instant[] window = window(name);
+    if (window == null) {
+      return -1;
+    }
+    Duration over = Duration.between(window[0], window[1]);
+    if (own) {
+      if (proxy == null || over.isNegative()) {
+        return -1;
+      }
+      over = over.minus(proxy.atMoto(name, window[0], window[1]));
+    }
+    return over.toMillis();
+  }
+
+  /** When the grant's last stack operation ended and when it was Ready; null if either unknown. */
+  private Instant[] window(String name) {
     Map<String, Instant> ends = slow.ends();
     Instant production = ends.get(StackNames.production(NS, name));
     Instant development = ends.get(StackNames.development(NS, name));
     Instant ready = watch.get(name).readyAt();
     if (production == null || development == null || ready == null) {
-      return -1;
+      return null;
     }
-    Instant last = production.isAfter(development) ? production : development;
-    Duration over = Duration.between(last, ready);
-    if (own) {
-      if (proxy == null || over.isNegative()) {
-        return -1;
-      }
-      over = over.minus(proxy.atMoto(name, last, ready));
-    }
-    return over.toMillis();
+    return new Instant[] {production.isAfter(development) ? production : development, ready};
   }
 
   /**
@@ -203,14 +211,12 @@ public final class Benchmark {
    * the proxy or a request in between.
    */
   private long[] ownParts(String name) {
-    Map<String, Instant> ends = slow.ends();
-    Instant production = ends.get(StackNames.production(NS, name));
-    Instant development = ends.get(StackNames.development(NS, name));
-    Instant ready = watch.get(name).readyAt();
-    if (proxy == null || production == null || development == null || ready == null) {
+    Instant[] window = window(name);
+    if (proxy == null || window == null) {
       return null;
     }
-    Instant last = production.isAfter(development) ? production : development;
+    Instant last = window[0];
+    Instant ready = window[1];
     Instant first = null;
     Instant answered = null;
     for (Instant[] span : proxy.spans(name)) {
